@@ -1,0 +1,42 @@
+# initmod - parallel early-boot kernel module loader.
+# `make` builds ./initmod (static, musl, libzstd+liblzma+zlib linked in);
+# `make check` runs the unit tests; `make oracle` compares with modprobe.
+
+CACHE ?= $(CURDIR)/.cache
+BUILD ?= $(CURDIR)/build
+CC := musl-gcc
+HOSTCC ?= gcc
+VERSION := 0.1
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter
+CFLAGS ?= -O2 -g
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DINITMOD_VERSION='"$(VERSION)"' $(WARN)
+
+include mk/deps.mk
+
+SRCS := $(wildcard depgraph/*.c) $(wildcard config/*.c) $(wildcard loader/*.c)
+LIB_SRCS := $(filter-out loader/main.c,$(SRCS))
+OBJS := $(SRCS:%.c=$(BUILD)/musl/%.o)
+
+all: initmod
+
+initmod: $(OBJS) $(DEPS_PREFIX)/.stamp
+	$(CC) -static -o $@ $(OBJS) $(DEPS_LIBS)
+	@file $@ | grep -q 'statically linked' || { echo "initmod is not static"; exit 1; }
+
+$(BUILD)/musl/%.o: %.c $(DEPS_PREFIX)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(DEPS_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(OBJS:.o=.d)
+
+include tests/tests.mk
+
+clean:
+	rm -rf $(BUILD) initmod
+
+distclean: clean
+	rm -rf $(CACHE)
+
+.PHONY: all clean distclean

@@ -1,0 +1,254 @@
+/*
+ * cmdline.c - kernel command line parsing. The module-option part is a port
+ * of kmod's kmod_config_parse_kcmdline() state machine, so that quoting and
+ * ill-formed tokens are treated exactly as modprobe treats them; the list
+ * options follow the kernel's own tokeniser (next_arg: double quotes group,
+ * and are removed).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+#include "../depgraph/names.h"
+
+char *im_cmdline_read(const char *path, struct msgs *m)
+{
+	char *buf = malloc(IM_CMDLINE_MAX);
+	size_t n = 0;
+	int fd;
+
+	if (!buf)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		msg_warn(m, "cannot read kernel command line %s: %s", path,
+			 strerror(errno));
+		free(buf);
+		return NULL;
+	}
+	while (n < IM_CMDLINE_MAX - 1) {
+		ssize_t r = read(fd, buf + n, IM_CMDLINE_MAX - 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return buf;
+}
+
+static int kcmd_result(struct im_config *c, char *mod, char *param,
+		       char *value, struct msgs *m)
+{
+	if (!mod || !param)
+		return 0;
+	if (strcmp(mod, "modprobe") == 0 && strncmp(param, "blacklist=", 10) == 0) {
+		for (;;) {
+			char *t = strsep(&value, ",");
+			int err;
+
+			if (!t)
+				return 0;
+			err = im_strlist_add(&c->blacklist, t, strlen(t));
+			if (err)
+				return err;
+		}
+	}
+	if (underscores(mod) < 0) {
+		msg_warn(m, "ignoring bad option on kernel command line while parsing module name: '%s'",
+			 mod);
+		return 0;
+	}
+	return im_config_add_options(c, mod, param);
+}
+
+enum kstate { K_IGNORE, K_MODNAME, K_PARAM, K_VALUE, K_COMPLETE };
+
+int im_cmdline_parse_kmod(struct im_config *c, const char *cmdline,
+			  struct msgs *m)
+{
+	char *buf = strndup(cmdline, IM_CMDLINE_MAX - 1);
+	char *p, *quote = NULL, *mod, *param = NULL, *value = NULL;
+	enum kstate st = K_MODNAME;
+	int quoted = 0, more = 1, err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	for (p = buf, mod = buf; more && !err; p++) {
+		switch (*p) {
+		case '"':
+			quoted = !quoted;
+			if (quoted && st == K_MODNAME && p == mod) {
+				quote = p;
+				mod = p + 1;
+			} else if (st != K_VALUE) {
+				st = K_IGNORE;
+			}
+			break;
+		case '\0':
+			more = 0;
+			/* fall through */
+		case ' ': case '\n': case '\t': case '\v': case '\f': case '\r':
+			if (quoted && st == K_VALUE) {
+				;
+			} else if (quoted) {
+				st = K_IGNORE;
+			} else if (st == K_VALUE || st == K_PARAM) {
+				*p = '\0';
+				st = K_COMPLETE;
+			} else {
+				mod = p + 1;
+				st = K_MODNAME;
+				quote = NULL;
+			}
+			break;
+		case '.':
+			if (st == K_MODNAME) {
+				*p = '\0';
+				param = p + 1;
+				st = K_PARAM;
+			} else if (st == K_PARAM) {
+				st = K_IGNORE;
+			}
+			break;
+		case '=':
+			if (st == K_PARAM) {
+				value = p + 1;
+				st = K_VALUE;
+			} else if (st == K_MODNAME) {
+				st = K_IGNORE;
+			}
+			break;
+		}
+		if (st != K_COMPLETE)
+			continue;
+		/* re-quote "mod.param=a b" as param="a b", like kmod */
+		if (quote && quote < mod && value > mod) {
+			memmove(quote, mod, value - mod);
+			value--;
+			mod--;
+			param--;
+			*value = '"';
+		}
+		err = kcmd_result(c, mod, param, value, m);
+		mod = p + 1;
+		st = K_MODNAME;
+		quote = NULL;
+	}
+	free(buf);
+	return err;
+}
+
+/* Kernel-style token: returns the next "key[=value]" with quotes removed. */
+static const char *next_token(const char *s, char *out, size_t outsz)
+{
+	size_t o = 0;
+	int q = 0;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	if (!*s)
+		return NULL;
+	for (; *s; s++) {
+		if (*s == '"') {
+			q = !q;
+			continue;
+		}
+		if (!q && (*s == ' ' || *s == '\t' || *s == '\n'))
+			break;
+		if (o + 1 < outsz)
+			out[o++] = *s;
+	}
+	out[o] = '\0';
+	return s;
+}
+
+/* Split a comma list, normalise each name, skip empty items. */
+static int add_list(struct im_strlist *l, const char *v)
+{
+	char name[IM_NAME_MAX];
+
+	while (*v) {
+		size_t n = strcspn(v, ",");
+		char item[IM_NAME_MAX];
+
+		if (n > 0 && n < sizeof(item)) {
+			memcpy(item, v, n);
+			item[n] = '\0';
+			modname_normalize(item, name);
+			if (*name && !im_strlist_has(l, name) &&
+			    im_strlist_add(l, name, strlen(name)) < 0)
+				return -ENOMEM;
+		}
+		v += n;
+		if (*v == ',')
+			v++;
+	}
+	return 0;
+}
+
+static int parse_timeout(struct im_config *c, const char *v, struct msgs *m)
+{
+	char *end;
+	long t;
+
+	errno = 0;
+	t = strtol(v, &end, 10);
+	if (errno || end == v || *end || t < 0) {
+		msg_warn(m, "kernel command line: ignoring initmod.timeout=%s (not a number of seconds)",
+			 v);
+		return 0;
+	}
+	c->timeout_s = t;
+	return 0;
+}
+
+int im_cmdline_parse_lists(struct im_config *c, const char *cmdline,
+			   struct msgs *m)
+{
+	static const struct { const char *key; size_t off; } keys[] = {
+		{ "modules_load", offsetof(struct im_config, modules_load) },
+		{ "rd.modules_load", offsetof(struct im_config, modules_load) },
+		{ "rd.driver.pre", offsetof(struct im_config, driver_pre) },
+		{ "rd.driver.post", offsetof(struct im_config, driver_post) },
+		{ "rd.driver.blacklist", offsetof(struct im_config, hard_blacklist) },
+		{ "module_blacklist", offsetof(struct im_config, hard_blacklist) },
+	};
+	char tok[IM_CMDLINE_MAX];
+	const char *s = cmdline;
+
+	while ((s = next_token(s, tok, sizeof(tok)))) {
+		char *eq = strchr(tok, '=');
+		size_t i;
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		if (strcmp(tok, "initmod.timeout") == 0) {
+			parse_timeout(c, eq + 1, m);
+			continue;
+		}
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			if (strcmp(tok, keys[i].key) != 0)
+				continue;
+			if (add_list((struct im_strlist *)((char *)c + keys[i].off),
+				     eq + 1) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int im_cmdline_parse(struct im_config *c, const char *cmdline, struct msgs *m)
+{
+	int err = im_cmdline_parse_kmod(c, cmdline, m);
+
+	return err ? err : im_cmdline_parse_lists(c, cmdline, m);
+}

@@ -1,0 +1,468 @@
+/*
+ * modprobe_d.c - modprobe.d parsing with kmod's exact rules: file order,
+ * line joining, tokenising, name normalisation and the keywords alias,
+ * blacklist, options, install, remove, softdep and weakdep.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "modprobe_d.h"
+#include "cmdline.h"
+#include "../depgraph/names.h"
+
+const char *const im_default_config_paths[] = {
+	"/etc/modprobe.d",
+	"/run/modprobe.d",
+	"/usr/local/lib/modprobe.d",
+	"/usr/lib/modprobe.d",
+	"/lib/modprobe.d",
+	NULL,
+};
+
+void im_config_init(struct im_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->timeout_s = -1;
+}
+
+int im_strlist_add(struct im_strlist *l, const char *s, size_t n)
+{
+	char *d = xstrndup(s, n);
+
+	if (!d || VEC_PUSH(l->v, l->n, l->cap, d) < 0) {
+		free(d);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int im_strlist_has(const struct im_strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+void im_strlist_free(struct im_strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static void free_pairs(struct im_pair *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(p[i].name);
+		free(p[i].value);
+	}
+	free(p);
+}
+
+static void free_softdeps(struct im_softdep *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(d[i].name);
+		free(d[i].pre);	/* one block holds pre, post and strings */
+	}
+	free(d);
+}
+
+void im_config_free(struct im_config *c)
+{
+	free_pairs(c->aliases, c->naliases);
+	free_pairs(c->options, c->noptions);
+	free_pairs(c->installs, c->ninstalls);
+	free_pairs(c->removes, c->nremoves);
+	free_softdeps(c->softdeps, c->nsoftdeps);
+	free_softdeps(c->weakdeps, c->nweakdeps);
+	im_strlist_free(&c->blacklist);
+	im_strlist_free(&c->modules_load);
+	im_strlist_free(&c->driver_pre);
+	im_strlist_free(&c->driver_post);
+	im_strlist_free(&c->hard_blacklist);
+	im_config_init(c);
+}
+
+static int add_pair(struct im_pair **arr, size_t *n, size_t *cap,
+		    const char *name, const char *value)
+{
+	struct im_pair p = { strdup(name), strdup(value) };
+
+	if (!p.name || !p.value || VEC_PUSH(*arr, *n, *cap, p) < 0) {
+		free(p.name);
+		free(p.value);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int im_config_add_options(struct im_config *c, const char *mod,
+			  const char *opts)
+{
+	int err = add_pair(&c->options, &c->noptions, &c->cap_options, mod,
+			   opts);
+	char *p;
+
+	if (err)
+		return err;
+	for (p = c->options[c->noptions - 1].value; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	return 0;
+}
+
+/*
+ * kmod's softdep tokeniser, kept exactly: whitespace separates tokens, but
+ * whitespace at the very start is glued to the first token (so a line like
+ * "softdep a  pre: b" has no "pre:" for kmod either). Tokens before the
+ * first "pre:" or "post:" are ignored.
+ */
+static void softdep_scan(const char *line, char **pre, size_t *npre,
+			 char **post, size_t *npost, char *store)
+{
+	enum { S_NONE, S_PRE, S_POST } mode = S_NONE;
+	const char *s, *p;
+	int was_space = 0;
+
+	*npre = *npost = 0;
+	for (p = s = line;; s++) {
+		size_t plen;
+
+		if (*s != '\0') {
+			if (!isspace((unsigned char)*s)) {
+				was_space = 0;
+				continue;
+			}
+			if (was_space) {
+				p = s + 1;
+				continue;
+			}
+			was_space = 1;
+			if (p >= s)
+				continue;
+		}
+		plen = s - p;
+		if (plen == 4 && memcmp(p, "pre:", 4) == 0) {
+			mode = S_PRE;
+		} else if (plen == 5 && memcmp(p, "post:", 5) == 0) {
+			mode = S_POST;
+		} else if (*s != '\0' || !was_space) {
+			if (mode != S_NONE && store) {
+				char **v = mode == S_PRE ? pre : post;
+				size_t *n = mode == S_PRE ? npre : npost;
+
+				memcpy(store, p, plen);
+				store[plen] = '\0';
+				v[(*n)++] = store;
+				store += plen + 1;
+			} else if (mode != S_NONE) {
+				(*(mode == S_PRE ? npre : npost))++;
+			}
+		}
+		p = s + 1;
+		if (*s == '\0')
+			break;
+	}
+}
+
+static int add_softdep(struct im_softdep **arr, size_t *n, size_t *cap,
+		       const char *mod, const char *line)
+{
+	struct im_softdep d = { 0 };
+	size_t npre, npost, len = strlen(line) + 1;
+	char **block;
+
+	softdep_scan(line, NULL, &npre, NULL, &npost, NULL);
+	block = malloc((npre + npost + 1) * sizeof(char *) + len);
+	d.name = strdup(mod);
+	if (!block || !d.name)
+		goto oom;
+	d.pre = block;
+	d.post = block + npre;
+	softdep_scan(line, d.pre, &d.npre, d.post, &d.npost,
+		     (char *)(block + npre + npost + 1));
+	if (VEC_PUSH(*arr, *n, *cap, d) < 0)
+		goto oom;
+	return 0;
+oom:
+	free(block);
+	free(d.name);
+	return -ENOMEM;
+}
+
+/* strtok_r(NULL, "\0", &save): the rest of the line, NULL when empty. */
+static char *rest_of_line(char **save)
+{
+	char *s = *save;
+
+	if (!s || !*s)
+		return NULL;
+	*save = s + strlen(s);
+	return s;
+}
+
+static int parse_line(struct im_config *c, char *line, const char *file,
+		      unsigned lineno, struct msgs *m)
+{
+	char *save = NULL, *cmd, *a, *b;
+
+	if (line[0] == '\0' || line[0] == '#')
+		return 0;
+	cmd = strtok_r(line, "\t ", &save);
+	if (!cmd)
+		return 0;
+	if (strcmp(cmd, "alias") == 0) {
+		a = strtok_r(NULL, "\t ", &save);
+		b = strtok_r(NULL, "\t ", &save);
+		if (underscores(a) < 0 || underscores(b) < 0)
+			goto bad;
+		return add_pair(&c->aliases, &c->naliases, &c->cap_aliases, a, b);
+	}
+	if (strcmp(cmd, "blacklist") == 0) {
+		a = strtok_r(NULL, "\t ", &save);
+		if (underscores(a) < 0)
+			goto bad;
+		return im_strlist_add(&c->blacklist, a, strlen(a));
+	}
+	if (!strcmp(cmd, "options") || !strcmp(cmd, "install") ||
+	    !strcmp(cmd, "remove") || !strcmp(cmd, "softdep") ||
+	    !strcmp(cmd, "weakdep")) {
+		a = strtok_r(NULL, "\t ", &save);
+		b = rest_of_line(&save);
+		if (underscores(a) < 0 || !b)
+			goto bad;
+		switch (cmd[0]) {
+		case 'o':
+			return im_config_add_options(c, a, b);
+		case 'i':
+			return add_pair(&c->installs, &c->ninstalls,
+					&c->cap_installs, a, b);
+		case 'r':
+			return add_pair(&c->removes, &c->nremoves,
+					&c->cap_removes, a, b);
+		case 's':
+			return add_softdep(&c->softdeps, &c->nsoftdeps,
+					   &c->cap_softdeps, a, b);
+		default:
+			return add_softdep(&c->weakdeps, &c->nweakdeps,
+					   &c->cap_weakdeps, a, b);
+		}
+	}
+	if (!strcmp(cmd, "include") || !strcmp(cmd, "config")) {
+		msg_warn(m, "%s line %u: '%s' is deprecated and not parsed",
+			 file, lineno, cmd);
+		return 0;
+	}
+bad:
+	msg_warn(m, "%s line %u: ignoring bad line starting with '%s'", file,
+		 lineno, cmd);
+	return 0;
+}
+
+/*
+ * kmod's freadline_wrapped(): a backslash joins the next line when it is
+ * followed by a newline, and otherwise stands for the character after it.
+ */
+int im_config_parse_buf(struct im_config *c, const char *buf, size_t len,
+			const char *name, struct msgs *m)
+{
+	char *line = malloc(len + 1);
+	size_t i = 0, o = 0;
+	unsigned lineno = 0, joined = 0;
+	int err = 0;
+
+	if (!line)
+		return -ENOMEM;
+	while (i < len && !err) {
+		char ch = buf[i++];
+
+		if (ch == '\\') {
+			if (i >= len)
+				break;
+			ch = buf[i++];
+			if (ch == '\n') {
+				joined++;
+				continue;
+			}
+		} else if (ch == '\n') {
+			line[o] = '\0';
+			lineno += joined + 1;
+			joined = 0;
+			err = parse_line(c, line, name, lineno, m);
+			o = 0;
+			continue;
+		}
+		line[o++] = ch;
+	}
+	if (!err && o > 0) {
+		line[o] = '\0';
+		err = parse_line(c, line, name, lineno + joined + 1, m);
+	}
+	free(line);
+	return err;
+}
+
+static int parse_file(struct im_config *c, const char *path, struct msgs *m)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	int err = 0;
+
+	if (fd < 0)
+		return 0;	/* kmod skips files it cannot open */
+	for (;;) {
+		ssize_t r;
+
+		if (vec_reserve((void **)&buf, &cap, n + 4096, 1) < 0) {
+			err = -ENOMEM;
+			break;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r < 0)
+				msg_warn(m, "%s: %s", path, strerror(errno));
+			break;
+		}
+		n += r;
+	}
+	close(fd);
+	if (!err)
+		err = im_config_parse_buf(c, buf ? buf : "", n, path, m);
+	free(buf);
+	return err;
+}
+
+struct conf_file {
+	char *name;	/* sort key: basename */
+	char *path;	/* full path to open */
+};
+
+struct conf_list {
+	struct conf_file *v;
+	size_t n, cap;
+};
+
+/* Insert keeping basename order; an existing basename wins (kmod). */
+static int conf_insert(struct conf_list *l, const char *name,
+		       const char *dir, const char *path)
+{
+	struct conf_file f;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		int cmp = strcmp(name, l->v[i].name);
+
+		if (cmp == 0)
+			return 0;
+		if (cmp < 0)
+			break;
+	}
+	f.name = strdup(name);
+	if (dir) {
+		f.path = malloc(strlen(dir) + strlen(name) + 2);
+		if (f.path)
+			sprintf(f.path, "%s/%s", dir, name);
+	} else {
+		f.path = strdup(path);
+	}
+	if (!f.name || !f.path ||
+	    vec_reserve((void **)&l->v, &l->cap, l->n, sizeof(f)) < 0) {
+		free(f.name);
+		free(f.path);
+		return -ENOMEM;
+	}
+	memmove(&l->v[i + 1], &l->v[i], (l->n - i) * sizeof(f));
+	l->v[i] = f;
+	l->n++;
+	return 0;
+}
+
+static int conf_wanted(int dfd, const char *dir, const char *fn,
+		       struct msgs *m)
+{
+	size_t len = strlen(fn);
+	struct stat st;
+
+	if (fn[0] == '.')
+		return 0;
+	if (len < 6 || (strcmp(fn + len - 5, ".conf") &&
+			strcmp(fn + len - 6, ".alias")))
+		return 0;
+	if (fstatat(dfd, fn, &st, 0) == 0 && S_ISDIR(st.st_mode)) {
+		msg_warn(m, "directories inside directories are not supported: %s/%s",
+			 dir, fn);
+		return 0;
+	}
+	return 1;
+}
+
+static int conf_list_path(struct conf_list *l, const char *path,
+			  struct msgs *m)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int err = 0;
+
+	if (stat(path, &st) != 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode)) {
+		const char *base = strrchr(path, '/');
+
+		return conf_insert(l, base ? base + 1 : path, NULL, path);
+	}
+	d = opendir(path);
+	if (!d) {
+		msg_warn(m, "cannot read %s: %s", path, strerror(errno));
+		return 0;
+	}
+	while (!err && (de = readdir(d)))
+		if (conf_wanted(dirfd(d), path, de->d_name, m))
+			err = conf_insert(l, de->d_name, path, NULL);
+	closedir(d);
+	return err;
+}
+
+int im_config_load(struct im_config *c, const char *const *paths,
+		   const char *moddir, const char *kcmdline, struct msgs *m)
+{
+	struct conf_list l = { 0 };
+	size_t i;
+	int err = 0;
+
+	if (moddir)
+		err = conf_insert(&l, "modules.softdep", moddir, NULL);
+	for (i = 0; !err && paths && paths[i]; i++)
+		err = conf_list_path(&l, paths[i], m);
+	for (i = 0; !err && i < l.n; i++)
+		err = parse_file(c, l.v[i].path, m);
+	for (i = 0; i < l.n; i++) {
+		free(l.v[i].name);
+		free(l.v[i].path);
+	}
+	free(l.v);
+	if (!err && kcmdline)
+		err = im_cmdline_parse(c, kcmdline, m);
+	return err;
+}

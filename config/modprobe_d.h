@@ -1,0 +1,66 @@
+/*
+ * modprobe_d.h - policy from modprobe.d files, modules.softdep and the kernel
+ * command line, stored in parse order (kmod's first-match rules depend on it).
+ */
+#ifndef INITMOD_MODPROBE_D_H
+#define INITMOD_MODPROBE_D_H
+
+#include <stddef.h>
+
+#include "../depgraph/util.h"
+
+struct im_pair {		/* alias, options, install, remove */
+	char *name;		/* pattern or module name, normalised */
+	char *value;		/* module, options or command */
+};
+
+struct im_softdep {
+	char *name;		/* pattern, normalised */
+	char **pre, **post;	/* names as written, looked up later */
+	size_t npre, npost;
+};
+
+struct im_strlist {
+	char **v;
+	size_t n, cap;
+};
+
+struct im_config {
+	struct im_pair *aliases, *options, *installs, *removes;
+	size_t naliases, noptions, ninstalls, nremoves;
+	size_t cap_aliases, cap_options, cap_installs, cap_removes;
+	struct im_softdep *softdeps, *weakdeps;
+	size_t nsoftdeps, nweakdeps, cap_softdeps, cap_weakdeps;
+	struct im_strlist blacklist;	/* modprobe.d + modprobe.blacklist= */
+
+	/* initmod's own command-line vocabulary (see cmdline.h) */
+	struct im_strlist modules_load;	/* modules_load= and rd.modules_load= */
+	struct im_strlist driver_pre, driver_post;
+	struct im_strlist hard_blacklist; /* rd.driver.blacklist=, module_blacklist= */
+	long timeout_s;			/* initmod.timeout=, -1 unset */
+};
+
+/* The default directories, highest priority first. */
+extern const char *const im_default_config_paths[];
+
+void im_config_init(struct im_config *c);
+void im_config_free(struct im_config *c);
+
+/*
+ * Parse every config file the way kmod does: the files of @paths (dirs or
+ * single files) merged into one list sorted by basename, first directory
+ * winning a duplicate basename, plus @moddir/modules.softdep; then the
+ * kernel command line @kcmdline (NULL: none).
+ */
+int im_config_load(struct im_config *c, const char *const *paths,
+		   const char *moddir, const char *kcmdline, struct msgs *m);
+
+/* Parse one file's contents (@name is used in messages). */
+int im_config_parse_buf(struct im_config *c, const char *buf, size_t len,
+			const char *name, struct msgs *m);
+
+int im_strlist_add(struct im_strlist *l, const char *s, size_t n);
+int im_strlist_has(const struct im_strlist *l, const char *s);
+void im_strlist_free(struct im_strlist *l);
+
+#endif

@@ -1,0 +1,675 @@
+/*
+ * resolve.c - libkmod's module objects, lookup chain and probe list, modelled
+ * closely enough that --show-depends is byte-identical to modprobe's:
+ *
+ *  - objects are keyed "name" or "name\alias" (an alias match is a separate
+ *    object with its own visited flag, exactly as in libkmod);
+ *  - lookup order: config aliases, modules.dep, modules.symbols (symbol:),
+ *    install/remove commands, modules.alias, modules.builtin,
+ *    modules.builtin.alias; the first source that yields anything wins;
+ *  - probe list: for each hard dependency in load order its pre softdeps,
+ *    itself, its post softdeps; then the same for the target; a visited
+ *    flag stops loops.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "resolve.h"
+#include "../depgraph/names.h"
+
+struct im_kmod {
+	char *hashkey;		/* "name" or "name\alias" */
+	char *name;
+	char *alias;		/* NULL for a plain object */
+	char *path;		/* NULL until known */
+	struct im_kmod **deps;	/* load order: deepest first */
+	size_t ndeps;
+	int dep_init, dep_missing;
+	int builtin;		/* -1 unknown */
+	int visited, required, ignorecmd;
+	int opts_init, cmd_init;
+	char *options;
+	const char *install;
+	struct im_kmod *next;
+};
+
+const char *im_kmod_name(const struct im_kmod *k)
+{
+	return k->name;
+}
+
+void im_resolver_init(struct im_resolver *r, struct im_moddb *db,
+		      struct im_config *cfg, unsigned flags, struct msgs *m)
+{
+	memset(r, 0, sizeof(*r));
+	r->db = db;
+	r->cfg = cfg;
+	r->flags = flags;
+	r->m = m;
+}
+
+void im_resolver_free(struct im_resolver *r)
+{
+	struct im_kmod *k, *n;
+
+	for (k = r->all; k; k = n) {
+		n = k->next;
+		free(k->hashkey);
+		free(k->name);
+		free(k->path);
+		free(k->deps);
+		free(k->options);
+		free(k);
+	}
+	strmap_free(&r->pool);
+	r->all = NULL;
+}
+
+/* kmod_module_new(): find or create the object for @name[\@alias]. */
+static struct im_kmod *obj_get(struct im_resolver *r, const char *name,
+			       const char *alias)
+{
+	size_t nl = strlen(name), al = alias ? strlen(alias) : 0;
+	char *key = malloc(nl + al + 2);
+	struct im_kmod *k;
+
+	if (!key)
+		return NULL;
+	memcpy(key, name, nl + 1);
+	if (alias) {
+		key[nl] = '\\';
+		memcpy(key + nl + 1, alias, al + 1);
+	}
+	k = strmap_get(&r->pool, key);
+	if (k) {
+		free(key);
+		return k;
+	}
+	k = calloc(1, sizeof(*k));
+	if (k)
+		k->name = malloc(nl + al + 2);
+	if (!k || !k->name || strmap_put(&r->pool, key, k) < 0) {
+		if (k)
+			free(k->name);
+		free(k);
+		free(key);
+		return NULL;
+	}
+	k->hashkey = key;
+	memcpy(k->name, name, nl + 1);
+	if (alias) {
+		k->alias = k->name + nl + 1;
+		memcpy(k->alias, alias, al + 1);
+	}
+	k->builtin = -1;
+	k->next = r->all;
+	r->all = k;
+	return k;
+}
+
+static struct im_kmod *obj_from_name(struct im_resolver *r, const char *name)
+{
+	char norm[IM_NAME_MAX];
+
+	modname_normalize(name, norm);
+	return obj_get(r, norm, NULL);
+}
+
+/*
+ * kmod_module_new_from_path(): the object named after the file. kmod needs
+ * the file to exist; the planner keeps a missing file as a node that will
+ * fail to load, so that its dependents are reported rather than dropped.
+ */
+static struct im_kmod *obj_from_path(struct im_resolver *r, const char *path,
+				     int *missing)
+{
+	char name[IM_NAME_MAX];
+	struct im_kmod *k;
+	struct stat st;
+
+	*missing = stat(path, &st) < 0;
+	if (*missing && !r->graph) {
+		msg_err(r->m, "%s: %s (listed in modules.dep)", path,
+			strerror(errno));
+		return NULL;
+	}
+	if (path_to_modname(path, name) < 0)
+		return NULL;
+	k = obj_get(r, name, NULL);
+	if (!k)
+		return NULL;
+	if (!k->path) {
+		k->path = strdup(path);
+		if (!k->path)
+			return NULL;
+	} else if (strcmp(k->path, path) != 0) {
+		msg_err(r->m, "module '%s' already exists with different path: new-path='%s' old-path='%s'",
+			name, path, k->path);
+		return NULL;
+	}
+	k->builtin = 0;
+	return k;
+}
+
+static char *dep_path(struct im_resolver *r, const char *rel, const char *mod)
+{
+	char *path = im_moddb_path(r->db, rel);
+
+	if (path && !im_moddb_path_confined(r->db, path)) {
+		msg_err(r->m, "%s: path '%s' from modules.dep leaves %s; ignoring it",
+			mod, rel, r->db->dirname);
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* kmod_module_parse_depline(); @line is copied, the index may go away. */
+static int parse_depline(struct im_resolver *r, struct im_kmod *k,
+			 const char *line)
+{
+	char *buf = strdup(line), *colon, *tok, *save = NULL;
+	struct im_kmod **deps = NULL;
+	size_t n = 0, cap = 0;
+	int err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	k->dep_init = 1;
+	colon = strchr(buf, ':');
+	if (!colon)
+		goto out;
+	*colon = '\0';
+	if (!k->path)
+		k->path = dep_path(r, buf, k->name);
+	for (tok = strtok_r(colon + 1, " \t", &save); tok;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		char *path = dep_path(r, tok, k->name);
+		struct im_kmod *d = NULL;
+		int missing = 0;
+
+		if (path)
+			d = obj_from_path(r, path, &missing);
+		free(path);
+		if (!d) {
+			n = 0;		/* kmod drops the whole list */
+			k->dep_missing = 1;
+			break;
+		}
+		if (VEC_PUSH(deps, n, cap, d) < 0) {
+			err = -ENOMEM;
+			n = 0;
+			break;
+		}
+	}
+	/* kmod prepends: load order is the dep line reversed */
+	for (size_t i = 0; i < n / 2; i++) {
+		struct im_kmod *t = deps[i];
+
+		deps[i] = deps[n - 1 - i];
+		deps[n - 1 - i] = t;
+	}
+	k->deps = deps;
+	k->ndeps = n;
+out:
+	free(buf);
+	return err;
+}
+
+static void kmod_deps(struct im_resolver *r, struct im_kmod *k)
+{
+	const char *line;
+
+	if (k->dep_init)
+		return;
+	if (im_moddb_dep_line(r->db, k->name, &line) > 0)
+		parse_depline(r, k, line);
+}
+
+const char *im_kmod_path(struct im_resolver *r, struct im_kmod *k)
+{
+	if (!k->path && !k->dep_init)
+		kmod_deps(r, k);
+	return k->path;
+}
+
+int im_kmod_builtin(struct im_resolver *r, struct im_kmod *k)
+{
+	if (k->builtin < 0)
+		k->builtin = im_moddb_is_builtin(r->db, k->name);
+	return k->builtin;
+}
+
+static const char *kmod_options(struct im_resolver *r, struct im_kmod *k)
+{
+	size_t i, len = 0;
+
+	if (k->opts_init)
+		return k->options;
+	k->opts_init = 1;
+	for (i = 0; i < r->cfg->noptions; i++) {
+		const struct im_pair *o = &r->cfg->options[i];
+		size_t ol = strlen(o->value);
+		char *n;
+
+		if (strcmp(o->name, k->name) &&
+		    !(k->alias && strcmp(o->name, k->alias) == 0))
+			continue;
+		if (ol == 0)
+			continue;
+		n = realloc(k->options, len + ol + 2);
+		if (!n)
+			return k->options;
+		k->options = n;
+		if (len)
+			n[len++] = ' ';
+		memcpy(n + len, o->value, ol + 1);
+		len += ol;
+	}
+	return k->options;
+}
+
+const char *im_kmod_install(struct im_resolver *r, struct im_kmod *k)
+{
+	size_t i;
+
+	if (k->cmd_init)
+		return k->install;
+	k->cmd_init = 1;
+	for (i = 0; i < r->cfg->ninstalls; i++) {
+		if (fnmatch(r->cfg->installs[i].name, k->name, 0) == 0) {
+			k->install = r->cfg->installs[i].value;
+			break;
+		}
+	}
+	return k->install;
+}
+
+/* ---- lookup ---- */
+
+struct objlist {
+	struct im_kmod **v;
+	size_t n, cap;
+};
+
+static int push(struct objlist *l, struct im_kmod *k)
+{
+	if (!k)
+		return -ENOMEM;
+	return VEC_PUSH(l->v, l->n, l->cap, k);
+}
+
+static int lookup_config(struct im_resolver *r, const char *a,
+			 struct objlist *out)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < r->cfg->naliases; i++) {
+		const struct im_pair *p = &r->cfg->aliases[i];
+
+		if (fnmatch(p->name, a, 0) == 0)
+			err = push(out, obj_get(r, p->value, p->name));
+	}
+	return err;
+}
+
+static int lookup_dep(struct im_resolver *r, const char *a,
+		      struct objlist *out)
+{
+	const char *line;
+	struct im_kmod *k;
+
+	if (strchr(a, ':') || im_moddb_dep_line(r->db, a, &line) <= 0)
+		return 0;
+	k = obj_from_name(r, a);
+	if (!k)
+		return -ENOMEM;
+	if (!k->dep_init && parse_depline(r, k, line) < 0)
+		return -ENOMEM;
+	return push(out, k);
+}
+
+static int lookup_wild(struct im_resolver *r, enum im_idx which,
+		       const char *a, int builtin, struct objlist *out)
+{
+	struct im_values vals = { 0 };
+	size_t i;
+	int err;
+
+	err = im_moddb_lookup_wild(r->db, which, a, &vals);
+	for (i = 0; err >= 0 && i < vals.n; i++) {
+		struct im_kmod *k = obj_get(r, vals.v[i].val, a);
+
+		if (k && builtin)
+			k->builtin = 1;
+		err = push(out, k);
+	}
+	im_values_free(&vals);
+	return err < 0 ? err : 0;
+}
+
+static int lookup_commands(struct im_resolver *r, const char *a,
+			   struct objlist *out)
+{
+	struct im_kmod *k;
+	size_t i;
+
+	for (i = 0; i < r->cfg->ninstalls; i++) {
+		if (strcmp(r->cfg->installs[i].name, a) != 0)
+			continue;
+		k = obj_from_name(r, a);
+		if (k) {
+			k->install = r->cfg->installs[i].value;
+			k->cmd_init = 1;
+		}
+		return push(out, k);
+	}
+	for (i = 0; i < r->cfg->nremoves; i++)
+		if (strcmp(r->cfg->removes[i].name, a) == 0)
+			return push(out, obj_from_name(r, a));
+	return 0;
+}
+
+static int lookup_builtin(struct im_resolver *r, const char *a,
+			  struct objlist *out)
+{
+	struct im_kmod *k;
+
+	if (!im_moddb_is_builtin(r->db, a))
+		return 0;
+	k = obj_from_name(r, a);
+	if (k)
+		k->builtin = 1;
+	return push(out, k);
+}
+
+/* kmod_module_new_from_lookup(): the first source with a match wins. */
+static int lookup(struct im_resolver *r, const char *given,
+		  struct objlist *out)
+{
+	char a[IM_NAME_MAX];
+	size_t start = out->n;
+	int err, step;
+
+	if (alias_normalize(given, a, NULL) < 0)
+		return -EINVAL;
+	for (step = 0, err = 0; !err && out->n == start && step < 7; step++) {
+		switch (step) {
+		case 0: err = lookup_config(r, a, out); break;
+		case 1: err = lookup_dep(r, a, out); break;
+		case 2:
+			if (strncmp(a, "symbol:", 7) == 0)
+				err = lookup_wild(r, IM_IDX_SYMBOLS, a, 0, out);
+			break;
+		case 3: err = lookup_commands(r, a, out); break;
+		case 4: err = lookup_wild(r, IM_IDX_ALIAS, a, 0, out); break;
+		case 5: err = lookup_builtin(r, a, out); break;
+		case 6: err = lookup_wild(r, IM_IDX_BUILTIN_ALIAS, a, 1, out); break;
+		}
+	}
+	return err;
+}
+
+/* ---- probe list ---- */
+
+struct probe {
+	struct im_resolver *r;
+	struct objlist list;
+	int err;
+};
+
+static size_t node_of(struct probe *p, struct im_kmod *k)
+{
+	size_t idx = 0;
+
+	if (im_graph_node(p->r->graph, k->name, &idx) < 0)
+		p->err = -ENOMEM;
+	return idx;
+}
+
+static void edge(struct probe *p, struct im_kmod *from, struct im_kmod *to,
+		 enum im_edge_kind kind)
+{
+	if (!p->r->graph || p->err)
+		return;
+	if (im_graph_edge(p->r->graph, node_of(p, from), node_of(p, to),
+			  kind) < 0)
+		p->err = -ENOMEM;
+}
+
+static void append(struct probe *p, struct im_kmod *k)
+{
+	size_t i;
+
+	if (push(&p->list, k) < 0) {
+		p->err = -ENOMEM;
+		return;
+	}
+	if (!p->r->graph)
+		return;
+	kmod_deps(p->r, k);		/* the planner wants every module's own edges */
+	node_of(p, k);
+	for (i = 0; i < k->ndeps; i++)
+		edge(p, k->deps[i], k, IM_EDGE_HARD);
+}
+
+static void get_probe_list(struct probe *p, struct im_kmod *k, int required,
+			   int ignorecmd);
+
+/* kmod_module_get_softdeps(): first matching softdep line, names looked up. */
+static int softdeps(struct probe *p, struct im_kmod *k, struct objlist *pre,
+		    struct objlist *post)
+{
+	const struct im_config *c = p->r->cfg;
+	size_t i, j;
+
+	for (i = 0; i < c->nsoftdeps; i++) {
+		const struct im_softdep *d = &c->softdeps[i];
+
+		if (fnmatch(d->name, k->name, 0) != 0)
+			continue;
+		for (j = 0; j < d->npre; j++)
+			if (lookup(p->r, d->pre[j], pre) == -ENOMEM)
+				return -ENOMEM;
+		for (j = 0; j < d->npost; j++)
+			if (lookup(p->r, d->post[j], post) == -ENOMEM)
+				return -ENOMEM;
+		break;
+	}
+	return 0;
+}
+
+static void fill_softdep(struct probe *p, struct im_kmod *k)
+{
+	struct objlist pre = { 0 }, post = { 0 };
+	size_t i;
+
+	if (softdeps(p, k, &pre, &post) < 0) {
+		p->err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < pre.n; i++) {
+		edge(p, pre.v[i], k, IM_EDGE_PRE);
+		get_probe_list(p, pre.v[i], 0, 0);
+	}
+	append(p, k);
+	k->ignorecmd = pre.n || post.n;
+	for (i = 0; i < post.n; i++) {
+		edge(p, k, post.v[i], IM_EDGE_POST);
+		get_probe_list(p, post.v[i], 0, 0);
+	}
+out:
+	free(pre.v);
+	free(post.v);
+}
+
+static void get_probe_list(struct probe *p, struct im_kmod *k, int required,
+			   int ignorecmd)
+{
+	size_t i;
+
+	if (k->visited || p->err)
+		return;
+	k->visited = 1;
+	kmod_deps(p->r, k);
+	if (required) {
+		k->required = 1;
+		for (i = 0; i < k->ndeps; i++)
+			k->deps[i]->required = 1;
+	}
+	for (i = 0; i < k->ndeps; i++)
+		fill_softdep(p, k->deps[i]);
+	if (ignorecmd) {
+		append(p, k);
+		k->ignorecmd = 1;
+	} else {
+		fill_softdep(p, k);
+	}
+}
+
+static int blacklisted(struct im_resolver *r, const struct im_kmod *k)
+{
+	return im_strlist_has(&r->cfg->blacklist, k->name);
+}
+
+/* module_options_concat(): "opts xopts", "opts " or "xopts". */
+static char *concat_options(const char *o, const char *x)
+{
+	size_t ol = o ? strlen(o) : 0, xl = x ? strlen(x) : 0;
+	char *s;
+
+	if (!ol && !xl)
+		return NULL;
+	s = malloc(ol + xl + 2);
+	if (!s)
+		return NULL;
+	if (o)
+		sprintf(s, "%s %s", o, x ? x : "");
+	else
+		memcpy(s, x, xl + 1);
+	return s;
+}
+
+static void graph_fill(struct im_resolver *r, struct im_kmod *k,
+		       const struct im_step *st)
+{
+	struct im_node *n;
+	size_t idx;
+	struct stat sb;
+
+	if (im_graph_node(r->graph, k->name, &idx) < 0)
+		return;
+	n = &r->graph->nodes[idx];
+	n->required |= k->required;
+	if (n->path || n->install || n->builtin)
+		return;		/* first step for a module decides */
+	if (st->install) {
+		n->install = strdup(im_kmod_install(r, k));
+	} else if (im_kmod_path(r, k)) {
+		n->path = strdup(k->path);
+		if (stat(k->path, &sb) == 0)
+			n->cost = sb.st_size;
+		else
+			n->missing = 1;
+	} else {
+		n->builtin = im_kmod_builtin(r, k);
+		n->missing = !n->builtin;
+	}
+	if (st->options && !n->options)
+		n->options = strdup(st->options);
+}
+
+/* kmod_module_probe_insert_module() in dry-run form: the steps. */
+static int probe(struct im_resolver *r, struct im_kmod *target,
+		 const char *extra, struct im_steps *out)
+{
+	struct probe p = { .r = r };
+	struct im_kmod *k;
+	size_t i;
+
+	if (((target->alias || (r->flags & IM_RES_BLACKLIST)) &&
+	     blacklisted(r, target))) {
+		msg_info(r->m, "%s is blacklisted", target->name);
+		return 0;
+	}
+	for (k = r->all; k; k = k->next)
+		k->visited = k->required = 0;
+	get_probe_list(&p, target, 1, !!(r->flags & IM_RES_IGNORE_CMD));
+	for (i = 0; !p.err && i < p.list.n; i++) {
+		struct im_step st = { .mod = p.list.v[i] };
+		const char *cmd = im_kmod_install(r, st.mod);
+
+		st.options = concat_options(kmod_options(r, st.mod),
+					    st.mod == target ? extra : NULL);
+		st.install = cmd && !st.mod->ignorecmd;
+		if (VEC_PUSH(out->v, out->n, out->cap, st) < 0) {
+			free(st.options);
+			p.err = -ENOMEM;
+			break;
+		}
+		if (r->graph)
+			graph_fill(r, st.mod, &st);
+	}
+	if (r->graph && !p.err) {
+		size_t idx;
+
+		if (im_graph_node(r->graph, target->name, &idx) == 0)
+			r->graph->nodes[idx].requested = 1;
+	}
+	free(p.list.v);
+	return p.err;
+}
+
+int im_resolve_name(struct im_resolver *r, const char *name, const char *extra,
+		    struct im_steps *out)
+{
+	struct objlist found = { 0 };
+	size_t i;
+	int err;
+
+	err = lookup(r, name, &found);
+	if (err == -ENOMEM)
+		return err;
+	if (err < 0 || !found.n) {
+		free(found.v);
+		msg_err(r->m, "module %s not found in directory %s", name,
+			r->db->dirname);
+		return 0;
+	}
+	for (i = 0; !err && i < found.n; i++)
+		err = probe(r, found.v[i], extra, out);
+	free(found.v);
+	return err < 0 ? err : 1;
+}
+
+void im_steps_free(struct im_steps *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].options);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* modprobe's print_action(). */
+void im_steps_print(struct im_resolver *r, const struct im_steps *s, FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		struct im_kmod *k = s->v[i].mod;
+		const char *o = s->v[i].options ? s->v[i].options : "";
+
+		if (s->v[i].install)
+			fprintf(f, "install %s %s\n", im_kmod_install(r, k), o);
+		else if (im_kmod_path(r, k))
+			fprintf(f, "insmod %s %s\n", k->path, o);
+		else if (im_kmod_builtin(r, k))
+			fprintf(f, "builtin %s\n", k->name);
+	}
+}

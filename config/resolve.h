@@ -1,0 +1,64 @@
+/*
+ * resolve.h - turn requested names into modprobe's plan. This is a model of
+ * libkmod's lookup and probe-list logic (kmod 30), object for object, so that
+ * --show-depends prints what modprobe prints; the same walk also records the
+ * dependency DAG the parallel loader runs.
+ */
+#ifndef INITMOD_RESOLVE_H
+#define INITMOD_RESOLVE_H
+
+#include <stdio.h>
+
+#include "modprobe_d.h"
+#include "../depgraph/graph.h"
+#include "../depgraph/moddb.h"
+
+struct im_kmod;
+
+enum {
+	IM_RES_IGNORE_CMD = 1,		/* -i: ignore install commands */
+	IM_RES_BLACKLIST = 2,		/* -b: blacklist applies to names too */
+};
+
+struct im_step {		/* one line of the probe list */
+	struct im_kmod *mod;
+	char *options;		/* NULL when none */
+	int install;		/* run the install command, not insmod */
+};
+
+struct im_resolver {
+	struct im_moddb *db;
+	struct im_config *cfg;
+	struct msgs *m;
+	unsigned flags;
+	struct strmap pool;		/* hashkey -> struct im_kmod */
+	struct im_kmod *all;		/* every object, for resets and free */
+	struct im_graph *graph;		/* when set, edges are recorded */
+};
+
+void im_resolver_init(struct im_resolver *r, struct im_moddb *db,
+		      struct im_config *cfg, unsigned flags, struct msgs *m);
+void im_resolver_free(struct im_resolver *r);
+
+/*
+ * modprobe -a NAME semantics for one name: 1 found (steps appended), 0 not
+ * found (message printed), <0 error. @extra: options from the command line.
+ */
+struct im_steps {
+	struct im_step *v;
+	size_t n, cap;
+};
+int im_resolve_name(struct im_resolver *r, const char *name, const char *extra,
+		    struct im_steps *out);
+void im_steps_free(struct im_steps *s);
+
+/* Print steps exactly as modprobe --show-depends does. */
+void im_steps_print(struct im_resolver *r, const struct im_steps *s, FILE *f);
+
+/* Accessors for a step's module. */
+const char *im_kmod_name(const struct im_kmod *k);
+const char *im_kmod_path(struct im_resolver *r, struct im_kmod *k);
+const char *im_kmod_install(struct im_resolver *r, struct im_kmod *k);
+int im_kmod_builtin(struct im_resolver *r, struct im_kmod *k);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * graph.h - the load plan as a DAG: one node per module name, an edge
+ * from A to B when B may start only after A completed (hard dependency,
+ * pre: softdep, or B is a post: softdep of A). Cycles are found, reported
+ * and broken (a softdep edge first), never looped on.
+ */
+#ifndef INITMOD_GRAPH_H
+#define INITMOD_GRAPH_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util.h"
+
+enum im_edge_kind { IM_EDGE_HARD, IM_EDGE_PRE, IM_EDGE_POST };
+
+struct im_edge {
+	size_t node;
+	enum im_edge_kind kind;
+	int dropped;		/* removed to break a cycle */
+};
+
+struct im_node {
+	char *name;
+	char *path;		/* NULL: builtin or install-only */
+	char *options;		/* NULL: none */
+	char *install;		/* install command, NULL: insmod */
+	int builtin, requested, required, missing;
+	uint64_t cost;		/* estimate: file size in bytes */
+	struct im_edge *pred, *succ;
+	size_t npred, nsucc, cap_pred, cap_succ;
+	/* filled by im_graph_order() */
+	unsigned level;
+	uint64_t tail;		/* cost of the heaviest path from here to a sink */
+};
+
+struct im_graph {
+	struct im_node *nodes;
+	size_t n, cap;
+	struct strmap byname;
+	size_t *order;		/* topological order after im_graph_order() */
+	unsigned nlevels;
+};
+
+void im_graph_init(struct im_graph *g);
+void im_graph_free(struct im_graph *g);
+/* Find or add the node called @name; its index in *idx. */
+int im_graph_node(struct im_graph *g, const char *name, size_t *idx);
+/* @from must complete before @to starts. Duplicates and self-edges ignored. */
+int im_graph_edge(struct im_graph *g, size_t from, size_t to,
+		  enum im_edge_kind kind);
+/* Break cycles (reported through @m), then levels, order and tails. */
+int im_graph_order(struct im_graph *g, struct msgs *m);
+/* -n output: levels, then the critical path by cost. */
+void im_graph_print_plan(const struct im_graph *g, FILE *f);
+
+#endif

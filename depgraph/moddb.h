@@ -1,0 +1,44 @@
+/*
+ * moddb.h - one module directory (/lib/modules/KVER): its indexes, opened
+ * once, with the text files as fallback when a .bin is missing or corrupt.
+ */
+#ifndef INITMOD_MODDB_H
+#define INITMOD_MODDB_H
+
+#include "index.h"
+#include "util.h"
+
+enum im_idx {
+	IM_IDX_DEP,
+	IM_IDX_ALIAS,
+	IM_IDX_SYMBOLS,
+	IM_IDX_BUILTIN,
+	IM_IDX_BUILTIN_ALIAS,
+	IM_IDX_COUNT,
+};
+
+struct im_moddb {
+	char *dirname;			/* absolute, no trailing slash added */
+	size_t dirlen;
+	struct im_index idx[IM_IDX_COUNT];
+	int fellback[IM_IDX_COUNT];	/* switched to the text file */
+	struct msgs *m;
+};
+
+/* @dirname: the module directory; made absolute against the cwd like kmod. */
+int im_moddb_open(struct im_moddb *db, const char *dirname, struct msgs *m);
+void im_moddb_close(struct im_moddb *db);
+
+/* modules.dep line "relpath: deps…" of module @name: 1, 0 absent, <0 error. */
+int im_moddb_dep_line(struct im_moddb *db, const char *name, const char **line);
+int im_moddb_is_builtin(struct im_moddb *db, const char *name);
+/* Wildcard lookup in an alias-type index (alias, symbols, builtin alias). */
+int im_moddb_lookup_wild(struct im_moddb *db, enum im_idx which,
+			 const char *key, struct im_values *out);
+
+/* "dirname/rel" (or rel when absolute) into a malloc'd string. */
+char *im_moddb_path(const struct im_moddb *db, const char *rel);
+/* 1 when @path is inside the module directory and has no ".." part. */
+int im_moddb_path_confined(const struct im_moddb *db, const char *path);
+
+#endif

@@ -1,0 +1,18 @@
+/* names.h - module name and alias normalisation, exactly as kmod does it. */
+#ifndef INITMOD_NAMES_H
+#define INITMOD_NAMES_H
+
+#include <stddef.h>
+
+#define IM_NAME_MAX 4096
+
+/* '-' -> '_', stop at the first '.'; returns length written (buf >= IM_NAME_MAX). */
+size_t modname_normalize(const char *in, char *buf);
+/* '-' -> '_' outside [...]; -1 on an unbalanced bracket or an overlong alias. */
+int alias_normalize(const char *in, char *buf, size_t *len);
+/* In place: '-' -> '_' outside [...]; -1 on an unbalanced bracket or NULL. */
+int underscores(char *s);
+/* Module name from a path: basename, then modname_normalize. -1 when empty. */
+int path_to_modname(const char *path, char *buf);
+
+#endif

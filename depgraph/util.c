@@ -1,0 +1,154 @@
+/* util.c - growable arrays, the string hash map and the message sink. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+int vec_reserve(void **arr, size_t *cap, size_t n, size_t sz)
+{
+	size_t ncap;
+	void *na;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 8;
+	while (ncap <= n)
+		ncap *= 2;
+	na = realloc(*arr, ncap * sz);
+	if (!na)
+		return -ENOMEM;
+	*arr = na;
+	*cap = ncap;
+	return 0;
+}
+
+uint32_t strhash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static struct strmap_slot *find_slot(struct strmap_slot *slots, size_t cap,
+				     const char *key, uint32_t h)
+{
+	size_t i = h & (cap - 1);
+
+	while (slots[i].key &&
+	       (slots[i].hash != h || strcmp(slots[i].key, key) != 0))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	struct strmap_slot *s;
+
+	if (!m->cap)
+		return NULL;
+	s = find_slot(m->slots, m->cap, key, strhash(key));
+	return s->key ? s->val : NULL;
+}
+
+static int grow(struct strmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 64, i;
+	struct strmap_slot *ns = calloc(ncap, sizeof(*ns));
+
+	if (!ns)
+		return -ENOMEM;
+	for (i = 0; i < m->cap; i++) {
+		struct strmap_slot *o = &m->slots[i];
+
+		if (o->key)
+			*find_slot(ns, ncap, o->key, o->hash) = *o;
+	}
+	free(m->slots);
+	m->slots = ns;
+	m->cap = ncap;
+	return 0;
+}
+
+int strmap_put(struct strmap *m, const char *key, void *val)
+{
+	struct strmap_slot *s;
+	uint32_t h = strhash(key);
+
+	if ((m->n + 1) * 4 >= m->cap * 3 && grow(m) < 0)
+		return -ENOMEM;
+	s = find_slot(m->slots, m->cap, key, h);
+	if (!s->key) {
+		s->key = key;
+		s->hash = h;
+		m->n++;
+	}
+	s->val = val;
+	return 0;
+}
+
+void strmap_free(struct strmap *m)
+{
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = m->n = 0;
+}
+
+static void vmsg(struct msgs *m, const char *level, const char *fmt,
+		 va_list ap)
+{
+	fprintf(stderr, "%s: %s", m && m->prog ? m->prog : "initmod", level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void msg_err(struct msgs *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (m)
+		m->errors++;
+	if (m && m->verbose < 0)
+		return;
+	va_start(ap, fmt);
+	vmsg(m, "error: ", fmt, ap);
+	va_end(ap);
+}
+
+void msg_warn(struct msgs *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (m)
+		m->warnings++;
+	if (m && m->verbose < 0)
+		return;
+	va_start(ap, fmt);
+	vmsg(m, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void msg_info(struct msgs *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!m || m->verbose <= 0)
+		return;
+	va_start(ap, fmt);
+	vmsg(m, "", fmt, ap);
+	va_end(ap);
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (!d)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}

@@ -1,0 +1,41 @@
+/* util.h - small containers shared by every layer: growable arrays, a string hash map, messages. */
+#ifndef INITMOD_UTIL_H
+#define INITMOD_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Grow *arr (element size @sz) so that index *n is writable; -ENOMEM on failure. */
+int vec_reserve(void **arr, size_t *cap, size_t n, size_t sz);
+#define VEC_PUSH(arr, n, cap, val) \
+	(vec_reserve((void **)&(arr), &(cap), (n), sizeof(*(arr))) < 0 ? -12 : \
+	 ((arr)[(n)++] = (val), 0))
+
+/* Open-addressing map from NUL-terminated keys (not copied) to pointers. */
+struct strmap {
+	struct strmap_slot { const char *key; void *val; uint32_t hash; } *slots;
+	size_t cap, n;
+};
+uint32_t strhash(const char *s);
+void *strmap_get(const struct strmap *m, const char *key);
+int strmap_put(struct strmap *m, const char *key, void *val);	/* replaces */
+void strmap_free(struct strmap *m);
+
+/* Diagnostics: one sink per run, passed down; counts what it printed. */
+struct msgs {
+	int verbose;		/* <0 quiet, 0 errors+warnings, >0 info */
+	unsigned errors, warnings;
+	const char *prog;
+};
+void msg_err(struct msgs *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void msg_warn(struct msgs *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void msg_info(struct msgs *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* strdup of [s, s+n) */
+char *xstrndup(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,252 @@
+/*
+ * main.c - the initmod command line: option parsing, then one of
+ * --show-depends (modprobe's exact output), -n (the DAG as levels) or,
+ * later, loading.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "../config/cmdline.h"
+#include "../config/resolve.h"
+#include "../depgraph/names.h"
+
+#ifndef INITMOD_VERSION
+#define INITMOD_VERSION "0.1"
+#endif
+
+struct request {
+	const char *name;
+	char *extra;		/* options given after the name, or NULL */
+};
+
+struct opts {
+	const char *root, *kver, *cmdline_file;
+	const char **config;
+	size_t nconfig, cap_config;
+	int show_depends, dry_run, all, no_cmdline;
+	unsigned flags;
+	struct request *req;
+	size_t nreq;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: initmod [options] NAME [PARAM=VALUE...] [NAME...]\n"
+	      "  -d, --dirname ROOT      module tree under ROOT/lib/modules/KVER\n"
+	      "  -S, --set-version KVER  kernel version (default: uname -r)\n"
+	      "  -C, --config PATH       modprobe.d file or directory (repeatable;\n"
+	      "                          replaces the default directories)\n"
+	      "      --cmdline[=FILE]    kernel command line (default /proc/cmdline)\n"
+	      "      --no-cmdline        ignore the kernel command line\n"
+	      "  -b, --use-blacklist     blacklist applies to names, not only aliases\n"
+	      "  -i, --ignore-install    ignore install commands\n"
+	      "  -a, --all               every argument is a module name\n"
+	      "  -D, --show-depends      print the plan like modprobe --show-depends\n"
+	      "  -n, --dry-run           print the DAG as levels and its critical path\n"
+	      "  -v, --verbose / -q, --quiet\n"
+	      "  -V, --version / -h, --help\n", f);
+}
+
+/* modprobe's options_from_array(): a value with a space gets quoted. */
+static int append_param(struct request *r, const char *arg)
+{
+	const char *v = strchr(arg, '=');
+	size_t len = r->extra ? strlen(r->extra) : 0, alen = strlen(arg);
+	int quote = v && v[1] != '"' && v[1] != '\'' && strchr(v + 1, ' ');
+	char *n = realloc(r->extra, len + alen + 4);
+
+	if (!n)
+		return -ENOMEM;
+	r->extra = n;
+	if (len)
+		n[len++] = ' ';
+	if (quote)
+		sprintf(n + len, "%.*s\"%s\"", (int)(v + 1 - arg), arg, v + 1);
+	else
+		memcpy(n + len, arg, alen + 1);
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o, struct msgs *m)
+{
+	static const struct option lo[] = {
+		{ "dirname", required_argument, 0, 'd' },
+		{ "set-version", required_argument, 0, 'S' },
+		{ "config", required_argument, 0, 'C' },
+		{ "cmdline", optional_argument, 0, 1 },
+		{ "no-cmdline", no_argument, 0, 2 },
+		{ "use-blacklist", no_argument, 0, 'b' },
+		{ "ignore-install", no_argument, 0, 'i' },
+		{ "all", no_argument, 0, 'a' },
+		{ "show-depends", no_argument, 0, 'D' },
+		{ "dry-run", no_argument, 0, 'n' },
+		{ "verbose", no_argument, 0, 'v' },
+		{ "quiet", no_argument, 0, 'q' },
+		{ "version", no_argument, 0, 'V' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 }
+	};
+	int c, i;
+
+	while ((c = getopt_long(argc, argv, "d:S:C:biaDnvqVh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->root = optarg; break;
+		case 'S': o->kver = optarg; break;
+		case 'C':
+			if (VEC_PUSH(o->config, o->nconfig, o->cap_config, optarg) < 0)
+				return -ENOMEM;
+			break;
+		case 1: o->cmdline_file = optarg ? optarg : "/proc/cmdline"; break;
+		case 2: o->no_cmdline = 1; break;
+		case 'b': o->flags |= IM_RES_BLACKLIST; break;
+		case 'i': o->flags |= IM_RES_IGNORE_CMD; break;
+		case 'a': o->all = 1; break;
+		case 'D': o->show_depends = 1; break;
+		case 'n': o->dry_run = 1; break;
+		case 'v': m->verbose++; break;
+		case 'q': m->verbose = -1; break;
+		case 'V': printf("initmod %s\n", INITMOD_VERSION); exit(0);
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	o->req = calloc(argc - optind + 1, sizeof(*o->req));
+	if (!o->req)
+		return -ENOMEM;
+	for (i = optind; i < argc; i++) {
+		if (!o->all && o->nreq && strchr(argv[i], '=')) {
+			if (append_param(&o->req[o->nreq - 1], argv[i]) < 0)
+				return -ENOMEM;
+			continue;
+		}
+		o->req[o->nreq++].name = argv[i];
+	}
+	if (!o->nreq) {
+		msg_err(m, "missing module name; see --help");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* kmod's module directory: ROOT/lib/modules/KVER, KVER from uname. */
+static char *module_dir(const struct opts *o)
+{
+	struct utsname u;
+	const char *kver = o->kver;
+	char *d;
+
+	if (!kver) {
+		if (uname(&u) < 0)
+			return NULL;
+		kver = u.release;
+	}
+	if (asprintf(&d, "%s/lib/modules/%s", o->root ? o->root : "", kver) < 0)
+		return NULL;
+	return d;
+}
+
+static int show_depends(struct im_resolver *r, const struct opts *o)
+{
+	int failed = 0;
+	size_t i;
+
+	for (i = 0; i < o->nreq; i++) {
+		struct im_steps steps = { 0 };
+		int found = im_resolve_name(r, o->req[i].name, o->req[i].extra,
+					    &steps);
+
+		if (found < 0) {
+			im_steps_free(&steps);
+			return found;
+		}
+		failed |= !found;
+		im_steps_print(r, &steps, stdout);
+		im_steps_free(&steps);
+	}
+	return failed;
+}
+
+static int dry_run(struct im_resolver *r, const struct opts *o)
+{
+	struct im_graph g;
+	int failed = 0, err = 0;
+	size_t i;
+
+	im_graph_init(&g);
+	r->graph = &g;
+	for (i = 0; !err && i < o->nreq; i++) {
+		struct im_steps steps = { 0 };
+		int found = im_resolve_name(r, o->req[i].name, o->req[i].extra,
+					    &steps);
+
+		if (found < 0)
+			err = found;
+		failed |= !found;
+		im_steps_free(&steps);
+	}
+	if (!err)
+		err = im_graph_order(&g, r->m);
+	if (!err)
+		im_graph_print_plan(&g, stdout);
+	r->graph = NULL;
+	im_graph_free(&g);
+	return err ? err : failed;
+}
+
+int main(int argc, char **argv)
+{
+	struct msgs m = { .prog = "initmod" };
+	struct opts o = { 0 };
+	struct im_config cfg;
+	struct im_moddb db;
+	struct im_resolver r;
+	char *dir = NULL, *kcmd = NULL;
+	int ret = 2;
+
+	im_config_init(&cfg);
+	if (parse_args(argc, argv, &o, &m) < 0)
+		goto out;
+	if (o.config && VEC_PUSH(o.config, o.nconfig, o.cap_config, NULL) < 0)
+		goto out;
+	dir = module_dir(&o);
+	if (!dir || im_moddb_open(&db, dir, &m) < 0) {
+		msg_err(&m, "out of memory");
+		goto out;
+	}
+	if (!o.no_cmdline)
+		kcmd = im_cmdline_read(o.cmdline_file ? o.cmdline_file :
+				       "/proc/cmdline", &m);
+	ret = 1;
+	if (im_config_load(&cfg, o.config ? o.config : im_default_config_paths,
+			   db.dirname, kcmd, &m) < 0) {
+		msg_err(&m, "out of memory reading configuration");
+		goto close_db;
+	}
+	im_resolver_init(&r, &db, &cfg, o.flags, &m);
+	if (o.show_depends)
+		ret = show_depends(&r, &o);
+	else if (o.dry_run)
+		ret = dry_run(&r, &o);
+	else
+		msg_err(&m, "loading modules is not implemented yet: use --show-depends or -n");
+	if (ret < 0) {
+		msg_err(&m, "%s", strerror(-ret));
+		ret = 1;
+	}
+	im_resolver_free(&r);
+close_db:
+	im_moddb_close(&db);
+out:
+	im_config_free(&cfg);
+	for (size_t i = 0; i < o.nreq; i++)
+		free(o.req[i].extra);
+	free(o.req);
+	free(o.config);
+	free(kcmd);
+	free(dir);
+	return ret;
+}

@@ -1,0 +1,34 @@
+/* test.h - a minimal unit-test runner: TEST() registers, CHECK*() fails the test. */
+#ifndef INITMOD_TEST_H
+#define INITMOD_TEST_H
+
+#include <stdio.h>
+#include <string.h>
+
+struct t {
+	const char *name;
+	int failed;
+};
+
+void t_register(const char *name, void (*fn)(struct t *));
+void t_fail(struct t *t, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A fresh temporary directory for this test (removed at exit). */
+const char *t_tmpdir(void);
+/* Write @len bytes (or strlen) to DIR/NAME; returns the malloc'd path. */
+char *t_write(const char *dir, const char *name, const void *data, long len);
+
+#define TEST(fn)							\
+	static void fn(struct t *t);					\
+	__attribute__((constructor)) static void reg_##fn(void)		\
+	{ t_register(#fn, fn); }					\
+	static void fn(struct t *t)
+
+#define CHECK(c) do { if (!(c)) { t_fail(t, __FILE__, __LINE__, "%s", #c); return; } } while (0)
+#define CHECK_INT(a, b) do { long long _a = (a), _b = (b); if (_a != _b) {	\
+	t_fail(t, __FILE__, __LINE__, "%s == %lld, want %lld", #a, _a, _b); return; } } while (0)
+#define CHECK_STR(a, b) do { const char *_a = (a), *_b = (b);		\
+	if (!_a || !_b || strcmp(_a, _b)) {				\
+		t_fail(t, __FILE__, __LINE__, "%s == \"%s\", want \"%s\"", #a, _a ? _a : "(null)", _b ? _b : "(null)"); return; } } while (0)
+
+#endif
