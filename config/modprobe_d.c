@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <fnmatch.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,6 +26,52 @@ const char *const im_default_config_paths[] = {
 	"/lib/modprobe.d",
 	NULL,
 };
+
+/* First-match order over plain names (hashed) and patterns (scanned). */
+static int softdep_index(struct im_config *c)
+{
+	size_t i;
+
+	c->softdep_wild = malloc((c->nsoftdeps + 1) * sizeof(size_t));
+	if (!c->softdep_wild)
+		return -ENOMEM;
+	for (i = 0; i < c->nsoftdeps; i++) {
+		const struct im_softdep *d = &c->softdeps[i];
+
+		if (d->wild)
+			c->softdep_wild[c->nsoftdep_wild++] = i;
+		else if (!strmap_get(&c->softdep_plain, d->name) &&
+			 strmap_put(&c->softdep_plain, d->name,
+				    (void *)(uintptr_t)(i + 1)) < 0)
+			return -ENOMEM;
+	}
+	c->softdep_indexed = 1;
+	return 0;
+}
+
+long im_config_softdep_for(struct im_config *c, const char *name)
+{
+	long best;
+	size_t i;
+
+	if (!c->softdep_indexed && softdep_index(c) < 0)
+		return -1;
+	best = (long)(uintptr_t)strmap_get(&c->softdep_plain, name) - 1;
+	for (i = 0; i < c->nsoftdep_wild; i++) {
+		size_t k = c->softdep_wild[i];
+
+		if (best >= 0 && (long)k > best)
+			break;
+		if (fnmatch(c->softdeps[k].name, name, 0) == 0)
+			return (long)k;
+	}
+	return best;
+}
+
+int im_pattern_match(const char *pat, int wild, const char *s)
+{
+	return wild ? fnmatch(pat, s, 0) == 0 : strcmp(pat, s) == 0;
+}
 
 void im_config_init(struct im_config *c)
 {
@@ -98,13 +145,15 @@ void im_config_free(struct im_config *c)
 	im_strlist_free(&c->driver_pre);
 	im_strlist_free(&c->driver_post);
 	im_strlist_free(&c->hard_blacklist);
+	strmap_free(&c->softdep_plain);
+	free(c->softdep_wild);
 	im_config_init(c);
 }
 
 static int add_pair(struct im_pair **arr, size_t *n, size_t *cap,
 		    const char *name, const char *value)
 {
-	struct im_pair p = { strdup(name), strdup(value) };
+	struct im_pair p = { strdup(name), strdup(value), !!strpbrk(name, "*?[") };
 
 	if (!p.name || !p.value || VEC_PUSH(*arr, *n, *cap, p) < 0) {
 		free(p.name);
@@ -193,6 +242,7 @@ static int add_softdep(struct im_softdep **arr, size_t *n, size_t *cap,
 	softdep_scan(line, NULL, &npre, NULL, &npost, NULL);
 	block = malloc((npre + npost + 1) * sizeof(char *) + len);
 	d.name = strdup(mod);
+	d.wild = !!strpbrk(mod, "*?[");
 	if (!block || !d.name)
 		goto oom;
 	d.pre = block;

@@ -12,12 +12,14 @@
 struct im_pair {		/* alias, options, install, remove */
 	char *name;		/* pattern or module name, normalised */
 	char *value;		/* module, options or command */
+	int wild;		/* name holds fnmatch specials */
 };
 
 struct im_softdep {
 	char *name;		/* pattern, normalised */
 	char **pre, **post;	/* names as written, looked up later */
 	size_t npre, npost;
+	int wild;
 };
 
 struct im_strlist {
@@ -38,6 +40,11 @@ struct im_config {
 	struct im_strlist driver_pre, driver_post;
 	struct im_strlist hard_blacklist; /* rd.driver.blacklist=, module_blacklist= */
 	long timeout_s;			/* initmod.timeout=, -1 unset */
+
+	/* lookup aid: plain softdep names -> first line (+1), built lazily */
+	struct strmap softdep_plain;
+	int softdep_indexed;
+	size_t *softdep_wild, nsoftdep_wild;
 };
 
 /* The default directories, highest priority first. */
@@ -58,6 +65,12 @@ int im_config_load(struct im_config *c, const char *const *paths,
 /* Parse one file's contents (@name is used in messages). */
 int im_config_parse_buf(struct im_config *c, const char *buf, size_t len,
 			const char *name, struct msgs *m);
+
+/* fnmatch(pat, s, 0) == 0, with a strcmp fast path for plain names. */
+int im_pattern_match(const char *pat, int wild, const char *s);
+
+/* Index of the first softdep line matching module @name, -1 when none. */
+long im_config_softdep_for(struct im_config *c, const char *name);
 
 int im_strlist_add(struct im_strlist *l, const char *s, size_t n);
 int im_strlist_has(const struct im_strlist *l, const char *s);

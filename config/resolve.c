@@ -15,6 +15,7 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 #include "resolve.h"
@@ -29,7 +30,9 @@ struct im_kmod {
 	size_t ndeps;
 	int dep_init, dep_missing;
 	int builtin;		/* -1 unknown */
-	int visited, required, ignorecmd;
+	unsigned visited, required;	/* == resolver generation when set */
+	int ignorecmd;
+	long softdep;			/* index of the matching softdep line, -1 none, -2 unknown */
 	int opts_init, cmd_init;
 	char *options;
 	const char *install;
@@ -73,9 +76,11 @@ static struct im_kmod *obj_get(struct im_resolver *r, const char *name,
 			       const char *alias)
 {
 	size_t nl = strlen(name), al = alias ? strlen(alias) : 0;
-	char *key = malloc(nl + al + 2);
+	char stackkey[256], *key = stackkey;
 	struct im_kmod *k;
 
+	if (nl + al + 2 > sizeof(stackkey))
+		key = malloc(nl + al + 2);
 	if (!key)
 		return NULL;
 	memcpy(key, name, nl + 1);
@@ -84,9 +89,15 @@ static struct im_kmod *obj_get(struct im_resolver *r, const char *name,
 		memcpy(key + nl + 1, alias, al + 1);
 	}
 	k = strmap_get(&r->pool, key);
-	if (k) {
-		free(key);
-		return k;
+	if (k || key == stackkey) {
+		if (k) {
+			if (key != stackkey)
+				free(key);
+			return k;
+		}
+		key = strdup(stackkey);
+		if (!key)
+			return NULL;
 	}
 	k = calloc(1, sizeof(*k));
 	if (k)
@@ -105,6 +116,7 @@ static struct im_kmod *obj_get(struct im_resolver *r, const char *name,
 		memcpy(k->alias, alias, al + 1);
 	}
 	k->builtin = -1;
+	k->softdep = -2;
 	k->next = r->all;
 	r->all = k;
 	return k;
@@ -130,14 +142,19 @@ static struct im_kmod *obj_from_path(struct im_resolver *r, const char *path,
 	struct im_kmod *k;
 	struct stat st;
 
+	if (path_to_modname(path, name) < 0)
+		return NULL;
+	k = strmap_get(&r->pool, name);
+	if (k && k->path && strcmp(k->path, path) == 0) {
+		*missing = 0;
+		return k;	/* seen and checked before */
+	}
 	*missing = stat(path, &st) < 0;
 	if (*missing && !r->graph) {
 		msg_err(r->m, "%s: %s (listed in modules.dep)", path,
 			strerror(errno));
 		return NULL;
 	}
-	if (path_to_modname(path, name) < 0)
-		return NULL;
 	k = obj_get(r, name, NULL);
 	if (!k)
 		return NULL;
@@ -154,14 +171,24 @@ static struct im_kmod *obj_from_path(struct im_resolver *r, const char *path,
 	return k;
 }
 
-static char *dep_path(struct im_resolver *r, const char *rel, const char *mod)
+/* dirname/rel into @buf (PATH_MAX); NULL when it leaves the module directory. */
+static const char *dep_path(struct im_resolver *r, const char *rel,
+			    const char *mod, char *buf)
 {
-	char *path = im_moddb_path(r->db, rel);
+	size_t dl = r->db->dirlen, rl = strlen(rel);
+	const char *path = rel;
 
-	if (path && !im_moddb_path_confined(r->db, path)) {
+	if (rel[0] != '/') {
+		if (dl + rl + 2 > PATH_MAX)
+			return NULL;
+		memcpy(buf, r->db->dirname, dl);
+		buf[dl] = '/';
+		memcpy(buf + dl + 1, rel, rl + 1);
+		path = buf;
+	}
+	if (!im_moddb_path_confined(r->db, path)) {
 		msg_err(r->m, "%s: path '%s' from modules.dep leaves %s; ignoring it",
 			mod, rel, r->db->dirname);
-		free(path);
 		return NULL;
 	}
 	return path;
@@ -172,6 +199,7 @@ static int parse_depline(struct im_resolver *r, struct im_kmod *k,
 			 const char *line)
 {
 	char *buf = strdup(line), *colon, *tok, *save = NULL;
+	char pbuf[PATH_MAX];
 	struct im_kmod **deps = NULL;
 	size_t n = 0, cap = 0;
 	int err = 0;
@@ -183,17 +211,19 @@ static int parse_depline(struct im_resolver *r, struct im_kmod *k,
 	if (!colon)
 		goto out;
 	*colon = '\0';
-	if (!k->path)
-		k->path = dep_path(r, buf, k->name);
+	if (!k->path) {
+		const char *p = dep_path(r, buf, k->name, pbuf);
+
+		k->path = p ? strdup(p) : NULL;
+	}
 	for (tok = strtok_r(colon + 1, " \t", &save); tok;
 	     tok = strtok_r(NULL, " \t", &save)) {
-		char *path = dep_path(r, tok, k->name);
+		const char *path = dep_path(r, tok, k->name, pbuf);
 		struct im_kmod *d = NULL;
 		int missing = 0;
 
 		if (path)
 			d = obj_from_path(r, path, &missing);
-		free(path);
 		if (!d) {
 			n = 0;		/* kmod drops the whole list */
 			k->dep_missing = 1;
@@ -280,7 +310,9 @@ const char *im_kmod_install(struct im_resolver *r, struct im_kmod *k)
 		return k->install;
 	k->cmd_init = 1;
 	for (i = 0; i < r->cfg->ninstalls; i++) {
-		if (fnmatch(r->cfg->installs[i].name, k->name, 0) == 0) {
+		const struct im_pair *p = &r->cfg->installs[i];
+
+		if (im_pattern_match(p->name, p->wild, k->name)) {
 			k->install = r->cfg->installs[i].value;
 			break;
 		}
@@ -311,7 +343,7 @@ static int lookup_config(struct im_resolver *r, const char *a,
 	for (i = 0; !err && i < r->cfg->naliases; i++) {
 		const struct im_pair *p = &r->cfg->aliases[i];
 
-		if (fnmatch(p->name, a, 0) == 0)
+		if (im_pattern_match(p->name, p->wild, a))
 			err = push(out, obj_get(r, p->value, p->name));
 	}
 	return err;
@@ -465,21 +497,20 @@ static int softdeps(struct probe *p, struct im_kmod *k, struct objlist *pre,
 		    struct objlist *post)
 {
 	const struct im_config *c = p->r->cfg;
-	size_t i, j;
+	const struct im_softdep *d;
+	size_t i;
 
-	for (i = 0; i < c->nsoftdeps; i++) {
-		const struct im_softdep *d = &c->softdeps[i];
-
-		if (fnmatch(d->name, k->name, 0) != 0)
-			continue;
-		for (j = 0; j < d->npre; j++)
-			if (lookup(p->r, d->pre[j], pre) == -ENOMEM)
-				return -ENOMEM;
-		for (j = 0; j < d->npost; j++)
-			if (lookup(p->r, d->post[j], post) == -ENOMEM)
-				return -ENOMEM;
-		break;
-	}
+	if (k->softdep == -2)
+		k->softdep = im_config_softdep_for(p->r->cfg, k->name);
+	if (k->softdep < 0)
+		return 0;
+	d = &c->softdeps[k->softdep];
+	for (i = 0; i < d->npre; i++)
+		if (lookup(p->r, d->pre[i], pre) == -ENOMEM)
+			return -ENOMEM;
+	for (i = 0; i < d->npost; i++)
+		if (lookup(p->r, d->post[i], post) == -ENOMEM)
+			return -ENOMEM;
 	return 0;
 }
 
@@ -512,14 +543,14 @@ static void get_probe_list(struct probe *p, struct im_kmod *k, int required,
 {
 	size_t i;
 
-	if (k->visited || p->err)
+	if (k->visited == p->r->gen || p->err)
 		return;
-	k->visited = 1;
+	k->visited = p->r->gen;
 	kmod_deps(p->r, k);
 	if (required) {
-		k->required = 1;
+		k->required = p->r->gen;
 		for (i = 0; i < k->ndeps; i++)
-			k->deps[i]->required = 1;
+			k->deps[i]->required = p->r->gen;
 	}
 	for (i = 0; i < k->ndeps; i++)
 		fill_softdep(p, k->deps[i]);
@@ -564,7 +595,7 @@ static void graph_fill(struct im_resolver *r, struct im_kmod *k,
 	if (im_graph_node(r->graph, k->name, &idx) < 0)
 		return;
 	n = &r->graph->nodes[idx];
-	n->required |= k->required;
+	n->required |= k->required == r->gen;
 	if (n->path || n->install || n->builtin)
 		return;		/* first step for a module decides */
 	if (st->install) {
@@ -588,7 +619,6 @@ static int probe(struct im_resolver *r, struct im_kmod *target,
 		 const char *extra, struct im_steps *out)
 {
 	struct probe p = { .r = r };
-	struct im_kmod *k;
 	size_t i;
 
 	if (((target->alias || (r->flags & IM_RES_BLACKLIST)) &&
@@ -596,8 +626,7 @@ static int probe(struct im_resolver *r, struct im_kmod *target,
 		msg_info(r->m, "%s is blacklisted", target->name);
 		return 0;
 	}
-	for (k = r->all; k; k = k->next)
-		k->visited = k->required = 0;
+	r->gen++;		/* clears every visited and required flag */
 	get_probe_list(&p, target, 1, !!(r->flags & IM_RES_IGNORE_CMD));
 	for (i = 0; !p.err && i < p.list.n; i++) {
 		struct im_step st = { .mod = p.list.v[i] };
@@ -656,6 +685,19 @@ void im_steps_free(struct im_steps *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* "WHAT A B\n" or "WHAT A\n" without printf's parsing. */
+static void print_words(FILE *f, const char *what, const char *a,
+			const char *b)
+{
+	fputs(what, f);
+	fputs(a, f);
+	if (b) {
+		fputc(' ', f);
+		fputs(b, f);
+	}
+	fputc('\n', f);
+}
+
 /* modprobe's print_action(). */
 void im_steps_print(struct im_resolver *r, const struct im_steps *s, FILE *f)
 {
@@ -666,10 +708,10 @@ void im_steps_print(struct im_resolver *r, const struct im_steps *s, FILE *f)
 		const char *o = s->v[i].options ? s->v[i].options : "";
 
 		if (s->v[i].install)
-			fprintf(f, "install %s %s\n", im_kmod_install(r, k), o);
+			print_words(f, "install ", im_kmod_install(r, k), o);
 		else if (im_kmod_path(r, k))
-			fprintf(f, "insmod %s %s\n", k->path, o);
+			print_words(f, "insmod ", k->path, o);
 		else if (im_kmod_builtin(r, k))
-			fprintf(f, "builtin %s\n", k->name);
+			print_words(f, "builtin ", k->name, NULL);
 	}
 }

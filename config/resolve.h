@@ -34,6 +34,7 @@ struct im_resolver {
 	struct strmap pool;		/* hashkey -> struct im_kmod */
 	struct im_kmod *all;		/* every object, for resets and free */
 	struct im_graph *graph;		/* when set, edges are recorded */
+	unsigned gen;			/* probe generation: visited flags */
 };
 
 void im_resolver_init(struct im_resolver *r, struct im_moddb *db,
