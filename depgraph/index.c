@@ -323,6 +323,8 @@ static int text_parse_line(char *line, enum im_text_kind kind,
 		if (!sp || !sp[1])
 			return 0;
 		*sp = '\0';
+		if (underscores(line) < 0)	/* depmod normalises .bin keys */
+			return 0;
 		e->key = line;
 		e->val = sp + 1;
 		return 2;

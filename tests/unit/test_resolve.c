@@ -1,0 +1,241 @@
+/* test_resolve.c - the modprobe model on a small tree: order, softdeps, options, install, blacklist, DAG. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "test.h"
+#include "../../config/resolve.h"
+
+static struct msgs quiet = { .verbose = -1 };
+
+struct fx {
+	char dir[256];
+	struct im_moddb db;
+	struct im_config cfg;
+	struct im_resolver r;
+};
+
+static void touch(const char *dir, const char *rel)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	free(t_write(dir, rel, "\177ELF", 4));
+	(void)p;
+}
+
+static void fx_open(struct fx *f, const char *conf, unsigned flags)
+{
+	const char *d = t_tmpdir();
+	char kdir[300];
+
+	snprintf(f->dir, sizeof(f->dir), "%s", d);
+	snprintf(kdir, sizeof(kdir), "%s/kernel", d);
+	mkdir(kdir, 0755);
+	free(t_write(d, "modules.dep",
+		"kernel/a.ko: kernel/b.ko kernel/c.ko\n"
+		"kernel/b.ko: kernel/c.ko\n"
+		"kernel/c.ko:\n"
+		"kernel/d-x.ko: kernel/c.ko\n"
+		"kernel/e.ko:\n"
+		"kernel/p.ko:\n"
+		"kernel/q.ko:\n"
+		"kernel/big.ko: kernel/c.ko\n", -1));
+	free(t_write(d, "modules.alias",
+		"alias pci:v1234d* a\nalias fs-e e\nalias crc c\nalias crc e\n", -1));
+	free(t_write(d, "modules.builtin", "kernel/bi.ko\n", -1));
+	touch(d, "kernel/a.ko");
+	touch(d, "kernel/b.ko");
+	touch(d, "kernel/c.ko");
+	touch(d, "kernel/d-x.ko");
+	touch(d, "kernel/e.ko");
+	touch(d, "kernel/p.ko");
+	touch(d, "kernel/q.ko");
+	free(t_write(d, "kernel/big.ko", "0123456789012345678901234567890123456789", -1));
+	im_moddb_open(&f->db, d, &quiet);
+	im_config_init(&f->cfg);
+	im_config_parse_buf(&f->cfg, conf, strlen(conf), "t.conf", &quiet);
+	im_resolver_init(&f->r, &f->db, &f->cfg, flags, &quiet);
+}
+
+static void fx_close(struct fx *f)
+{
+	im_resolver_free(&f->r);
+	im_config_free(&f->cfg);
+	im_moddb_close(&f->db);
+}
+
+/* Resolve @names (space separated) and return the show-depends text, with the tree's path cut to "@". */
+static char *show(struct fx *f, const char *names)
+{
+	char *buf = NULL, *n = strdup(names), *tok, *save = NULL, *out;
+	size_t len = 0, dl = strlen(f->dir);
+	FILE *m = open_memstream(&buf, &len);
+	char *p, *o;
+
+	for (tok = strtok_r(n, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		struct im_steps s = { 0 };
+		char *extra = strchr(tok, '+');
+
+		if (extra)
+			*extra++ = '\0';
+		if (im_resolve_name(&f->r, tok, extra, &s) == 0)
+			fputs("NOTFOUND\n", m);
+		im_steps_print(&f->r, &s, m);
+		im_steps_free(&s);
+	}
+	fclose(m);
+	free(n);
+	out = malloc(len + 1);
+	for (p = buf, o = out; *p;) {
+		if (strncmp(p, f->dir, dl) == 0) {
+			*o++ = '@';
+			p += dl;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	free(buf);
+	return out;
+}
+
+#define CHECK_SHOW(f, names, want) do { char *_s = show(f, names);	\
+	int _ok = strcmp(_s, want) == 0;				\
+	if (!_ok) t_fail(t, __FILE__, __LINE__, "show(%s):\n%s---want---\n%s", names, _s, want); \
+	free(_s); if (!_ok) { fx_close(f); return; } } while (0)
+
+TEST(resolve_hard_deps_in_load_order)
+{
+	struct fx f;
+
+	fx_open(&f, "", 0);
+	CHECK_SHOW(&f, "a", "insmod @/kernel/c.ko \ninsmod @/kernel/b.ko \ninsmod @/kernel/a.ko \n");
+	CHECK_SHOW(&f, "d-x", "insmod @/kernel/c.ko \ninsmod @/kernel/d-x.ko \n");
+	CHECK_SHOW(&f, "pci:v1234d0001", "insmod @/kernel/c.ko \ninsmod @/kernel/b.ko \ninsmod @/kernel/a.ko \n");
+	CHECK_SHOW(&f, "bi", "builtin bi\n");
+	CHECK_SHOW(&f, "nope", "NOTFOUND\n");
+	CHECK_SHOW(&f, "a[", "NOTFOUND\n");
+	/* an alias with two modules: each is probed in turn */
+	CHECK_SHOW(&f, "crc", "insmod @/kernel/c.ko \ninsmod @/kernel/e.ko \n");
+	fx_close(&f);
+}
+
+TEST(resolve_softdeps_options_and_cycles)
+{
+	struct fx f;
+
+	fx_open(&f,
+		"softdep a pre: p crc post: q nothere\n"
+		"softdep p pre: q\n"
+		"softdep q post: p\n"
+		"options a x=1\noptions a y=2\noptions c z=3\noptions fs_e via=alias\n", 0);
+	CHECK_SHOW(&f, "a+w=9",
+		"insmod @/kernel/c.ko z=3 \n"
+		"insmod @/kernel/b.ko \n"
+		"insmod @/kernel/q.ko \n"
+		"insmod @/kernel/p.ko \n"
+		"insmod @/kernel/c.ko z=3 \n"
+		"insmod @/kernel/e.ko \n"
+		"insmod @/kernel/a.ko x=1 y=2 w=9\n");
+	CHECK_SHOW(&f, "fs-e", "insmod @/kernel/e.ko via=alias \n");
+	CHECK_SHOW(&f, "e", "insmod @/kernel/e.ko \n");
+	fx_close(&f);
+}
+
+TEST(resolve_install_blacklist_and_ignore_install)
+{
+	struct fx f;
+
+	fx_open(&f,
+		"install b /bin/echo b $CMDLINE_OPTS\n"
+		"install fake /bin/true\n"
+		"options b o=1\n"
+		"blacklist a\nblacklist e\n", 0);
+	CHECK_SHOW(&f, "a", "insmod @/kernel/c.ko \ninstall /bin/echo b $CMDLINE_OPTS o=1 \ninsmod @/kernel/a.ko \n");
+	CHECK_SHOW(&f, "pci:v1234d0001", "");	/* blacklisted, reached by alias */
+	CHECK_SHOW(&f, "fake", "install /bin/true \n");
+	CHECK_SHOW(&f, "crc", "insmod @/kernel/c.ko \n");
+	fx_close(&f);
+	fx_open(&f, "blacklist a\ninstall a /bin/false\n", IM_RES_BLACKLIST);
+	CHECK_SHOW(&f, "a", "");
+	CHECK_SHOW(&f, "b", "insmod @/kernel/c.ko \ninsmod @/kernel/b.ko \n");
+	fx_close(&f);
+	fx_open(&f, "install a /bin/false\nsoftdep a pre: e\n", IM_RES_IGNORE_CMD);
+	/* -i: the target's softdeps and install command are ignored */
+	CHECK_SHOW(&f, "a", "insmod @/kernel/c.ko \ninsmod @/kernel/b.ko \ninsmod @/kernel/a.ko \n");
+	fx_close(&f);
+}
+
+TEST(resolve_builds_dag_with_levels)
+{
+	struct fx f;
+	struct im_graph g;
+	struct im_steps s = { 0 };
+	size_t ia, ib, ic, ip, iq, ie, ibig;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	fx_open(&f, "softdep a pre: p post: e\nsoftdep p pre: q\nsoftdep q pre: p\n", 0);
+	im_graph_init(&g);
+	f.r.graph = &g;
+	CHECK_INT(im_resolve_name(&f.r, "a", NULL, &s), 1);
+	im_steps_free(&s);
+	CHECK_INT(im_resolve_name(&f.r, "big", NULL, &s), 1);
+	im_steps_free(&s);
+	CHECK_INT(im_graph_order(&g, &quiet), 0);
+	im_graph_node(&g, "a", &ia);
+	im_graph_node(&g, "b", &ib);
+	im_graph_node(&g, "c", &ic);
+	im_graph_node(&g, "p", &ip);
+	im_graph_node(&g, "q", &iq);
+	im_graph_node(&g, "e", &ie);
+	im_graph_node(&g, "big", &ibig);
+	CHECK_INT(g.n, 7);
+	CHECK_INT(g.nodes[ic].level, 0);
+	CHECK_INT(g.nodes[ib].level, 1);
+	CHECK(g.nodes[ia].level > g.nodes[ip].level);
+	CHECK(g.nodes[ie].level > g.nodes[ia].level);	/* post: after a */
+	CHECK(g.nodes[ip].level != g.nodes[iq].level);	/* cycle broken */
+	CHECK_INT(g.nodes[ibig].level, 1);
+	CHECK(g.nodes[ia].requested && g.nodes[ibig].requested);
+	CHECK(!g.nodes[ip].requested && !g.nodes[ip].required);
+	CHECK(g.nodes[ib].required);
+	CHECK_INT(g.nodes[ibig].cost, 40);
+	m = open_memstream(&buf, &len);
+	im_graph_print_plan(&g, m);
+	fclose(m);
+	CHECK(strstr(buf, "plan: 7 modules to load, 0 builtin") != NULL);
+	CHECK(strstr(buf, "level 0: c") != NULL);
+	CHECK(strstr(buf, "critical path (cost = file size): 0.0 KiB of 0.1 KiB total: c -> big") != NULL);
+	free(buf);
+	f.r.graph = NULL;
+	im_graph_free(&g);
+	fx_close(&f);
+}
+
+TEST(graph_breaks_cycles_and_reports)
+{
+	struct im_graph g;
+	size_t a, b, c;
+	struct msgs m = { .verbose = -1 };
+
+	im_graph_init(&g);
+	im_graph_node(&g, "a", &a);
+	im_graph_node(&g, "b", &b);
+	im_graph_node(&g, "c", &c);
+	im_graph_edge(&g, a, b, IM_EDGE_HARD);
+	im_graph_edge(&g, b, c, IM_EDGE_PRE);
+	im_graph_edge(&g, c, a, IM_EDGE_HARD);
+	im_graph_edge(&g, a, a, IM_EDGE_HARD);	/* ignored */
+	im_graph_edge(&g, a, b, IM_EDGE_HARD);	/* duplicate, ignored */
+	CHECK_INT(g.nodes[b].npred, 1);
+	CHECK_INT(im_graph_order(&g, &m), 0);
+	CHECK_INT(m.warnings, 1);
+	/* the softdep edge b -> c is the one dropped */
+	CHECK_INT(g.nodes[c].level, 0);
+	CHECK_INT(g.nodes[a].level, 1);
+	CHECK_INT(g.nodes[b].level, 2);
+	im_graph_free(&g);
+}
