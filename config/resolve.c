@@ -56,18 +56,14 @@ void im_resolver_init(struct im_resolver *r, struct im_moddb *db,
 
 void im_resolver_free(struct im_resolver *r)
 {
-	struct im_kmod *k, *n;
+	struct im_kmod *k;
 
-	for (k = r->all; k; k = n) {
-		n = k->next;
-		free(k->hashkey);
-		free(k->name);
-		free(k->path);
-		free(k->deps);
+	for (k = r->all; k; k = k->next)
 		free(k->options);
-		free(k);
-	}
+	arena_free(&r->arena);
 	strmap_free(&r->pool);
+	strmap_free(&r->bypath);
+	free(r->probe_buf);
 	r->all = NULL;
 }
 
@@ -89,36 +85,29 @@ static struct im_kmod *obj_get(struct im_resolver *r, const char *name,
 		memcpy(key + nl + 1, alias, al + 1);
 	}
 	k = strmap_get(&r->pool, key);
-	if (k || key == stackkey) {
+	if (!k) {
+		k = arena_alloc(&r->arena, sizeof(*k));
 		if (k) {
-			if (key != stackkey)
-				free(key);
-			return k;
+			k->hashkey = arena_strndup(&r->arena, key, nl + al + 1);
+			k->name = arena_strndup(&r->arena, key, nl + al + 1);
 		}
-		key = strdup(stackkey);
-		if (!key)
-			return NULL;
+		if (!k || !k->hashkey || !k->name ||
+		    strmap_put(&r->pool, k->hashkey, k) < 0) {
+			k = NULL;
+			goto out;
+		}
+		if (alias) {
+			k->name[nl] = '\0';
+			k->alias = k->name + nl + 1;
+		}
+		k->builtin = -1;
+		k->softdep = -2;
+		k->next = r->all;
+		r->all = k;
 	}
-	k = calloc(1, sizeof(*k));
-	if (k)
-		k->name = malloc(nl + al + 2);
-	if (!k || !k->name || strmap_put(&r->pool, key, k) < 0) {
-		if (k)
-			free(k->name);
-		free(k);
+out:
+	if (key != stackkey)
 		free(key);
-		return NULL;
-	}
-	k->hashkey = key;
-	memcpy(k->name, name, nl + 1);
-	if (alias) {
-		k->alias = k->name + nl + 1;
-		memcpy(k->alias, alias, al + 1);
-	}
-	k->builtin = -1;
-	k->softdep = -2;
-	k->next = r->all;
-	r->all = k;
 	return k;
 }
 
@@ -159,7 +148,7 @@ static struct im_kmod *obj_from_path(struct im_resolver *r, const char *path,
 	if (!k)
 		return NULL;
 	if (!k->path) {
-		k->path = strdup(path);
+		k->path = arena_strndup(&r->arena, path, strlen(path));
 		if (!k->path)
 			return NULL;
 	} else if (strcmp(k->path, path) != 0) {
@@ -171,82 +160,139 @@ static struct im_kmod *obj_from_path(struct im_resolver *r, const char *path,
 	return k;
 }
 
-/* dirname/rel into @buf (PATH_MAX); NULL when it leaves the module directory. */
-static const char *dep_path(struct im_resolver *r, const char *rel,
-			    const char *mod, char *buf)
+/* A relative path from an index with no ".." component. */
+static int rel_confined(const char *rel, size_t len)
 {
-	size_t dl = r->db->dirlen, rl = strlen(rel);
-	const char *path = rel;
+	size_t i;
 
-	if (rel[0] != '/') {
-		if (dl + rl + 2 > PATH_MAX)
-			return NULL;
-		memcpy(buf, r->db->dirname, dl);
-		buf[dl] = '/';
-		memcpy(buf + dl + 1, rel, rl + 1);
-		path = buf;
-	}
-	if (!im_moddb_path_confined(r->db, path)) {
-		msg_err(r->m, "%s: path '%s' from modules.dep leaves %s; ignoring it",
-			mod, rel, r->db->dirname);
-		return NULL;
-	}
-	return path;
+	for (i = 0; i + 1 < len; i++)
+		if (rel[i] == '.' && rel[i + 1] == '.' &&
+		    (i == 0 || rel[i - 1] == '/') &&
+		    (i + 2 == len || rel[i + 2] == '/'))
+			return 0;
+	return 1;
 }
 
-/* kmod_module_parse_depline(); @line is copied, the index may go away. */
+/*
+ * The module directory path of @rel (@len bytes, not NUL-terminated) in
+ * @buf, whose first dirlen+1 bytes already hold "dirname/"; NULL when the
+ * path would leave the module directory.
+ */
+static const char *dep_path(struct im_resolver *r, const char *rel,
+			    size_t len, const char *mod, char *buf)
+{
+	size_t dl = r->db->dirlen;
+
+	if (dl + len + 2 > PATH_MAX)
+		return NULL;
+	if (rel[0] == '/') {
+		if (!rel_confined(rel, len) || len <= dl ||
+		    strncmp(rel, r->db->dirname, dl) != 0 || rel[dl] != '/')
+			goto outside;
+		memmove(buf + dl + 1, rel + dl + 1, len - dl - 1);
+		buf[len] = '\0';
+		return buf;
+	}
+	if (!rel_confined(rel, len))
+		goto outside;
+	memcpy(buf + dl + 1, rel, len);
+	buf[dl + 1 + len] = '\0';
+	return buf;
+outside:
+	msg_err(r->m, "%s: path '%.*s' from modules.dep leaves %s; ignoring it",
+		mod, (int)len, rel, r->db->dirname);
+	return NULL;
+}
+
+/*
+ * The object for dependency @rel (@len bytes of a dep line): the same
+ * relative path always names the same, already checked object.
+ */
+static struct im_kmod *dep_obj(struct im_resolver *r, const char *rel,
+			       size_t len, const char *mod, char *pbuf)
+{
+	size_t dl = r->db->dirlen;
+	struct im_kmod *k;
+	const char *path;
+	int missing;
+
+	if (rel[0] != '/' && dl + len + 2 <= PATH_MAX) {
+		memcpy(pbuf + dl + 1, rel, len);
+		pbuf[dl + 1 + len] = '\0';
+		k = strmap_get(&r->bypath, pbuf + dl + 1);
+		if (k)
+			return k;
+	}
+	path = dep_path(r, rel, len, mod, pbuf);
+	if (!path)
+		return NULL;
+	k = obj_from_path(r, path, &missing);
+	if (k && strmap_put(&r->bypath, k->path + dl + 1, k) < 0)
+		return NULL;
+	return k;
+}
+
+static const char *skip_blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+/* kmod_module_parse_depline(); reads @line once, keeps nothing of it. */
 static int parse_depline(struct im_resolver *r, struct im_kmod *k,
 			 const char *line)
 {
-	char *buf = strdup(line), *colon, *tok, *save = NULL;
+	const char *colon = strchr(line, ':'), *tok;
 	char pbuf[PATH_MAX];
 	struct im_kmod **deps = NULL;
-	size_t n = 0, cap = 0;
-	int err = 0;
+	size_t n = 0, cap = 0, i;
 
-	if (!buf)
-		return -ENOMEM;
 	k->dep_init = 1;
-	colon = strchr(buf, ':');
 	if (!colon)
-		goto out;
-	*colon = '\0';
+		return 0;
+	memcpy(pbuf, r->db->dirname, r->db->dirlen);
+	pbuf[r->db->dirlen] = '/';
 	if (!k->path) {
-		const char *p = dep_path(r, buf, k->name, pbuf);
+		const char *p = dep_path(r, line, colon - line, k->name, pbuf);
 
-		k->path = p ? strdup(p) : NULL;
+		k->path = p ? arena_strndup(&r->arena, p, strlen(p)) : NULL;
 	}
-	for (tok = strtok_r(colon + 1, " \t", &save); tok;
-	     tok = strtok_r(NULL, " \t", &save)) {
-		const char *path = dep_path(r, tok, k->name, pbuf);
-		struct im_kmod *d = NULL;
-		int missing = 0;
+	for (tok = skip_blank(colon + 1); *tok; tok = skip_blank(tok)) {
+		const char *end = tok;
+		struct im_kmod *d;
 
-		if (path)
-			d = obj_from_path(r, path, &missing);
+		while (*end && *end != ' ' && *end != '\t')
+			end++;
+		d = dep_obj(r, tok, end - tok, k->name, pbuf);
+		tok = end;
 		if (!d) {
 			n = 0;		/* kmod drops the whole list */
 			k->dep_missing = 1;
 			break;
 		}
 		if (VEC_PUSH(deps, n, cap, d) < 0) {
-			err = -ENOMEM;
-			n = 0;
-			break;
+			free(deps);
+			return -ENOMEM;
 		}
 	}
 	/* kmod prepends: load order is the dep line reversed */
-	for (size_t i = 0; i < n / 2; i++) {
+	for (i = 0; i < n / 2; i++) {
 		struct im_kmod *t = deps[i];
 
 		deps[i] = deps[n - 1 - i];
 		deps[n - 1 - i] = t;
 	}
-	k->deps = deps;
 	k->ndeps = n;
-out:
-	free(buf);
-	return err;
+	if (n) {
+		k->deps = arena_alloc(&r->arena, n * sizeof(*deps));
+		if (!k->deps)
+			k->ndeps = 0;
+		else
+			memcpy(k->deps, deps, n * sizeof(*deps));
+	}
+	free(deps);
+	return k->deps || !n ? 0 : -ENOMEM;
 }
 
 static void kmod_deps(struct im_resolver *r, struct im_kmod *k)
@@ -621,6 +667,8 @@ static int probe(struct im_resolver *r, struct im_kmod *target,
 	struct probe p = { .r = r };
 	size_t i;
 
+	p.list.v = r->probe_buf;	/* reuse the last probe's storage */
+	p.list.cap = r->probe_cap;
 	if (((target->alias || (r->flags & IM_RES_BLACKLIST)) &&
 	     blacklisted(r, target))) {
 		msg_info(r->m, "%s is blacklisted", target->name);
@@ -649,7 +697,8 @@ static int probe(struct im_resolver *r, struct im_kmod *target,
 		if (im_graph_node(r->graph, target->name, &idx) == 0)
 			r->graph->nodes[idx].requested = 1;
 	}
-	free(p.list.v);
+	r->probe_buf = p.list.v;
+	r->probe_cap = p.list.cap;
 	return p.err;
 }
 

@@ -32,7 +32,11 @@ struct im_resolver {
 	struct msgs *m;
 	unsigned flags;
 	struct strmap pool;		/* hashkey -> struct im_kmod */
-	struct im_kmod *all;		/* every object, for resets and free */
+	struct strmap bypath;		/* dep path relative to dirname -> object */
+	struct im_kmod **probe_buf;	/* reused probe list storage */
+	size_t probe_cap;
+	struct im_kmod *all;		/* every object */
+	struct arena arena;		/* objects, names, paths, dep lists */
 	struct im_graph *graph;		/* when set, edges are recorded */
 	unsigned gen;			/* probe generation: visited flags */
 };

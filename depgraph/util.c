@@ -152,3 +152,51 @@ char *xstrndup(const char *s, size_t n)
 	d[n] = '\0';
 	return d;
 }
+
+struct arena_chunk {
+	struct arena_chunk *next;
+};
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	char *p;
+
+	size = (size + 7) & ~(size_t)7;
+	if ((size_t)(a->end - a->cur) < size) {
+		size_t csize = size + sizeof(struct arena_chunk) + 8 > 65536 ?
+			       size + sizeof(struct arena_chunk) + 8 : 65536;
+		struct arena_chunk *c = malloc(csize);
+
+		if (!c)
+			return NULL;
+		c->next = a->head;
+		a->head = c;
+		a->cur = (char *)(c + 1);
+		a->cur += (8 - (uintptr_t)a->cur % 8) % 8;
+		a->end = (char *)c + csize;
+	}
+	p = a->cur;
+	a->cur += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *d = arena_alloc(a, n + 1);
+
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+void arena_free(struct arena *a)
+{
+	while (a->head) {
+		struct arena_chunk *n = a->head->next;
+
+		free(a->head);
+		a->head = n;
+	}
+	a->cur = a->end = NULL;
+}

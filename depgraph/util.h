@@ -35,6 +35,15 @@ void msg_warn(struct msgs *m, const char *fmt, ...)
 void msg_info(struct msgs *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Bump allocator: many small objects freed together. */
+struct arena {
+	struct arena_chunk *head;
+	char *cur, *end;
+};
+void *arena_alloc(struct arena *a, size_t size);	/* zeroed, 8-aligned */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+void arena_free(struct arena *a);
+
 /* strdup of [s, s+n) */
 char *xstrndup(const char *s, size_t n);
 

@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 	struct im_config cfg;
 	struct im_moddb db;
 	struct im_resolver r;
-	char *dir = NULL, *kcmd = NULL;
+	char *dir = NULL, *kcmd = NULL, *outbuf = NULL;
 	int ret = 2;
 
 	im_config_init(&cfg);
@@ -227,6 +227,9 @@ int main(int argc, char **argv)
 		goto close_db;
 	}
 	im_resolver_init(&r, &db, &cfg, o.flags, &m);
+	outbuf = malloc(1 << 16);	/* musl ignores setvbuf without a buffer */
+	if (outbuf)
+		setvbuf(stdout, outbuf, _IOFBF, 1 << 16);
 	if (o.show_depends)
 		ret = show_depends(&r, &o);
 	else if (o.dry_run)
@@ -237,6 +240,7 @@ int main(int argc, char **argv)
 		msg_err(&m, "%s", strerror(-ret));
 		ret = 1;
 	}
+	fflush(stdout);
 	im_resolver_free(&r);
 close_db:
 	im_moddb_close(&db);
@@ -248,5 +252,9 @@ out:
 	free(o.config);
 	free(kcmd);
 	free(dir);
+	if (outbuf) {
+		setvbuf(stdout, NULL, _IONBF, 0);
+		free(outbuf);
+	}
 	return ret;
 }
