@@ -328,6 +328,16 @@ static int text_parse_line(char *line, enum im_text_kind kind,
 		e->key = line;
 		e->val = sp + 1;
 		return 2;
+	case IM_TEXT_MODINFO:
+		sp = strchr(line, '.');
+		if (!sp || strncmp(sp + 1, "alias=", 6) != 0 || !sp[7])
+			return 0;
+		*sp = '\0';
+		if (underscores(sp + 7) < 0)
+			return 0;
+		e->key = sp + 7;
+		e->val = line;
+		return 2;
 	case IM_TEXT_BUILTIN:
 		if (!*line || path_to_modname(line, namebuf) < 0)
 			return 0;
@@ -406,11 +416,15 @@ int im_index_open_text(struct im_index *ix, const char *path,
 		struct im_text_ent e;
 		int r;
 
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		else
-			next = line + strlen(line);
+		if (kind == IM_TEXT_MODINFO) {
+			next = line + strlen(line) + 1;
+		} else {
+			next = strchr(line, '\n');
+			if (next)
+				*next++ = '\0';
+			else
+				next = line + strlen(line);
+		}
 		r = text_parse_line(line, kind, &e, name);
 		if (!r)
 			continue;

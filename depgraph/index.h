@@ -17,6 +17,7 @@ enum im_text_kind {
 	IM_TEXT_DEP,		/* "path: dep dep", key = module name of path */
 	IM_TEXT_ALIAS,		/* "alias PATTERN MODULE" (modules.alias, .symbols) */
 	IM_TEXT_BUILTIN,	/* "kernel/…/name.ko", key = module name */
+	IM_TEXT_MODINFO,	/* modules.builtin.modinfo: "mod.alias=A" -> A: mod */
 };
 
 struct im_text_ent {

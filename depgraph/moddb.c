@@ -20,7 +20,7 @@ static const struct {
 	[IM_IDX_ALIAS] = { "modules.alias.bin", "modules.alias", IM_TEXT_ALIAS },
 	[IM_IDX_SYMBOLS] = { "modules.symbols.bin", "modules.symbols", IM_TEXT_ALIAS },
 	[IM_IDX_BUILTIN] = { "modules.builtin.bin", "modules.builtin", IM_TEXT_BUILTIN },
-	[IM_IDX_BUILTIN_ALIAS] = { "modules.builtin.alias.bin", NULL, IM_TEXT_ALIAS },
+	[IM_IDX_BUILTIN_ALIAS] = { "modules.builtin.alias.bin", "modules.builtin.modinfo", IM_TEXT_MODINFO },
 };
 
 static char *join(const char *dir, const char *name)

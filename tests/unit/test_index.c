@@ -280,3 +280,22 @@ TEST(names_normalise_like_kmod)
 	CHECK_STR(b, "a_b");
 	CHECK_INT(path_to_modname("dir/", b), -1);
 }
+
+TEST(index_text_builtin_modinfo_aliases)
+{
+	static const char info[] = "md5.file=crypto/md5\0md5.alias=crypto-md5\0"
+		"md5.alias=md5\0libata.alias=ata-core\0libata.param=x:int\0";
+	char *p = t_write(t_tmpdir(), "modules.builtin.modinfo", info, sizeof(info) - 1);
+	struct im_index ix;
+	struct im_values v = { 0 };
+
+	CHECK_INT(im_index_open_text(&ix, p, IM_TEXT_MODINFO), 0);
+	CHECK_INT(im_index_lookup_wild(&ix, "crypto_md5", &v), 1);
+	CHECK_STR(v.v[0].val, "md5");
+	CHECK_INT(im_index_lookup_wild(&ix, "ata_core", &v), 1);
+	CHECK_STR(v.v[1].val, "libata");
+	CHECK_INT(im_index_lookup_wild(&ix, "file", &v), 0);
+	im_values_free(&v);
+	im_index_close(&ix);
+	free(p);
+}
