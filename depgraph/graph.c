@@ -239,7 +239,7 @@ int im_graph_order(struct im_graph *g, struct msgs *m)
 
 static void print_size(FILE *f, uint64_t b)
 {
-	if (b >= 10u << 20)
+	if (b >= 1u << 20)
 		fprintf(f, "%.1f MiB", b / 1048576.0);
 	else
 		fprintf(f, "%.1f KiB", b / 1024.0);
