@@ -13,6 +13,7 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS ?= -O2 -g
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DINITMOD_VERSION='"$(VERSION)"' $(WARN)
 
+.DEFAULT_GOAL := all
 include mk/deps.mk
 
 SRCS := $(wildcard depgraph/*.c) $(wildcard config/*.c) $(wildcard loader/*.c)
@@ -21,8 +22,10 @@ OBJS := $(SRCS:%.c=$(BUILD)/musl/%.o)
 
 all: initmod
 
+# ./initmod is stripped; $(BUILD)/initmod.debug keeps the symbols
 initmod: $(OBJS) $(DEPS_PREFIX)/.stamp
-	$(CC) -static -o $@ $(OBJS) $(DEPS_LIBS)
+	$(CC) -static -o $(BUILD)/initmod.debug $(OBJS) $(DEPS_LIBS)
+	strip -o $@ $(BUILD)/initmod.debug
 	@file $@ | grep -q 'statically linked' || { echo "initmod is not static"; exit 1; }
 
 $(BUILD)/musl/%.o: %.c $(DEPS_PREFIX)/.stamp

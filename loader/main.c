@@ -13,6 +13,7 @@
 #include "../config/cmdline.h"
 #include "../config/resolve.h"
 #include "../depgraph/names.h"
+#include "decompress.h"
 
 #ifndef INITMOD_VERSION
 #define INITMOD_VERSION "0.1"
@@ -109,7 +110,13 @@ static int parse_args(int argc, char **argv, struct opts *o, struct msgs *m)
 		case 'n': o->dry_run = 1; break;
 		case 'v': m->verbose++; break;
 		case 'q': m->verbose = -1; break;
-		case 'V': printf("initmod %s\n", INITMOD_VERSION); exit(0);
+		case 'V': {
+			char v[128];
+
+			im_comp_versions(v, sizeof(v));
+			printf("initmod %s (%s)\n", INITMOD_VERSION, v);
+			exit(0);
+		}
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}

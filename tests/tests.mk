@@ -9,7 +9,7 @@ TEST_BIN := $(BUILD)/host/unit-tests
 
 $(TEST_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
 	@mkdir -p $(dir $@)
-	$(TEST_CC) $(TEST_CFLAGS) -o $@ $(TEST_SRCS)
+	$(TEST_CC) $(TEST_CFLAGS) -o $@ $(TEST_SRCS) -lzstd -llzma -lz
 
 check: $(TEST_BIN) initmod
 	ASAN_OPTIONS=detect_leaks=1 $(TEST_BIN)

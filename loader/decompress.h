@@ -1,0 +1,30 @@
+/*
+ * decompress.h - userspace decompression of module files (xz, zstd, gzip)
+ * for kernels that cannot decompress them: the file's magic bytes decide.
+ */
+#ifndef INITMOD_DECOMPRESS_H
+#define INITMOD_DECOMPRESS_H
+
+#include <stddef.h>
+
+enum im_comp { IM_COMP_NONE, IM_COMP_XZ, IM_COMP_ZSTD, IM_COMP_GZIP };
+
+#define IM_DECOMP_MAX ((size_t)1 << 30)	/* refuse to inflate past 1 GiB */
+
+enum im_comp im_comp_detect(const void *buf, size_t len);
+const char *im_comp_name(enum im_comp c);	/* "xz", "zstd", "gzip", "none" */
+/* Name as /sys/module/compression spells it, or NULL. */
+enum im_comp im_comp_from_name(const char *name);
+
+/*
+ * Decompress @in (@inlen bytes, format @c) into a malloc'd buffer. On
+ * failure returns -EBADMSG (corrupt/truncated), -EFBIG or -ENOMEM and puts
+ * a reason in @why.
+ */
+int im_decompress(enum im_comp c, const void *in, size_t inlen, void **out,
+		  size_t *outlen, char *why, size_t whylen);
+
+/* "zstd 1.5.4, liblzma 5.4.1, zlib 1.2.13" */
+void im_comp_versions(char *buf, size_t len);
+
+#endif
