@@ -26,6 +26,7 @@ struct im_kmod {
 	char *name;
 	char *alias;		/* NULL for a plain object */
 	char *path;		/* NULL until known */
+	size_t plen;
 	struct im_kmod **deps;	/* load order: deepest first */
 	size_t ndeps;
 	int dep_init, dep_missing;
@@ -64,6 +65,7 @@ void im_resolver_free(struct im_resolver *r)
 	strmap_free(&r->pool);
 	strmap_free(&r->bypath);
 	free(r->probe_buf);
+	free(r->found_buf);
 	r->all = NULL;
 }
 
@@ -111,6 +113,14 @@ out:
 	return k;
 }
 
+static int obj_set_path(struct im_resolver *r, struct im_kmod *k,
+			const char *path)
+{
+	k->plen = strlen(path);
+	k->path = arena_strndup(&r->arena, path, k->plen);
+	return k->path ? 0 : -ENOMEM;
+}
+
 static struct im_kmod *obj_from_name(struct im_resolver *r, const char *name)
 {
 	char norm[IM_NAME_MAX];
@@ -147,11 +157,8 @@ static struct im_kmod *obj_from_path(struct im_resolver *r, const char *path,
 	k = obj_get(r, name, NULL);
 	if (!k)
 		return NULL;
-	if (!k->path) {
-		k->path = arena_strndup(&r->arena, path, strlen(path));
-		if (!k->path)
-			return NULL;
-	} else if (strcmp(k->path, path) != 0) {
+	if (!k->path && obj_set_path(r, k, path) < 0)
+		return NULL; else if (strcmp(k->path, path) != 0) {
 		msg_err(r->m, "module '%s' already exists with different path: new-path='%s' old-path='%s'",
 			name, path, k->path);
 		return NULL;
@@ -239,14 +246,25 @@ static const char *skip_blank(const char *s)
 	return s;
 }
 
+static size_t count_tokens(const char *s)
+{
+	size_t n = 0;
+
+	for (s = skip_blank(s); *s; s = skip_blank(s)) {
+		n++;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+	}
+	return n;
+}
+
 /* kmod_module_parse_depline(); reads @line once, keeps nothing of it. */
 static int parse_depline(struct im_resolver *r, struct im_kmod *k,
 			 const char *line)
 {
 	const char *colon = strchr(line, ':'), *tok;
 	char pbuf[PATH_MAX];
-	struct im_kmod **deps = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n, i;
 
 	k->dep_init = 1;
 	if (!colon)
@@ -256,9 +274,17 @@ static int parse_depline(struct im_resolver *r, struct im_kmod *k,
 	if (!k->path) {
 		const char *p = dep_path(r, line, colon - line, k->name, pbuf);
 
-		k->path = p ? arena_strndup(&r->arena, p, strlen(p)) : NULL;
+		if (p)
+			obj_set_path(r, k, p);
 	}
-	for (tok = skip_blank(colon + 1); *tok; tok = skip_blank(tok)) {
+	n = count_tokens(colon + 1);
+	if (!n)
+		return 0;
+	k->deps = arena_alloc(&r->arena, n * sizeof(*k->deps));
+	if (!k->deps)
+		return -ENOMEM;
+	/* kmod prepends: load order is the dep line reversed */
+	for (i = n, tok = skip_blank(colon + 1); *tok; tok = skip_blank(tok)) {
 		const char *end = tok;
 		struct im_kmod *d;
 
@@ -267,32 +293,13 @@ static int parse_depline(struct im_resolver *r, struct im_kmod *k,
 		d = dep_obj(r, tok, end - tok, k->name, pbuf);
 		tok = end;
 		if (!d) {
-			n = 0;		/* kmod drops the whole list */
-			k->dep_missing = 1;
-			break;
+			k->dep_missing = 1;	/* kmod drops the whole list */
+			return 0;
 		}
-		if (VEC_PUSH(deps, n, cap, d) < 0) {
-			free(deps);
-			return -ENOMEM;
-		}
-	}
-	/* kmod prepends: load order is the dep line reversed */
-	for (i = 0; i < n / 2; i++) {
-		struct im_kmod *t = deps[i];
-
-		deps[i] = deps[n - 1 - i];
-		deps[n - 1 - i] = t;
+		k->deps[--i] = d;
 	}
 	k->ndeps = n;
-	if (n) {
-		k->deps = arena_alloc(&r->arena, n * sizeof(*deps));
-		if (!k->deps)
-			k->ndeps = 0;
-		else
-			memcpy(k->deps, deps, n * sizeof(*deps));
-	}
-	free(deps);
-	return k->deps || !n ? 0 : -ENOMEM;
+	return 0;
 }
 
 static void kmod_deps(struct im_resolver *r, struct im_kmod *k)
@@ -705,23 +712,32 @@ static int probe(struct im_resolver *r, struct im_kmod *target,
 int im_resolve_name(struct im_resolver *r, const char *name, const char *extra,
 		    struct im_steps *out)
 {
-	struct objlist found = { 0 };
+	struct objlist found = { r->found_buf, 0, r->found_cap };
 	size_t i;
 	int err;
 
 	err = lookup(r, name, &found);
+	r->found_buf = found.v;
+	r->found_cap = found.cap;
 	if (err == -ENOMEM)
 		return err;
 	if (err < 0 || !found.n) {
-		free(found.v);
 		msg_err(r->m, "module %s not found in directory %s", name,
 			r->db->dirname);
 		return 0;
 	}
 	for (i = 0; !err && i < found.n; i++)
 		err = probe(r, found.v[i], extra, out);
-	free(found.v);
 	return err < 0 ? err : 1;
+}
+
+void im_steps_clear(struct im_steps *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].options);
+	s->n = 0;
 }
 
 void im_steps_free(struct im_steps *s)
@@ -747,6 +763,16 @@ static void print_words(FILE *f, const char *what, const char *a,
 	fputc('\n', f);
 }
 
+static void print_insmod(FILE *f, const struct im_kmod *k, const char *o)
+{
+	fwrite("insmod ", 1, 7, f);
+	fwrite(k->path, 1, k->plen, f);
+	fputc(' ', f);
+	if (*o)
+		fputs(o, f);
+	fputc('\n', f);
+}
+
 /* modprobe's print_action(). */
 void im_steps_print(struct im_resolver *r, const struct im_steps *s, FILE *f)
 {
@@ -759,7 +785,7 @@ void im_steps_print(struct im_resolver *r, const struct im_steps *s, FILE *f)
 		if (s->v[i].install)
 			print_words(f, "install ", im_kmod_install(r, k), o);
 		else if (im_kmod_path(r, k))
-			print_words(f, "insmod ", k->path, o);
+			print_insmod(f, k, o);
 		else if (im_kmod_builtin(r, k))
 			print_words(f, "builtin ", k->name, NULL);
 	}

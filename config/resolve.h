@@ -33,8 +33,8 @@ struct im_resolver {
 	unsigned flags;
 	struct strmap pool;		/* hashkey -> struct im_kmod */
 	struct strmap bypath;		/* dep path relative to dirname -> object */
-	struct im_kmod **probe_buf;	/* reused probe list storage */
-	size_t probe_cap;
+	struct im_kmod **probe_buf, **found_buf;	/* reused storage */
+	size_t probe_cap, found_cap;
 	struct im_kmod *all;		/* every object */
 	struct arena arena;		/* objects, names, paths, dep lists */
 	struct im_graph *graph;		/* when set, edges are recorded */
@@ -56,6 +56,7 @@ struct im_steps {
 int im_resolve_name(struct im_resolver *r, const char *name, const char *extra,
 		    struct im_steps *out);
 void im_steps_free(struct im_steps *s);
+void im_steps_clear(struct im_steps *s);	/* empty, keep the storage */
 
 /* Print steps exactly as modprobe --show-depends does. */
 void im_steps_print(struct im_resolver *r, const struct im_steps *s, FILE *f);

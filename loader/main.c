@@ -158,23 +158,19 @@ static char *module_dir(const struct opts *o)
 
 static int show_depends(struct im_resolver *r, const struct opts *o)
 {
-	int failed = 0;
+	struct im_steps steps = { 0 };
+	int failed = 0, found = 0;
 	size_t i;
 
-	for (i = 0; i < o->nreq; i++) {
-		struct im_steps steps = { 0 };
-		int found = im_resolve_name(r, o->req[i].name, o->req[i].extra,
-					    &steps);
-
-		if (found < 0) {
-			im_steps_free(&steps);
-			return found;
-		}
+	for (i = 0; i < o->nreq && found >= 0; i++) {
+		found = im_resolve_name(r, o->req[i].name, o->req[i].extra,
+					&steps);
 		failed |= !found;
 		im_steps_print(r, &steps, stdout);
-		im_steps_free(&steps);
+		im_steps_clear(&steps);
 	}
-	return failed;
+	im_steps_free(&steps);
+	return found < 0 ? found : failed;
 }
 
 static int dry_run(struct im_resolver *r, const struct opts *o)

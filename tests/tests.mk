@@ -1,4 +1,5 @@
-# tests.mk - unit tests (host gcc with ASan+UBSan) and the modprobe oracle.
+# tests.mk - unit tests (host gcc with ASan+UBSan), the modprobe oracle on
+# real Debian kernels, the demo and the resolver benchmark.
 
 TEST_CC ?= $(HOSTCC)
 TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=address,undefined \
@@ -7,11 +8,58 @@ TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=address,undefined \
 TEST_SRCS := $(wildcard tests/unit/*.c) $(LIB_SRCS)
 TEST_BIN := $(BUILD)/host/unit-tests
 
+# Debian kernels the oracle and the demo use (fetched into $(CACHE)/kernels)
+KPKG_612 := linux-image-6.12.117+deb12-amd64-unsigned
+KPKG_61 := linux-image-6.1.0-56-amd64-unsigned
+KROOT_612 := $(CACHE)/kernels/6.12
+KROOT_61 := $(CACHE)/kernels/6.1
+ORACLE := tests/oracle/run.sh
+ORACLE_CONF := -C tests/oracle/modprobe.d/A -C tests/oracle/modprobe.d/B
+ORACLE_NAMES := tests/oracle/names-config.txt
+SET := ../shared/sets/generic.set
+
 $(TEST_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
 	@mkdir -p $(dir $@)
 	$(TEST_CC) $(TEST_CFLAGS) -o $@ $(TEST_SRCS) -lzstd -llzma -lz
 
-check: $(TEST_BIN) initmod
+$(CACHE)/kernels/%/.ready:
+	CACHE=$(CACHE) tests/oracle/fetch-kernel.sh $(KPKG_$(subst .,,$*)) $(CACHE)/kernels/$*
+
+kernels: $(KROOT_612)/.ready $(KROOT_61)/.ready
+
+check-unit: $(TEST_BIN)
 	ASAN_OPTIONS=detect_leaks=1 $(TEST_BIN)
 
-.PHONY: check
+# Every module name, sampled aliases and symbols, hermetic (-C /dev/null) and
+# with the host's configuration, then the fixture configuration with and
+# without -b and -i; both kernels. Prints one "N passed, N failed" line.
+oracle: initmod kernels
+	@pass=0; fail=0; \
+	for k in 612:6.12.117+deb12-amd64 61:$$(cat $(KROOT_61)/.ready); do \
+		root=$(CACHE)/kernels/$$(echo $${k%%:*} | sed 's/^6/6./'); kver=$${k#*:}; \
+		for args in "-C /dev/null" "" "--aliases 3000 -C /dev/null" \
+			"$(ORACLE_CONF) --names $(ORACLE_NAMES)" \
+			"$(ORACLE_CONF) -b --names $(ORACLE_NAMES)" \
+			"$(ORACLE_CONF) -i --names $(ORACLE_NAMES)"; do \
+			if $(ORACLE) $$args $$root $$kver ./initmod; then pass=$$((pass+1)); \
+			else fail=$$((fail+1)); fi; \
+		done; \
+	done; \
+	echo "oracle: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
+check: check-unit oracle
+
+demo: initmod $(KROOT_612)/.ready
+	@kver=$$(cat $(KROOT_612)/.ready); \
+	echo "== initmod -n: the DAG for $(SET) on Debian $$kver"; \
+	./initmod -d $(KROOT_612) -S $$kver -C /dev/null -n $$(cat $(SET)); \
+	echo; echo "== initmod --show-depends vs modprobe --show-depends, same set"; \
+	./initmod -d $(KROOT_612) -S $$kver -C /dev/null -a --show-depends $$(cat $(SET)) > $(BUILD)/demo.initmod; \
+	modprobe -d $(KROOT_612) -S $$kver -C /dev/null -a --show-depends $$(cat $(SET)) > $(BUILD)/demo.modprobe; \
+	wc -l < $(BUILD)/demo.initmod | sed 's/$$/ lines of plan/'; \
+	cmp $(BUILD)/demo.initmod $(BUILD)/demo.modprobe && echo "identical to modprobe"
+
+bench-resolve: initmod $(KROOT_612)/.ready
+	bench/resolve.sh ./initmod $(KROOT_612) $$(cat $(KROOT_612)/.ready) 1000
+
+.PHONY: check check-unit oracle kernels demo bench-resolve
