@@ -53,3 +53,11 @@ printf '%-10s %12s %16s\n' modprobe "$km_us" "$km_ir"
 awk -v a="$im_us" -v b="$km_us" -v c="$im_ir" -v d="$km_ir" 'BEGIN {
 	printf "ratio      %12.2f %16.3f   (initmod / modprobe)\n", a / b, c / d }'
 printf 'output identical: %s\n' "$same"
+# initmod's own clock around resolution and printing (no exec, no config load)
+: > "$work/inproc"
+i=0
+while [ $i -lt "$runs" ]; do
+	"$bin" -v "$@" $names 2>&1 >/dev/null | sed -n 's/.*resolved .* in \([0-9.]*\) ms/\1/p' >> "$work/inproc"
+	i=$((i + 1))
+done
+printf 'initmod in-process resolve+print time: median %s ms\n' "$(median < "$work/inproc")"

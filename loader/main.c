@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 
 #include "../config/cmdline.h"
 #include "../config/resolve.h"
@@ -156,8 +157,17 @@ static char *module_dir(const struct opts *o)
 	return d;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static int show_depends(struct im_resolver *r, const struct opts *o)
 {
+	double t0 = now_ms();
 	struct im_steps steps = { 0 };
 	int failed = 0, found = 0;
 	size_t i;
@@ -170,6 +180,8 @@ static int show_depends(struct im_resolver *r, const struct opts *o)
 		im_steps_clear(&steps);
 	}
 	im_steps_free(&steps);
+	fflush(stdout);
+	msg_info(r->m, "resolved %zu names in %.3f ms", o->nreq, now_ms() - t0);
 	return found < 0 ? found : failed;
 }
 
