@@ -20,7 +20,7 @@ SET := ../shared/sets/generic.set
 
 $(TEST_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
 	@mkdir -p $(dir $@)
-	$(TEST_CC) $(TEST_CFLAGS) -o $@ $(TEST_SRCS) -lzstd -llzma -lz
+	$(TEST_CC) $(TEST_CFLAGS) -o $@ $(TEST_SRCS) -lzstd -llzma -lz -lpthread
 
 $(CACHE)/kernels/%/.ready:
 	CACHE=$(CACHE) tests/oracle/fetch-kernel.sh $(KPKG_$(subst .,,$*)) $(CACHE)/kernels/$*

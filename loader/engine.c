@@ -1,0 +1,353 @@
+/*
+ * engine.c - the scheduler: a ready heap ordered by remaining critical path,
+ * N workers, completion propagated along the DAG under one mutex (the work
+ * under it is O(edges) in total), a watchdog and a deadline in the caller.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "engine.h"
+#include "load.h"
+
+double im_engine_now(const struct im_engine *e)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec - e->t0.tv_sec) * 1e3 +
+	       (ts.tv_nsec - e->t0.tv_nsec) / 1e6;
+}
+
+/* ---- ready heap: larger tail first, then lower index ---- */
+
+static int before(const struct im_engine *e, size_t a, size_t b)
+{
+	uint64_t ta = e->g->nodes[a].tail, tb = e->g->nodes[b].tail;
+
+	return ta != tb ? ta > tb : a < b;
+}
+
+static void heap_push(struct im_engine *e, size_t j)
+{
+	size_t i = e->nheap++;
+
+	while (i > 0 && before(e, j, e->heap[(i - 1) / 2])) {
+		e->heap[i] = e->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	e->heap[i] = j;
+}
+
+static size_t heap_pop(struct im_engine *e)
+{
+	size_t top = e->heap[0], last = e->heap[--e->nheap], i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= e->nheap)
+			break;
+		if (c + 1 < e->nheap && before(e, e->heap[c + 1], e->heap[c]))
+			c++;
+		if (!before(e, e->heap[c], last))
+			break;
+		e->heap[i] = e->heap[c];
+		i = c;
+	}
+	if (e->nheap)
+		e->heap[i] = last;
+	return top;
+}
+
+/* ---- completion ---- */
+
+static int job_ok(const struct im_job *j)
+{
+	return j->st == IM_JOB_LOADED || j->st == IM_JOB_PRESENT;
+}
+
+static void make_ready(struct im_engine *e, size_t i);
+
+/* Job @i ended (lock held): tell its successors. */
+static void finish(struct im_engine *e, size_t i)
+{
+	struct im_node *n = &e->g->nodes[i];
+	struct im_job *j = &e->jobs[i];
+	size_t k;
+
+	j->t_end = im_engine_now(e);
+	e->remaining--;
+	for (k = 0; k < n->nsucc; k++) {
+		const struct im_edge *ed = &n->succ[k];
+		struct im_job *s = &e->jobs[ed->node];
+		int hard = ed->kind == IM_EDGE_HARD ||
+			   (ed->kind == IM_EDGE_POST &&
+			    !e->g->nodes[ed->node].requested);
+
+		if (ed->dropped)
+			continue;
+		if (!job_ok(j) && hard && !s->doomed) {
+			s->doomed = 1;
+			if (s->same_file == i)
+				snprintf(s->why, sizeof(s->why),
+					 "same file as %s, which did not load",
+					 n->name);
+			else
+				snprintf(s->why, sizeof(s->why),
+					 "dependency %s %s", n->name,
+					 j->st == IM_JOB_SKIPPED ? "was skipped" :
+					 "failed");
+		}
+		if (--s->pending == 0)
+			make_ready(e, ed->node);
+	}
+	if (e->remaining == 0)
+		pthread_cond_broadcast(&e->done);
+}
+
+/* All predecessors of @i finished (lock held). */
+static void make_ready(struct im_engine *e, size_t i)
+{
+	struct im_job *j = &e->jobs[i];
+
+	j->t_ready = im_engine_now(e);
+	if (j->doomed) {
+		j->st = IM_JOB_SKIPPED;
+		j->t_start = j->t_ready;
+		finish(e, i);
+		return;
+	}
+	j->st = IM_JOB_READY;
+	heap_push(e, i);
+	pthread_cond_signal(&e->work);
+}
+
+struct worker {
+	struct im_engine *e;
+	int id;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct im_engine *e = w->e;
+
+	pthread_mutex_lock(&e->lock);
+	for (;;) {
+		size_t i;
+
+		while (!e->nheap && e->remaining && !e->stop)
+			pthread_cond_wait(&e->work, &e->lock);
+		if (!e->nheap)
+			break;		/* all done, or stopping */
+		i = heap_pop(e);
+		e->jobs[i].st = IM_JOB_RUN;
+		e->jobs[i].thread = w->id;
+		e->jobs[i].t_start = im_engine_now(e);
+		pthread_mutex_unlock(&e->lock);
+		im_load_job(e, i);
+		pthread_mutex_lock(&e->lock);
+		finish(e, i);
+		if (!e->remaining)
+			pthread_cond_broadcast(&e->work);
+	}
+	e->running--;
+	pthread_cond_broadcast(&e->done);
+	pthread_mutex_unlock(&e->lock);
+	free(w);
+	return NULL;
+}
+
+/* Same inode under two names (links): the second waits and copies. */
+static int link_same_files(struct im_engine *e)
+{
+	struct strmap seen = { 0 };
+	char (*keys)[48] = calloc(e->g->n ? e->g->n : 1, sizeof(*keys));
+	size_t i;
+	int err = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < e->g->n && !err; i++) {
+		struct im_node *n = &e->g->nodes[i];
+		struct stat st;
+		void *prev;
+
+		if (!n->path || n->builtin || stat(n->path, &st) < 0)
+			continue;
+		snprintf(keys[i], sizeof(keys[i]), "%llx:%llx",
+			 (unsigned long long)st.st_dev,
+			 (unsigned long long)st.st_ino);
+		prev = strmap_get(&seen, keys[i]);
+		if (!prev) {
+			err = strmap_put(&seen, keys[i], (void *)(i + 1));
+			continue;
+		}
+		e->jobs[i].same_file = (size_t)prev - 1;
+		err = im_graph_edge(e->g, (size_t)prev - 1, i, IM_EDGE_HARD);
+	}
+	strmap_free(&seen);
+	free(keys);
+	return err;
+}
+
+int im_engine_init(struct im_engine *e, struct im_graph *g,
+		   struct im_kernel *k, const struct im_engine_opts *o,
+		   struct msgs *m)
+{
+	size_t i;
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	e->g = g;
+	e->k = k;
+	e->m = m;
+	e->o = *o;
+	if (e->o.threads < 1)
+		e->o.threads = 1;
+	e->jobs = calloc(g->n ? g->n : 1, sizeof(*e->jobs));
+	e->heap = calloc(g->n ? g->n : 1, sizeof(*e->heap));
+	if (!e->jobs || !e->heap)
+		return -ENOMEM;
+	for (i = 0; i < g->n; i++) {
+		e->jobs[i].same_file = SIZE_MAX;
+		e->jobs[i].thread = -1;
+	}
+	err = link_same_files(e);
+	if (!err)
+		err = im_graph_order(g, m);	/* levels and tails, cycles broken */
+	if (err)
+		return err;
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->work, NULL);
+	pthread_cond_init(&e->done, NULL);
+	e->kcomp = k->compression(k);
+	return 0;
+}
+
+/* Watchdog and deadline: wake up every 100 ms while jobs run. */
+static int wait_all(struct im_engine *e)
+{
+	for (;;) {
+		struct timespec ts;
+		double now;
+		size_t i;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		if (e->remaining)
+			pthread_cond_timedwait(&e->done, &e->lock, &ts);
+		if (!e->remaining)
+			return 0;
+		now = im_engine_now(e);
+		for (i = 0; e->o.warn_after_s > 0 && i < e->g->n; i++) {
+			struct im_job *j = &e->jobs[i];
+
+			if (j->st == IM_JOB_RUN && !j->warned &&
+			    now - j->t_start > e->o.warn_after_s * 1e3) {
+				j->warned = 1;
+				msg_warn(e->m, "%s: still loading after %.0f s (%s)",
+					 e->g->nodes[i].name,
+					 (now - j->t_start) / 1e3,
+					 e->g->nodes[i].path ? e->g->nodes[i].path :
+					 "install command");
+			}
+		}
+		if (e->o.timeout_s > 0 && now > e->o.timeout_s * 1e3)
+			return -ETIMEDOUT;
+	}
+}
+
+int im_engine_run(struct im_engine *e)
+{
+	size_t i;
+	int t, err;
+
+	clock_gettime(CLOCK_MONOTONIC, &e->t0);
+	pthread_mutex_lock(&e->lock);
+	e->remaining = e->g->n;
+	for (i = 0; i < e->g->n; i++) {
+		size_t k;
+
+		for (k = 0; k < e->g->nodes[i].npred; k++)
+			e->jobs[i].pending += !e->g->nodes[i].pred[k].dropped;
+	}
+	for (i = 0; i < e->g->n; i++)
+		if (!e->jobs[i].pending && e->jobs[i].st == IM_JOB_WAIT)
+			make_ready(e, i);
+	for (t = 0; t < e->o.threads && e->remaining; t++) {
+		struct worker *w = malloc(sizeof(*w));
+		pthread_t th;
+
+		if (!w)
+			break;
+		w->e = e;
+		w->id = t;
+		if (pthread_create(&th, NULL, worker_main, w) != 0) {
+			free(w);
+			break;
+		}
+		pthread_detach(th);
+		e->running++;
+	}
+	if (!e->running && e->remaining) {
+		pthread_mutex_unlock(&e->lock);
+		msg_err(e->m, "could not start any worker thread");
+		return -EAGAIN;
+	}
+	err = wait_all(e);
+	if (err) {
+		e->stop = 1;
+		pthread_cond_broadcast(&e->work);
+	} else {
+		/* let idle workers leave before the engine goes away */
+		pthread_cond_broadcast(&e->work);
+		while (e->running)
+			pthread_cond_wait(&e->done, &e->lock);
+	}
+	e->wall_ms = im_engine_now(e);
+	pthread_mutex_unlock(&e->lock);
+	return err;
+}
+
+void im_engine_stats(const struct im_engine *e, struct im_engine_stats *s)
+{
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < e->g->n; i++) {
+		const struct im_job *j = &e->jobs[i];
+
+		switch (j->st) {
+		case IM_JOB_LOADED: s->loaded++; break;
+		case IM_JOB_PRESENT: s->present++; break;
+		case IM_JOB_FAILED: s->failed++; break;
+		case IM_JOB_SKIPPED: s->skipped++; break;
+		default: s->unfinished++; break;
+		}
+		if (e->g->nodes[i].requested && !job_ok(j))
+			s->requested_failed = 1;
+	}
+}
+
+void im_engine_free(struct im_engine *e)
+{
+	/* after a timeout, stuck workers still use the engine: leak it */
+	if (e->running)
+		return;
+	pthread_mutex_destroy(&e->lock);
+	pthread_cond_destroy(&e->work);
+	pthread_cond_destroy(&e->done);
+	free(e->jobs);
+	free(e->heap);
+	e->jobs = NULL;
+	e->heap = NULL;
+}

@@ -1,0 +1,260 @@
+/*
+ * load.c - one module load. Order of business: hard blacklist, already in
+ * the kernel, install command, then the file: finit_module with the
+ * kernel's decompression when it understands the file's format, otherwise
+ * userspace decompression and init_module. EEXIST counts as present; EBUSY
+ * (another copy failing or going) is retried once after it settles.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "load.h"
+
+const char *im_load_errmsg(int err)
+{
+	switch (-err) {
+	case ENOENT:
+		return "unknown symbol in module, or unknown parameter (see dmesg)";
+	case ENODEV:
+	case ENXIO:
+		return "no such device: the hardware this driver is for is not present";
+	case EPERM:
+		return "operation not permitted: module loading is disabled, the module is in module_blacklist=, or we are not root";
+	case EKEYREJECTED:
+		return "signature rejected: the module is not signed by a trusted key";
+	case EBADMSG:
+		return "bad signature or malformed module";
+	case ENOEXEC:
+		return "invalid module format: not an ELF module for this kernel";
+	case EBUSY:
+		return "busy: another copy of this module is failing or being removed";
+	case EINVAL:
+		return "invalid argument: bad parameters or a module the kernel rejects (see dmesg)";
+	case EEXIST:
+		return "module already in kernel";
+	case ENOMEM:
+		return "out of memory";
+	case ETIMEDOUT:
+		return "timed out";
+	default:
+		return strerror(-err);
+	}
+}
+
+static void fail(struct im_job *j, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct im_job *j, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	j->st = IM_JOB_FAILED;
+	j->err = err;
+	va_start(ap, fmt);
+	vsnprintf(j->why, sizeof(j->why), fmt, ap);
+	va_end(ap);
+}
+
+/* The whole file, for userspace decompression or the init_module path. */
+static int read_all(int fd, void **buf, size_t *len)
+{
+	struct stat st;
+	size_t n = 0;
+	char *b;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	b = malloc(st.st_size ? st.st_size : 1);
+	if (!b)
+		return -ENOMEM;
+	while (n < (size_t)st.st_size) {
+		ssize_t r = pread(fd, b + n, st.st_size - n, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int e = r < 0 ? -errno : -EIO;
+
+			free(b);
+			return e;
+		}
+		n += r;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* Decompress in userspace, then init_module. */
+static int load_buffer(struct im_engine *e, size_t i, int fd,
+		       enum im_comp c, const char *opts)
+{
+	struct im_job *j = &e->jobs[i];
+	const char *path = e->g->nodes[i].path;
+	void *raw = NULL, *img = NULL;
+	size_t rawlen = 0, imglen = 0;
+	char why[200];
+	int err;
+
+	err = read_all(fd, &raw, &rawlen);
+	if (err) {
+		fail(j, err, "cannot read %s: %s", path, strerror(-err));
+		return err;
+	}
+	if (c != IM_COMP_NONE) {
+		err = im_decompress(c, raw, rawlen, &img, &imglen, why,
+				    sizeof(why));
+		free(raw);
+		if (err) {
+			fail(j, err, "cannot decompress %s: %s", path, why);
+			return err;
+		}
+	} else {
+		img = raw;
+		imglen = rawlen;
+	}
+	j->t_call = im_engine_now(e);
+	err = e->k->init_module(e->k, img, imglen, opts);
+	free(img);
+	return err;
+}
+
+static int load_file(struct im_engine *e, size_t i, const char *opts)
+{
+	struct im_node *n = &e->g->nodes[i];
+	struct im_job *j = &e->jobs[i];
+	unsigned char magic[6];
+	enum im_comp c;
+	ssize_t r;
+	int fd, err;
+
+	fd = open(n->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		fail(j, err, "cannot open %s: %s", n->path, strerror(errno));
+		return err;
+	}
+	r = pread(fd, magic, sizeof(magic), 0);
+	c = im_comp_detect(magic, r > 0 ? (size_t)r : 0);
+	j->t_call = im_engine_now(e);
+	if (c == IM_COMP_NONE) {
+		err = e->k->finit_module(e->k, fd, opts, 0);
+		if (err == -ENOSYS)	/* no finit_module: very old kernel */
+			err = load_buffer(e, i, fd, c, opts);
+	} else if (c == e->kcomp && !__atomic_load_n(&e->kdecomp_broken, __ATOMIC_RELAXED)) {
+		err = e->k->finit_module(e->k, fd, opts,
+					 IM_MODULE_INIT_COMPRESSED_FILE);
+		if (err == -EINVAL || err == -EOPNOTSUPP) {
+			/* older kernel, or one that cannot decode this file:
+			 * decode it ourselves (and say so once) */
+			if (!__atomic_exchange_n(&e->kdecomp_broken, 1, __ATOMIC_RELAXED))
+				msg_info(e->m, "kernel refused compressed %s (%s); decompressing in userspace from now on",
+					 n->name, strerror(-err));
+			err = load_buffer(e, i, fd, c, opts);
+		}
+	} else {
+		err = load_buffer(e, i, fd, c, opts);
+	}
+	close(fd);
+	return err;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* EBUSY: wait (bounded) until the other copy is live or gone. */
+static void wait_settled(struct im_engine *e, const char *name)
+{
+	int waited = 0;
+
+	while (waited < 30000 && !__atomic_load_n(&e->stop, __ATOMIC_RELAXED)) {
+		enum im_modstate s = e->k->module_state(e->k, name);
+
+		if (s != IM_MOD_COMING && s != IM_MOD_GOING)
+			return;
+		sleep_ms(20);
+		waited += 20;
+	}
+}
+
+static void run_install(struct im_engine *e, size_t i)
+{
+	struct im_node *n = &e->g->nodes[i];
+	struct im_job *j = &e->jobs[i];
+	int r;
+
+	j->t_call = im_engine_now(e);
+	r = e->k->run_command(e->k, n->install, n->name);
+	if (r == 0) {
+		j->st = IM_JOB_LOADED;
+	} else if (r == -ENOEXEC) {
+		fail(j, r, "install command needs /bin/sh, which is missing: %s",
+		     n->install);
+	} else if (r < 0) {
+		fail(j, r, "install command could not run (%s): %s",
+		     strerror(-r), n->install);
+	} else {
+		fail(j, -EIO, "install command exited with status %d: %s", r,
+		     n->install);
+	}
+}
+
+void im_load_job(struct im_engine *e, size_t i)
+{
+	struct im_node *n = &e->g->nodes[i];
+	struct im_job *j = &e->jobs[i];
+	const char *opts = n->options ? n->options : "";
+	int err;
+
+	if (e->o.hard_blacklist && im_strlist_has(e->o.hard_blacklist, n->name)) {
+		j->st = IM_JOB_SKIPPED;
+		snprintf(j->why, sizeof(j->why),
+			 "blacklisted on the kernel command line");
+		return;
+	}
+	if (n->builtin || j->same_file != SIZE_MAX) {
+		j->st = IM_JOB_PRESENT;
+		return;
+	}
+	if (e->k->module_state(e->k, n->name) == IM_MOD_LIVE) {
+		j->st = IM_JOB_PRESENT;
+		return;
+	}
+	if (n->install && !e->o.ignore_install) {
+		run_install(e, i);
+		return;
+	}
+	if (!n->path) {
+		fail(j, -ENOENT, "no file for this module in the module directory");
+		return;
+	}
+	err = load_file(e, i, opts);
+	if (j->st == IM_JOB_FAILED)
+		return;
+	if (err == -EBUSY) {
+		wait_settled(e, n->name);
+		err = load_file(e, i, opts);
+		if (j->st == IM_JOB_FAILED)
+			return;
+	}
+	if (err == 0) {
+		j->st = IM_JOB_LOADED;
+	} else if (err == -EEXIST) {
+		j->st = IM_JOB_PRESENT;
+	} else {
+		fail(j, err, "%s (%s)", im_load_errmsg(err), strerror(-err));
+	}
+}

@@ -1,0 +1,187 @@
+/*
+ * fake_kernel.c - a kernel for tests: modules known by name, dependency
+ * checks at load time (a module whose dependency is not live fails with
+ * ENOENT, like an unresolved symbol), simulated init durations, failures,
+ * hangs, EEXIST for a second load, and counters the tests assert on.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fake_kernel.h"
+#include "../../depgraph/names.h"
+
+static struct fake_kernel *self(struct im_kernel *k)
+{
+	return k->priv;
+}
+
+static int name_of_fd(int fd, char *name)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0)
+		return -EBADF;
+	path[n] = '\0';
+	return path_to_modname(path, name) < 0 ? -EINVAL : 0;
+}
+
+static int load(struct fake_kernel *f, const char *name, int flags)
+{
+	struct fake_mod *m;
+	int i, r;
+
+	pthread_mutex_lock(&f->lock);
+	m = strmap_get(&f->mods, name);
+	if (!m) {
+		pthread_mutex_unlock(&f->lock);
+		return -ENOEXEC;
+	}
+	m->calls++;
+	m->flags_seen |= flags;
+	if (m->state == IM_MOD_LIVE) {
+		pthread_mutex_unlock(&f->lock);
+		return -EEXIST;
+	}
+	if (m->state == IM_MOD_COMING) {
+		f->double_loads++;
+		pthread_mutex_unlock(&f->lock);
+		return -EBUSY;
+	}
+	for (i = 0; i < 16 && m->deps[i]; i++) {
+		struct fake_mod *d = strmap_get(&f->mods, m->deps[i]);
+
+		if (!d || d->state != IM_MOD_LIVE) {
+			f->order_violations++;
+			snprintf(f->last_violation, sizeof(f->last_violation),
+				 "%s loaded before %s was live", name, m->deps[i]);
+			pthread_mutex_unlock(&f->lock);
+			return -ENOENT;
+		}
+	}
+	m->state = IM_MOD_COMING;
+	if (++f->in_flight > f->max_in_flight)
+		f->max_in_flight = f->in_flight;
+	pthread_mutex_unlock(&f->lock);
+
+	if (m->delay_us) {
+		struct timespec ts = { m->delay_us / 1000000,
+				       (m->delay_us % 1000000) * 1000L };
+
+		nanosleep(&ts, NULL);
+	}
+	pthread_mutex_lock(&f->lock);
+	while (m->hang && !f->released)
+		pthread_cond_wait(&f->cond, &f->lock);
+	f->in_flight--;
+	r = m->result;
+	m->state = r == 0 ? IM_MOD_LIVE : IM_MOD_ABSENT;
+	if (r == 0 && ++m->loads > 1)
+		f->double_loads++;
+	pthread_mutex_unlock(&f->lock);
+	return r;
+}
+
+static int fk_finit(struct im_kernel *k, int fd, const char *params, int flags)
+{
+	char name[IM_NAME_MAX];
+	int err = name_of_fd(fd, name);
+
+	(void)params;
+	if (err)
+		return err;
+	if ((flags & IM_MODULE_INIT_COMPRESSED_FILE) && self(k)->comp == IM_COMP_NONE)
+		return -EINVAL;
+	return load(self(k), name, flags);
+}
+
+/* init_module: the image is the module's name (tests write names as content). */
+static int fk_init(struct im_kernel *k, const void *img, size_t len,
+		   const char *params)
+{
+	char name[IM_NAME_MAX];
+
+	(void)params;
+	if (len >= sizeof(name))
+		return -ENOEXEC;
+	memcpy(name, img, len);
+	name[len] = '\0';
+	name[strcspn(name, "\n")] = '\0';
+	return load(self(k), name, 0);
+}
+
+static enum im_modstate fk_state(struct im_kernel *k, const char *name)
+{
+	struct fake_kernel *f = self(k);
+	struct fake_mod *m;
+	enum im_modstate s;
+
+	pthread_mutex_lock(&f->lock);
+	m = strmap_get(&f->mods, name);
+	s = m ? m->state : IM_MOD_ABSENT;
+	pthread_mutex_unlock(&f->lock);
+	return s;
+}
+
+static enum im_comp fk_comp(struct im_kernel *k)
+{
+	return self(k)->comp;
+}
+
+static int fk_run(struct im_kernel *k, const char *cmd, const char *module)
+{
+	(void)k;
+	(void)module;
+	return strstr(cmd, "false") ? 1 : 0;
+}
+
+void fake_init(struct fake_kernel *f)
+{
+	memset(f, 0, sizeof(*f));
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_cond_init(&f->cond, NULL);
+	f->k.finit_module = fk_finit;
+	f->k.init_module = fk_init;
+	f->k.module_state = fk_state;
+	f->k.compression = fk_comp;
+	f->k.run_command = fk_run;
+	f->k.priv = f;
+}
+
+struct fake_mod *fake_add(struct fake_kernel *f, const char *name)
+{
+	struct fake_mod *m = calloc(1, sizeof(*m));
+
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	strmap_put(&f->mods, m->name, m);
+	return m;
+}
+
+struct fake_mod *fake_get(struct fake_kernel *f, const char *name)
+{
+	return strmap_get(&f->mods, name);
+}
+
+void fake_release(struct fake_kernel *f)
+{
+	pthread_mutex_lock(&f->lock);
+	f->released = 1;
+	pthread_cond_broadcast(&f->cond);
+	pthread_mutex_unlock(&f->lock);
+}
+
+void fake_free(struct fake_kernel *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->mods.cap; i++)
+		free(f->mods.slots[i].val);
+	strmap_free(&f->mods);
+}

@@ -1,0 +1,39 @@
+/* fake_kernel.h - an in-process stand-in for the kernel's module loader, for engine tests. */
+#ifndef INITMOD_FAKE_KERNEL_H
+#define INITMOD_FAKE_KERNEL_H
+
+#include <pthread.h>
+
+#include "../../loader/kernel.h"
+#include "../../depgraph/util.h"
+
+struct fake_mod {
+	char name[128];
+	int delay_us;		/* simulated init time */
+	int result;		/* 0 or -errno the init returns */
+	int hang;		/* init never returns (until fake_release) */
+	const char *deps[16];	/* must be live first, as the kernel requires */
+	int state;		/* enum im_modstate */
+	int loads;		/* successful inits */
+	int calls;		/* finit/init calls */
+	int flags_seen;
+};
+
+struct fake_kernel {
+	struct im_kernel k;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct strmap mods;
+	enum im_comp comp;	/* what it "decompresses" */
+	int in_flight, max_in_flight;
+	int order_violations, double_loads, released;
+	char last_violation[256];
+};
+
+void fake_init(struct fake_kernel *f);
+void fake_free(struct fake_kernel *f);
+struct fake_mod *fake_add(struct fake_kernel *f, const char *name);
+struct fake_mod *fake_get(struct fake_kernel *f, const char *name);
+void fake_release(struct fake_kernel *f);	/* let hung inits return */
+
+#endif

@@ -1,0 +1,318 @@
+/* test_engine.c - the parallel engine against the fake kernel: order, parallelism, once-only, failures, deadline. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "fake_kernel.h"
+#include "../../config/resolve.h"
+#include "../../loader/engine.h"
+
+struct setup {
+	struct im_graph g;
+	struct fake_kernel f;
+	const char *dir;
+	struct msgs m;
+};
+
+static void su_init(struct setup *s)
+{
+	im_graph_init(&s->g);
+	fake_init(&s->f);
+	s->dir = strdup(t_tmpdir());
+	memset(&s->m, 0, sizeof(s->m));
+	s->m.verbose = -1;
+}
+
+static void su_free(struct setup *s)
+{
+	im_graph_free(&s->g);
+	fake_free(&s->f);
+	free((char *)s->dir);
+}
+
+/* A node backed by a file DIR/NAME.ko holding the name (what the fake's init_module reads). */
+static size_t node(struct setup *s, const char *name, int delay_us)
+{
+	char fn[200];
+	size_t i;
+
+	snprintf(fn, sizeof(fn), "%s.ko", name);
+	im_graph_node(&s->g, name, &i);
+	s->g.nodes[i].path = t_write(s->dir, fn, name, -1);
+	s->g.nodes[i].requested = 1;
+	s->g.nodes[i].cost = delay_us;
+	fake_add(&s->f, name)->delay_us = delay_us;
+	return i;
+}
+
+/* @to depends on @from (hard), and the fake kernel checks it */
+static void dep(struct setup *s, size_t from, size_t to)
+{
+	struct fake_mod *m = fake_get(&s->f, s->g.nodes[to].name);
+	int k = 0;
+
+	im_graph_edge(&s->g, from, to, IM_EDGE_HARD);
+	while (m->deps[k])
+		k++;
+	m->deps[k] = s->g.nodes[from].name;
+}
+
+static int run(struct setup *s, struct im_engine *e, int threads,
+	       double timeout)
+{
+	struct im_engine_opts o = { .threads = threads, .timeout_s = timeout,
+				    .warn_after_s = timeout / 3 };
+
+	if (im_engine_init(e, &s->g, &s->f.k, &o, &s->m) < 0)
+		return -1;
+	return im_engine_run(e);
+}
+
+TEST(engine_dag_order_and_parallelism)
+{
+	struct setup s;
+	struct im_engine e;
+	struct im_engine_stats st;
+	size_t a, b, c, d, x, y;
+
+	su_init(&s);
+	a = node(&s, "a", 20000);
+	b = node(&s, "b", 20000);
+	c = node(&s, "c", 20000);
+	d = node(&s, "d", 20000);
+	x = node(&s, "x", 20000);
+	y = node(&s, "y", 20000);
+	dep(&s, a, b);
+	dep(&s, a, c);
+	dep(&s, b, d);
+	dep(&s, c, d);
+	(void)x;
+	(void)y;
+	CHECK_INT(run(&s, &e, 4, 10), 0);
+	im_engine_stats(&e, &st);
+	CHECK_INT(st.loaded, 6);
+	CHECK_INT(s.f.order_violations, 0);
+	CHECK_INT(s.f.double_loads, 0);
+	CHECK(s.f.max_in_flight >= 2);
+	CHECK(e.jobs[d].t_start >= e.jobs[b].t_end && e.jobs[d].t_start >= e.jobs[c].t_end);
+	CHECK_INT(fake_get(&s.f, "d")->loads, 1);
+	im_engine_free(&e);
+	su_free(&s);
+}
+
+TEST(engine_failure_skips_only_dependents)
+{
+	struct setup s;
+	struct im_engine e;
+	struct im_engine_stats st;
+	size_t a, b, c, d, p, tt;
+
+	su_init(&s);
+	a = node(&s, "a", 0);
+	b = node(&s, "b", 0);
+	c = node(&s, "c", 0);
+	d = node(&s, "d", 0);
+	p = node(&s, "p", 0);
+	tt = node(&s, "t", 0);
+	dep(&s, a, b);
+	dep(&s, b, c);
+	dep(&s, a, d);
+	fake_get(&s.f, "b")->result = -ENODEV;
+	fake_get(&s.f, "p")->result = -ENOENT;
+	im_graph_edge(&s.g, p, tt, IM_EDGE_PRE);	/* a failed pre: softdep */
+	CHECK_INT(run(&s, &e, 2, 10), 0);
+	im_engine_stats(&e, &st);
+	CHECK_INT(e.jobs[b].st, IM_JOB_FAILED);
+	CHECK(strstr(e.jobs[b].why, "no such device") != NULL);
+	CHECK_INT(e.jobs[c].st, IM_JOB_SKIPPED);
+	CHECK(strstr(e.jobs[c].why, "dependency b failed") != NULL);
+	CHECK_INT(e.jobs[d].st, IM_JOB_LOADED);
+	CHECK_INT(e.jobs[tt].st, IM_JOB_LOADED);	/* kmod: softdeps are optional */
+	CHECK_INT(st.failed, 2);
+	CHECK_INT(st.skipped, 1);
+	CHECK(st.requested_failed);
+	CHECK_INT(fake_get(&s.f, "c")->calls, 0);
+	im_engine_free(&e);
+	su_free(&s);
+}
+
+TEST(engine_post_softdep_waits_and_follows_failure)
+{
+	struct setup s;
+	struct im_engine e;
+	size_t a, q, r;
+
+	su_init(&s);
+	a = node(&s, "a", 10000);
+	q = node(&s, "q", 0);
+	r = node(&s, "r", 0);
+	s.g.nodes[q].requested = 0;
+	im_graph_edge(&s.g, a, q, IM_EDGE_POST);
+	im_graph_edge(&s.g, r, a, IM_EDGE_HARD);
+	fake_get(&s.f, "r")->result = -ENOEXEC;
+	CHECK_INT(run(&s, &e, 3, 10), 0);
+	CHECK_INT(e.jobs[a].st, IM_JOB_SKIPPED);
+	CHECK_INT(e.jobs[q].st, IM_JOB_SKIPPED);	/* post: of a module that did not load */
+	CHECK(strstr(e.jobs[q].why, "dependency a was skipped") != NULL);
+	im_engine_free(&e);
+	su_free(&s);
+}
+
+TEST(engine_same_inode_loads_once_and_live_is_present)
+{
+	struct setup s;
+	struct im_engine e;
+	struct im_engine_stats st;
+	size_t a, b, live;
+	char link[300];
+
+	su_init(&s);
+	a = node(&s, "a", 5000);
+	im_graph_node(&s.g, "a_alias", &b);
+	snprintf(link, sizeof(link), "%s/a_alias.ko", s.dir);
+	CHECK(symlink(s.g.nodes[a].path, link) == 0);
+	s.g.nodes[b].path = strdup(link);
+	live = node(&s, "live", 0);
+	fake_get(&s.f, "live")->state = IM_MOD_LIVE;
+	CHECK_INT(run(&s, &e, 4, 10), 0);
+	im_engine_stats(&e, &st);
+	CHECK_INT(fake_get(&s.f, "a")->calls, 1);
+	CHECK_INT(e.jobs[b].st, IM_JOB_PRESENT);
+	CHECK_INT(e.jobs[live].st, IM_JOB_PRESENT);
+	CHECK_INT(fake_get(&s.f, "live")->calls, 0);
+	CHECK_INT(st.loaded, 1);
+	CHECK_INT(st.present, 2);
+	im_engine_free(&e);
+	su_free(&s);
+}
+
+TEST(engine_deadline_and_watchdog)
+{
+	struct setup s;
+	struct im_engine e;
+	struct im_engine_stats st;
+	size_t h, after, free_one;
+
+	su_init(&s);
+	h = node(&s, "hangs", 0);
+	after = node(&s, "after", 0);
+	free_one = node(&s, "free_one", 0);
+	dep(&s, h, after);
+	fake_get(&s.f, "hangs")->hang = 1;
+	CHECK_INT(run(&s, &e, 2, 0.4), -ETIMEDOUT);
+	im_engine_stats(&e, &st);
+	CHECK_INT(e.jobs[h].st, IM_JOB_RUN);
+	CHECK_INT(e.jobs[after].st, IM_JOB_WAIT);
+	CHECK_INT(e.jobs[free_one].st, IM_JOB_LOADED);
+	CHECK_INT(st.unfinished, 2);
+	CHECK(s.m.warnings >= 1);	/* the watchdog named it */
+	fake_release(&s.f);
+	for (int i = 0; i < 200 && e.running; i++)
+		usleep(10000);
+	CHECK_INT(e.running, 0);
+	im_engine_free(&e);
+	su_free(&s);
+}
+
+/* Compress the file at @path (freed) with @tool; the new path. */
+static char *compress_file(char *path, const char *tool, const char *ext)
+{
+	char cmd[600], *out = malloc(strlen(path) + 8);
+
+	snprintf(cmd, sizeof(cmd), "%s -q -f %s", tool, path);
+	if (system(cmd) != 0) {
+		free(path);
+		free(out);
+		return NULL;
+	}
+	sprintf(out, "%s.%s", path, ext);
+	free(path);
+	return out;
+}
+
+TEST(engine_compressed_files_kernel_or_userspace)
+{
+	struct setup s;
+	struct im_engine e;
+	size_t x, z, g;
+
+	su_init(&s);
+	x = node(&s, "xzmod", 0);
+	z = node(&s, "zstmod", 0);
+	g = node(&s, "gzmod", 0);
+	s.g.nodes[x].path = compress_file(s.g.nodes[x].path, "xz --check=crc32", "xz");
+	s.g.nodes[z].path = compress_file(s.g.nodes[z].path, "zstd --rm", "zst");
+	s.g.nodes[g].path = compress_file(s.g.nodes[g].path, "gzip -n", "gz");
+	CHECK(s.g.nodes[x].path && s.g.nodes[z].path && s.g.nodes[g].path);
+	s.f.comp = IM_COMP_XZ;		/* the kernel decompresses xz only */
+	CHECK_INT(run(&s, &e, 2, 10), 0);
+	CHECK_INT(e.jobs[x].st, IM_JOB_LOADED);
+	CHECK_INT(e.jobs[z].st, IM_JOB_LOADED);
+	CHECK_INT(e.jobs[g].st, IM_JOB_LOADED);
+	CHECK(fake_get(&s.f, "xzmod")->flags_seen & IM_MODULE_INIT_COMPRESSED_FILE);
+	CHECK(!(fake_get(&s.f, "zstmod")->flags_seen & IM_MODULE_INIT_COMPRESSED_FILE));
+	im_engine_free(&e);
+	su_free(&s);
+}
+
+TEST(engine_install_commands_and_missing_files)
+{
+	struct setup s;
+	struct im_engine e;
+	size_t ok, bad, gone;
+
+	su_init(&s);
+	im_graph_node(&s.g, "inst_ok", &ok);
+	s.g.nodes[ok].install = strdup("/bin/true");
+	im_graph_node(&s.g, "inst_bad", &bad);
+	s.g.nodes[bad].install = strdup("/bin/false");
+	gone = node(&s, "gone", 0);
+	unlink(s.g.nodes[gone].path);
+	CHECK_INT(run(&s, &e, 2, 10), 0);
+	CHECK_INT(e.jobs[ok].st, IM_JOB_LOADED);
+	CHECK_INT(e.jobs[bad].st, IM_JOB_FAILED);
+	CHECK(strstr(e.jobs[bad].why, "exited with status 1") != NULL);
+	CHECK_INT(e.jobs[gone].st, IM_JOB_FAILED);
+	CHECK(strstr(e.jobs[gone].why, "cannot open") && strstr(e.jobs[gone].why, "gone.ko"));
+	im_engine_free(&e);
+	su_free(&s);
+}
+
+/* Random layered DAG, zero-cost loads: everything once, order kept. */
+TEST(engine_random_dag_exactly_once)
+{
+	struct setup s;
+	struct im_engine e;
+	struct im_engine_stats st;
+	unsigned seed = 42;
+	size_t n = 600, i;
+
+	su_init(&s);
+	for (i = 0; i < n; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "m%zu", i);
+		node(&s, name, (seed = seed * 1103515245u + 12345u) % 3 ? 0 : 100);
+	}
+	for (i = 1; i < n; i++) {
+		int k, deps = (seed = seed * 1103515245u + 12345u) % 4;
+
+		for (k = 0; k < deps; k++) {
+			size_t from = (seed = seed * 1103515245u + 12345u) % i;
+
+			if (!fake_get(&s.f, s.g.nodes[i].name)->deps[14])
+				dep(&s, from, i);
+		}
+	}
+	CHECK_INT(run(&s, &e, 8, 30), 0);
+	im_engine_stats(&e, &st);
+	CHECK_INT(st.loaded, n);
+	CHECK_INT(s.f.order_violations, 0);
+	CHECK_INT(s.f.double_loads, 0);
+	for (i = 0; i < n; i++)
+		CHECK_INT(fake_get(&s.f, s.g.nodes[i].name)->calls, 1);
+	im_engine_free(&e);
+	su_free(&s);
+}
