@@ -65,6 +65,18 @@ static size_t heap_pop(struct im_engine *e)
 
 /* ---- completion ---- */
 
+const char *im_job_state_word(enum im_job_state s)
+{
+	switch (s) {
+	case IM_JOB_LOADED: return "loaded";
+	case IM_JOB_PRESENT: return "already present";
+	case IM_JOB_FAILED: return "failed";
+	case IM_JOB_SKIPPED: return "skipped";
+	case IM_JOB_RUN: return "unfinished";
+	default: return "not started";
+	}
+}
+
 static int job_ok(const struct im_job *j)
 {
 	return j->st == IM_JOB_LOADED || j->st == IM_JOB_PRESENT;
@@ -81,6 +93,11 @@ static void finish(struct im_engine *e, size_t i)
 
 	j->t_end = im_engine_now(e);
 	e->remaining--;
+	if (e->o.verbose > 0 && j->thread >= 0)
+		msg_info(e->m, "%s: %s in %.1f ms (worker %d, waited %.1f ms)%s%s",
+			 n->name, im_job_state_word(j->st), j->t_end - j->t_start,
+			 j->thread, j->t_start - j->t_ready, *j->why ? ": " : "",
+			 j->why);
 	for (k = 0; k < n->nsucc; k++) {
 		const struct im_edge *ed = &n->succ[k];
 		struct im_job *s = &e->jobs[ed->node];
@@ -148,6 +165,9 @@ static void *worker_main(void *arg)
 		e->jobs[i].st = IM_JOB_RUN;
 		e->jobs[i].thread = w->id;
 		e->jobs[i].t_start = im_engine_now(e);
+		if (e->o.verbose > 0)
+			msg_info(e->m, "%s: loading (worker %d)",
+				 e->g->nodes[i].name, w->id);
 		pthread_mutex_unlock(&e->lock);
 		im_load_job(e, i);
 		pthread_mutex_lock(&e->lock);
@@ -318,10 +338,11 @@ int im_engine_run(struct im_engine *e)
 	return err;
 }
 
-void im_engine_stats(const struct im_engine *e, struct im_engine_stats *s)
+void im_engine_stats(struct im_engine *e, struct im_engine_stats *s)
 {
 	size_t i;
 
+	pthread_mutex_lock(&e->lock);
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < e->g->n; i++) {
 		const struct im_job *j = &e->jobs[i];
@@ -336,6 +357,7 @@ void im_engine_stats(const struct im_engine *e, struct im_engine_stats *s)
 		if (e->g->nodes[i].requested && !job_ok(j))
 			s->requested_failed = 1;
 	}
+	pthread_mutex_unlock(&e->lock);
 }
 
 void im_engine_free(struct im_engine *e)

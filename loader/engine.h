@@ -73,7 +73,8 @@ int im_engine_init(struct im_engine *e, struct im_graph *g,
 		   struct msgs *m);
 /* 0 when every job finished, -ETIMEDOUT when the deadline hit first. */
 int im_engine_run(struct im_engine *e);
-void im_engine_stats(const struct im_engine *e, struct im_engine_stats *s);
+void im_engine_stats(struct im_engine *e, struct im_engine_stats *s);
+const char *im_job_state_word(enum im_job_state s);
 void im_engine_free(struct im_engine *e);
 double im_engine_now(const struct im_engine *e);
 

@@ -44,6 +44,8 @@ const char *im_load_errmsg(int err)
 		return "out of memory";
 	case ETIMEDOUT:
 		return "timed out";
+	case ENOSYS:
+		return "the kernel has no module support (or a sandbox forbids loading)";
 	default:
 		return strerror(-err);
 	}
@@ -254,7 +256,10 @@ void im_load_job(struct im_engine *e, size_t i)
 		j->st = IM_JOB_LOADED;
 	} else if (err == -EEXIST) {
 		j->st = IM_JOB_PRESENT;
+	} else if (strcmp(im_load_errmsg(err), strerror(-err)) == 0) {
+		fail(j, err, "%s: %s", n->path, strerror(-err));
 	} else {
-		fail(j, err, "%s (%s)", im_load_errmsg(err), strerror(-err));
+		fail(j, err, "%s: %s (%s)", n->path, im_load_errmsg(err),
+		     strerror(-err));
 	}
 }

@@ -10,11 +10,14 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../config/cmdline.h"
 #include "../config/resolve.h"
 #include "../depgraph/names.h"
 #include "decompress.h"
+#include "engine.h"
+#include "trace.h"
 
 #ifndef INITMOD_VERSION
 #define INITMOD_VERSION "0.1"
@@ -29,7 +32,9 @@ struct opts {
 	const char *root, *kver, *cmdline_file;
 	const char **config;
 	size_t nconfig, cap_config;
-	int show_depends, dry_run, all, no_cmdline;
+	int show_depends, dry_run, all, no_cmdline, threads;
+	double warn_after, timeout;
+	const char *trace, *trace_svg, *sysfs;
 	unsigned flags;
 	struct request *req;
 	size_t nreq;
@@ -49,8 +54,24 @@ static void usage(FILE *f)
 	      "  -a, --all               every argument is a module name\n"
 	      "  -D, --show-depends      print the plan like modprobe --show-depends\n"
 	      "  -n, --dry-run           print the DAG as levels and its critical path\n"
+	      "  -j, --jobs N            load with N threads (default: online CPUs)\n"
+	      "      --warn-after S      name a module whose init runs longer (10)\n"
+	      "      --timeout S         stop waiting after S seconds (default: never)\n"
+	      "      --trace FILE        timeline as Chrome trace-event JSON (Perfetto)\n"
+	      "      --trace-svg FILE    timeline as an SVG Gantt chart\n"
 	      "  -v, --verbose / -q, --quiet\n"
 	      "  -V, --version / -h, --help\n", f);
+}
+
+static int parse_num(const char *s, double *out, double lo, double hi)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 /* modprobe's options_from_array(): a value with a space gets quoted. */
@@ -90,11 +111,18 @@ static int parse_args(int argc, char **argv, struct opts *o, struct msgs *m)
 		{ "quiet", no_argument, 0, 'q' },
 		{ "version", no_argument, 0, 'V' },
 		{ "help", no_argument, 0, 'h' },
+		{ "jobs", required_argument, 0, 'j' },
+		{ "warn-after", required_argument, 0, 3 },
+		{ "timeout", required_argument, 0, 4 },
+		{ "trace", required_argument, 0, 5 },
+		{ "trace-svg", required_argument, 0, 6 },
+		{ "sysfs", required_argument, 0, 7 },
 		{ 0 }
 	};
+	double d;
 	int c, i;
 
-	while ((c = getopt_long(argc, argv, "d:S:C:biaDnvqVh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:S:C:biaDnvqVhj:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->root = optarg; break;
 		case 'S': o->kver = optarg; break;
@@ -110,6 +138,22 @@ static int parse_args(int argc, char **argv, struct opts *o, struct msgs *m)
 		case 'D': o->show_depends = 1; break;
 		case 'n': o->dry_run = 1; break;
 		case 'v': m->verbose++; break;
+		case 'j':
+			if (parse_num(optarg, &d, 1, 1024) < 0)
+				goto bad_number;
+			o->threads = (int)d;
+			break;
+		case 3:
+			if (parse_num(optarg, &o->warn_after, 0, 1e6) < 0)
+				goto bad_number;
+			break;
+		case 4:
+			if (parse_num(optarg, &o->timeout, 0, 1e6) < 0)
+				goto bad_number;
+			break;
+		case 5: o->trace = optarg; break;
+		case 6: o->trace_svg = optarg; break;
+		case 7: o->sysfs = optarg; break;
 		case 'q': m->verbose = -1; break;
 		case 'V': {
 			char v[128];
@@ -138,6 +182,10 @@ static int parse_args(int argc, char **argv, struct opts *o, struct msgs *m)
 		return -EINVAL;
 	}
 	return 0;
+bad_number:
+	msg_err(m, "option %s: '%s' is not a number in range", argv[optind - 1],
+		optarg);
+	return -EINVAL;
 }
 
 /* kmod's module directory: ROOT/lib/modules/KVER, KVER from uname. */
@@ -185,37 +233,117 @@ static int show_depends(struct im_resolver *r, const struct opts *o)
 	return found < 0 ? found : failed;
 }
 
+/* Resolve every request into @g; 1 when some name was not found. */
+static int build_graph(struct im_resolver *r, const struct opts *o,
+		       struct im_graph *g)
+{
+	struct im_steps steps = { 0 };
+	int failed = 0, found = 0;
+	size_t i;
+
+	r->graph = g;
+	for (i = 0; i < o->nreq && found >= 0; i++) {
+		found = im_resolve_name(r, o->req[i].name, o->req[i].extra,
+					&steps);
+		failed |= !found;
+		im_steps_clear(&steps);
+	}
+	im_steps_free(&steps);
+	r->graph = NULL;
+	return found < 0 ? found : failed;
+}
+
 static int dry_run(struct im_resolver *r, const struct opts *o)
 {
 	struct im_graph g;
-	int failed = 0, err = 0;
-	size_t i;
+	int err;
 
 	im_graph_init(&g);
-	r->graph = &g;
-	for (i = 0; !err && i < o->nreq; i++) {
-		struct im_steps steps = { 0 };
-		int found = im_resolve_name(r, o->req[i].name, o->req[i].extra,
-					    &steps);
+	err = build_graph(r, o, &g);
+	if (err >= 0) {
+		int e2 = im_graph_order(&g, r->m);
 
-		if (found < 0)
-			err = found;
-		failed |= !found;
-		im_steps_free(&steps);
+		if (e2 < 0)
+			err = e2;
+		else
+			im_graph_print_plan(&g, stdout);
 	}
-	if (!err)
-		err = im_graph_order(&g, r->m);
-	if (!err)
-		im_graph_print_plan(&g, stdout);
-	r->graph = NULL;
 	im_graph_free(&g);
-	return err ? err : failed;
+	return err;
+}
+
+/* One line per module that did not load, then the summary. */
+static void report(struct im_engine *e, const struct im_engine_stats *s,
+		   int timed_out)
+{
+	size_t i;
+
+	for (i = 0; i < e->g->n; i++) {
+		const struct im_job *j = &e->jobs[i];
+		const struct im_node *n = &e->g->nodes[i];
+
+		if (j->st == IM_JOB_FAILED)
+			msg_err(e->m, "%s: failed: %s", n->name, j->why);
+		else if (j->st == IM_JOB_SKIPPED)
+			msg_err(e->m, "%s: skipped: %s", n->name, j->why);
+		else if (timed_out && j->st == IM_JOB_RUN)
+			msg_err(e->m, "%s: still loading at the deadline (%s)",
+				n->name, n->path ? n->path : "install command");
+		else if (timed_out && j->st != IM_JOB_LOADED &&
+			 j->st != IM_JOB_PRESENT)
+			msg_err(e->m, "%s: not started before the deadline", n->name);
+	}
+	fprintf(stderr, "initmod: %zu loaded, %zu already present, %zu failed, %zu skipped",
+		s->loaded, s->present, s->failed, s->skipped);
+	if (s->unfinished)
+		fprintf(stderr, ", %zu unfinished", s->unfinished);
+	fprintf(stderr, " in %.3f s with %d threads%s\n", e->wall_ms / 1e3,
+		e->o.threads, timed_out ? " (deadline reached)" : "");
+}
+
+static int load(struct im_resolver *r, const struct opts *o)
+{
+	struct im_engine_opts eo = {
+		.threads = o->threads, .warn_after_s = o->warn_after,
+		.timeout_s = o->timeout, .ignore_install = !!(o->flags & IM_RES_IGNORE_CMD),
+		.hard_blacklist = &r->cfg->hard_blacklist, .verbose = r->m->verbose,
+	};
+	struct im_engine_stats s;
+	struct im_kernel k;
+	struct im_engine e;
+	struct im_graph g;
+	int notfound, err;
+
+	im_graph_init(&g);
+	notfound = build_graph(r, o, &g);
+	if (notfound < 0) {
+		im_graph_free(&g);
+		return notfound;
+	}
+	im_kernel_linux(&k, o->sysfs ? o->sysfs : "/sys");
+	err = im_engine_init(&e, &g, &k, &eo, r->m);
+	if (!err || err == -ETIMEDOUT)
+		err = im_engine_run(&e);
+	im_engine_stats(&e, &s);
+	report(&e, &s, err == -ETIMEDOUT);
+	if (o->trace && im_trace_json(&e, o->trace) < 0)
+		msg_err(r->m, "cannot write trace %s: %s", o->trace, strerror(errno));
+	if (o->trace_svg && im_trace_svg(&e, o->trace_svg) < 0)
+		msg_err(r->m, "cannot write %s: %s", o->trace_svg, strerror(errno));
+	im_engine_free(&e);
+	if (!e.running)
+		im_graph_free(&g);	/* stuck workers still read it */
+	if (err == -ETIMEDOUT)
+		return 1;
+	if (err < 0)
+		return err;
+	return notfound || s.requested_failed;
 }
 
 int main(int argc, char **argv)
 {
 	struct msgs m = { .prog = "initmod" };
-	struct opts o = { 0 };
+	struct opts o = { .warn_after = 10 };
 	struct im_config cfg;
 	struct im_moddb db;
 	struct im_resolver r;
@@ -227,6 +355,9 @@ int main(int argc, char **argv)
 		goto out;
 	if (o.config && VEC_PUSH(o.config, o.nconfig, o.cap_config, NULL) < 0)
 		goto out;
+	if (!o.threads)
+		o.threads = (int)sysconf(_SC_NPROCESSORS_ONLN) > 0 ?
+			    (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;
 	dir = module_dir(&o);
 	if (!dir || im_moddb_open(&db, dir, &m) < 0) {
 		msg_err(&m, "out of memory");
@@ -250,7 +381,7 @@ int main(int argc, char **argv)
 	else if (o.dry_run)
 		ret = dry_run(&r, &o);
 	else
-		msg_err(&m, "loading modules is not implemented yet: use --show-depends or -n");
+		ret = load(&r, &o);
 	if (ret < 0) {
 		msg_err(&m, "%s", strerror(-ret));
 		ret = 1;

@@ -1,0 +1,119 @@
+/*
+ * trace.c - timelines of a run. JSON: one complete ("X") event per module on
+ * its worker's track, with the wait before it (ready -> start) and the time
+ * in the kernel call in args; opens in Perfetto or chrome://tracing. SVG: the
+ * same as a Gantt chart, one row per worker.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trace.h"
+
+/* JSON string body: escape quotes, backslashes and control characters. */
+static void json_str(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+}
+
+int im_trace_json(const struct im_engine *e, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int first = 1;
+	size_t i;
+
+	if (!f)
+		return -errno;
+	fputs("{\"traceEvents\":[\n", f);
+	for (int t = 0; t < e->o.threads; t++) {
+		fprintf(f, "%s{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":%d,\"args\":{\"name\":\"worker %d\"}}",
+			first ? "" : ",\n", t, t);
+		first = 0;
+	}
+	for (i = 0; i < e->g->n; i++) {
+		const struct im_job *j = &e->jobs[i];
+		double end = j->t_end > 0 ? j->t_end : e->wall_ms;
+
+		if (j->thread < 0)
+			continue;
+		fprintf(f, ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"name\":\"", j->thread);
+		json_str(f, e->g->nodes[i].name);
+		fprintf(f, "\",\"ts\":%.0f,\"dur\":%.0f,\"args\":{\"result\":\"%s\","
+			   "\"wait_us\":%.0f,\"syscall_us\":%.0f,\"why\":\"",
+			j->t_start * 1e3, (end - j->t_start) * 1e3, im_job_state_word(j->st),
+			(j->t_start - j->t_ready) * 1e3,
+			j->t_call > 0 ? (end - j->t_call) * 1e3 : 0.0);
+		json_str(f, j->why);
+		fputs("\"}}", f);
+	}
+	fputs("\n],\"displayTimeUnit\":\"ms\"}\n", f);
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
+static void xml_str(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+int im_trace_svg(const struct im_engine *e, const char *path)
+{
+	const double W = 1200, row = 28, left = 80, top = 30;
+	double total = e->wall_ms > 0 ? e->wall_ms : 1, scale = (W - left - 20) / total;
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	if (!f)
+		return -errno;
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+		   "font-family=\"sans-serif\" font-size=\"11\">\n", W,
+		top + row * e->o.threads + 40);
+	fprintf(f, "<text x=\"%.0f\" y=\"18\" font-size=\"13\">initmod: %zu modules, %d workers, %.1f ms</text>\n",
+		left, e->g->n, e->o.threads, total);
+	for (int t = 0; t < e->o.threads; t++)
+		fprintf(f, "<text x=\"4\" y=\"%.0f\">worker %d</text>\n",
+			top + row * t + row * 0.65, t);
+	for (i = 0; i < e->g->n; i++) {
+		const struct im_job *j = &e->jobs[i];
+		double end = j->t_end > 0 ? j->t_end : total, x, w;
+		const char *color = j->st == IM_JOB_FAILED ? "#d9534f" :
+				    j->st == IM_JOB_PRESENT ? "#aaaaaa" :
+				    j->st == IM_JOB_RUN ? "#f0ad4e" : "#5b9bd5";
+
+		if (j->thread < 0)
+			continue;
+		x = left + j->t_start * scale;
+		w = (end - j->t_start) * scale;
+		fprintf(f, "<rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"0.5\"><title>",
+			x, top + row * j->thread, w < 0.5 ? 0.5 : w, row - 4, color);
+		xml_str(f, e->g->nodes[i].name);
+		fprintf(f, ": %s, %.1f ms (waited %.1f ms)", im_job_state_word(j->st),
+			end - j->t_start, j->t_start - j->t_ready);
+		fputs("</title></rect>\n", f);
+		if (w > 6.0 * strlen(e->g->nodes[i].name)) {
+			fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" fill=\"#fff\">", x + 2,
+				top + row * j->thread + row * 0.6);
+			xml_str(f, e->g->nodes[i].name);
+			fputs("</text>\n", f);
+		}
+	}
+	fprintf(f, "<text x=\"%.0f\" y=\"%.0f\">0</text><text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%.1f ms</text>\n",
+		left, top + row * e->o.threads + 20, W - 20,
+		top + row * e->o.threads + 20, total);
+	fputs("</svg>\n", f);
+	return fclose(f) == 0 ? 0 : -errno;
+}
