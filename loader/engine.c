@@ -169,8 +169,10 @@ static void *worker_main(void *arg)
 			msg_info(e->m, "%s: loading (worker %d)",
 				 e->g->nodes[i].name, w->id);
 		pthread_mutex_unlock(&e->lock);
+		e->jobs[i].result = IM_JOB_RUN;
 		im_load_job(e, i);
 		pthread_mutex_lock(&e->lock);
+		e->jobs[i].st = e->jobs[i].result;
 		finish(e, i);
 		if (!e->remaining)
 			pthread_cond_broadcast(&e->work);
@@ -360,10 +362,32 @@ void im_engine_stats(struct im_engine *e, struct im_engine_stats *s)
 	pthread_mutex_unlock(&e->lock);
 }
 
+int im_engine_workers_gone(struct im_engine *e, double max_s)
+{
+	double until = im_engine_now(e) + max_s * 1e3;
+	int gone;
+
+	pthread_mutex_lock(&e->lock);
+	while (e->running && im_engine_now(e) < until) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&e->done, &e->lock, &ts);
+	}
+	gone = !e->running;
+	pthread_mutex_unlock(&e->lock);
+	return gone;
+}
+
 void im_engine_free(struct im_engine *e)
 {
 	/* after a timeout, stuck workers still use the engine: leak it */
-	if (e->running)
+	if (!im_engine_workers_gone(e, 0))
 		return;
 	pthread_mutex_destroy(&e->lock);
 	pthread_cond_destroy(&e->work);

@@ -25,7 +25,8 @@ enum im_job_state {
 };
 
 struct im_job {
-	enum im_job_state st;
+	enum im_job_state st;		/* read and written under the lock */
+	enum im_job_state result;	/* the worker's outcome, copied to st */
 	size_t pending;			/* unfinished predecessors */
 	int err;			/* -errno of the failing call, 0 */
 	char why[320];			/* failure or skip reason, in words */
@@ -75,6 +76,9 @@ int im_engine_init(struct im_engine *e, struct im_graph *g,
 int im_engine_run(struct im_engine *e);
 void im_engine_stats(struct im_engine *e, struct im_engine_stats *s);
 const char *im_job_state_word(enum im_job_state s);
+/* 1 when no worker is left (waiting up to @max_s seconds for them). */
+int im_engine_workers_gone(struct im_engine *e, double max_s);
+/* Frees nothing while a stuck worker may still use the engine. */
 void im_engine_free(struct im_engine *e);
 double im_engine_now(const struct im_engine *e);
 

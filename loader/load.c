@@ -58,7 +58,7 @@ static void fail(struct im_job *j, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	j->st = IM_JOB_FAILED;
+	j->result = IM_JOB_FAILED;
 	j->err = err;
 	va_start(ap, fmt);
 	vsnprintf(j->why, sizeof(j->why), fmt, ap);
@@ -201,7 +201,7 @@ static void run_install(struct im_engine *e, size_t i)
 	j->t_call = im_engine_now(e);
 	r = e->k->run_command(e->k, n->install, n->name);
 	if (r == 0) {
-		j->st = IM_JOB_LOADED;
+		j->result = IM_JOB_LOADED;
 	} else if (r == -ENOEXEC) {
 		fail(j, r, "install command needs /bin/sh, which is missing: %s",
 		     n->install);
@@ -222,17 +222,17 @@ void im_load_job(struct im_engine *e, size_t i)
 	int err;
 
 	if (e->o.hard_blacklist && im_strlist_has(e->o.hard_blacklist, n->name)) {
-		j->st = IM_JOB_SKIPPED;
+		j->result = IM_JOB_SKIPPED;
 		snprintf(j->why, sizeof(j->why),
 			 "blacklisted on the kernel command line");
 		return;
 	}
 	if (n->builtin || j->same_file != SIZE_MAX) {
-		j->st = IM_JOB_PRESENT;
+		j->result = IM_JOB_PRESENT;
 		return;
 	}
 	if (e->k->module_state(e->k, n->name) == IM_MOD_LIVE) {
-		j->st = IM_JOB_PRESENT;
+		j->result = IM_JOB_PRESENT;
 		return;
 	}
 	if (n->install && !e->o.ignore_install) {
@@ -244,18 +244,18 @@ void im_load_job(struct im_engine *e, size_t i)
 		return;
 	}
 	err = load_file(e, i, opts);
-	if (j->st == IM_JOB_FAILED)
+	if (j->result == IM_JOB_FAILED)
 		return;
 	if (err == -EBUSY) {
 		wait_settled(e, n->name);
 		err = load_file(e, i, opts);
-		if (j->st == IM_JOB_FAILED)
+		if (j->result == IM_JOB_FAILED)
 			return;
 	}
 	if (err == 0) {
-		j->st = IM_JOB_LOADED;
+		j->result = IM_JOB_LOADED;
 	} else if (err == -EEXIST) {
-		j->st = IM_JOB_PRESENT;
+		j->result = IM_JOB_PRESENT;
 	} else if (strcmp(im_load_errmsg(err), strerror(-err)) == 0) {
 		fail(j, err, "%s: %s", n->path, strerror(-err));
 	} else {

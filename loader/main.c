@@ -330,9 +330,10 @@ static int load(struct im_resolver *r, const struct opts *o)
 		msg_err(r->m, "cannot write trace %s: %s", o->trace, strerror(errno));
 	if (o->trace_svg && im_trace_svg(&e, o->trace_svg) < 0)
 		msg_err(r->m, "cannot write %s: %s", o->trace_svg, strerror(errno));
-	im_engine_free(&e);
-	if (!e.running)
-		im_graph_free(&g);	/* stuck workers still read it */
+	if (im_engine_workers_gone(&e, 0)) {	/* stuck workers still read them */
+		im_engine_free(&e);
+		im_graph_free(&g);
+	}
 	if (err == -ETIMEDOUT)
 		return 1;
 	if (err < 0)

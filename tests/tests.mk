@@ -27,8 +27,10 @@ $(CACHE)/kernels/%/.ready:
 
 kernels: $(KROOT_612)/.ready $(KROOT_61)/.ready
 
-check-unit: $(TEST_BIN)
-	ASAN_OPTIONS=detect_leaks=1 $(TEST_BIN)
+TEST_ENV = INITMOD_TEST_ROOT=$(KROOT_612) INITMOD_TEST_KVER=$$(cat $(KROOT_612)/.ready)
+
+check-unit: $(TEST_BIN) $(KROOT_612)/.ready
+	$(TEST_ENV) ASAN_OPTIONS=detect_leaks=1 $(TEST_BIN)
 
 # Every module name, sampled aliases and symbols, hermetic (-C /dev/null) and
 # with the host's configuration, then the fixture configuration with and
@@ -47,7 +49,7 @@ oracle: initmod kernels
 	done; \
 	echo "oracle: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
-check: check-unit oracle
+check: check-unit check-tsan oracle
 
 demo: initmod $(KROOT_612)/.ready
 	@kver=$$(cat $(KROOT_612)/.ready); \
@@ -63,3 +65,15 @@ bench-resolve: initmod $(KROOT_612)/.ready
 	bench/resolve.sh ./initmod $(KROOT_612) $$(cat $(KROOT_612)/.ready) 1000
 
 .PHONY: check check-unit oracle kernels demo bench-resolve
+
+# The engine's threads under ThreadSanitizer (and the rest of the suite too).
+TSAN_BIN := $(BUILD)/host/unit-tests-tsan
+$(TSAN_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
+	@mkdir -p $(dir $@)
+	$(TEST_CC) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=thread $(WARN) \
+		-Wno-missing-prototypes -o $@ $(TEST_SRCS) -lzstd -llzma -lz -lpthread
+
+check-tsan: $(TSAN_BIN) $(KROOT_612)/.ready
+	$(TEST_ENV) TSAN_OPTIONS=halt_on_error=1 $(TSAN_BIN)
+
+.PHONY: check-tsan

@@ -55,7 +55,7 @@ static int load(struct fake_kernel *f, const char *name, int flags)
 		pthread_mutex_unlock(&f->lock);
 		return -EBUSY;
 	}
-	for (i = 0; i < 16 && m->deps[i]; i++) {
+	for (i = 0; i < (int)m->ndeps; i++) {
 		struct fake_mod *d = strmap_get(&f->mods, m->deps[i]);
 
 		if (!d || d->state != IM_MOD_LIVE) {
@@ -169,6 +169,16 @@ struct fake_mod *fake_get(struct fake_kernel *f, const char *name)
 	return strmap_get(&f->mods, name);
 }
 
+void fake_dep(struct fake_mod *m, const char *dep)
+{
+	if (m->ndeps + 1 >= m->capdeps) {
+		m->capdeps = m->capdeps ? 2 * m->capdeps : 8;
+		m->deps = realloc(m->deps, m->capdeps * sizeof(*m->deps));
+	}
+	m->deps[m->ndeps++] = dep;
+	m->deps[m->ndeps] = NULL;
+}
+
 void fake_release(struct fake_kernel *f)
 {
 	pthread_mutex_lock(&f->lock);
@@ -181,7 +191,12 @@ void fake_free(struct fake_kernel *f)
 {
 	size_t i;
 
-	for (i = 0; i < f->mods.cap; i++)
-		free(f->mods.slots[i].val);
+	for (i = 0; i < f->mods.cap; i++) {
+		struct fake_mod *m = f->mods.slots[i].val;
+
+		if (m)
+			free(m->deps);
+		free(m);
+	}
 	strmap_free(&f->mods);
 }

@@ -12,7 +12,8 @@ struct fake_mod {
 	int delay_us;		/* simulated init time */
 	int result;		/* 0 or -errno the init returns */
 	int hang;		/* init never returns (until fake_release) */
-	const char *deps[16];	/* must be live first, as the kernel requires */
+	const char **deps;	/* NULL-terminated: must be live first, as the kernel requires */
+	size_t ndeps, capdeps;
 	int state;		/* enum im_modstate */
 	int loads;		/* successful inits */
 	int calls;		/* finit/init calls */
@@ -35,5 +36,6 @@ void fake_free(struct fake_kernel *f);
 struct fake_mod *fake_add(struct fake_kernel *f, const char *name);
 struct fake_mod *fake_get(struct fake_kernel *f, const char *name);
 void fake_release(struct fake_kernel *f);	/* let hung inits return */
+void fake_dep(struct fake_mod *m, const char *dep);
 
 #endif
