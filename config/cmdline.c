@@ -44,6 +44,8 @@ char *im_cmdline_read(const char *path, struct msgs *m)
 	return buf;
 }
 
+static int add_list(struct im_strlist *l, const char *v);
+
 static int kcmd_result(struct im_config *c, char *mod, char *param,
 		       char *value, struct msgs *m)
 {
@@ -57,6 +59,8 @@ static int kcmd_result(struct im_config *c, char *mod, char *param,
 			if (!t)
 				return 0;
 			err = im_strlist_add(&c->blacklist, t, strlen(t));
+			if (!err && *t)	/* the loader blocks these outright */
+				err = add_list(&c->hard_blacklist, t);
 			if (err)
 				return err;
 		}

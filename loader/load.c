@@ -192,14 +192,46 @@ static void wait_settled(struct im_engine *e, const char *name)
 	}
 }
 
-static void run_install(struct im_engine *e, size_t i)
+/* kmod replaces $CMDLINE_OPTS in install commands with the options. */
+static char *expand_install(const char *cmd, const char *opts)
+{
+	static const char var[] = "$CMDLINE_OPTS";
+	size_t ol = strlen(opts), n = 0;
+	const char *p;
+	char *out, *o;
+
+	for (p = cmd; (p = strstr(p, var)); p += sizeof(var) - 1)
+		n++;
+	out = malloc(strlen(cmd) + n * ol + 1);
+	if (!out)
+		return NULL;
+	for (o = out, p = cmd; *p;) {
+		if (strncmp(p, var, sizeof(var) - 1) == 0) {
+			memcpy(o, opts, ol);
+			o += ol;
+			p += sizeof(var) - 1;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static void run_install(struct im_engine *e, size_t i, const char *opts)
 {
 	struct im_node *n = &e->g->nodes[i];
 	struct im_job *j = &e->jobs[i];
+	char *cmd = expand_install(n->install, opts);
 	int r;
 
+	if (!cmd) {
+		fail(j, -ENOMEM, "out of memory for the install command");
+		return;
+	}
 	j->t_call = im_engine_now(e);
-	r = e->k->run_command(e->k, n->install, n->name);
+	r = e->k->run_command(e->k, cmd, n->name);
+	free(cmd);
 	if (r == 0) {
 		j->result = IM_JOB_LOADED;
 	} else if (r == -ENOEXEC) {
@@ -236,7 +268,7 @@ void im_load_job(struct im_engine *e, size_t i)
 		return;
 	}
 	if (n->install && !e->o.ignore_install) {
-		run_install(e, i);
+		run_install(e, i, opts);
 		return;
 	}
 	if (!n->path) {

@@ -77,3 +77,15 @@ check-tsan: $(TSAN_BIN) $(KROOT_612)/.ready
 	$(TEST_ENV) TSAN_OPTIONS=halt_on_error=1 $(TSAN_BIN)
 
 .PHONY: check-tsan
+
+# Engine overhead and makespan against the fake kernel (optimised build).
+ENGINE_BENCH := $(BUILD)/host/engine-bench
+$(ENGINE_BENCH): bench/engine_bench.c tests/unit/fake_kernel.c $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(TEST_CC) -std=gnu11 -D_GNU_SOURCE -O2 $(WARN) -Wno-missing-prototypes -o $@ \
+		bench/engine_bench.c tests/unit/fake_kernel.c $(LIB_SRCS) -lzstd -llzma -lz -lpthread
+
+bench-engine: $(ENGINE_BENCH)
+	$(ENGINE_BENCH)
+
+.PHONY: bench-engine

@@ -46,6 +46,11 @@ static int load(struct fake_kernel *f, const char *name, int flags)
 	}
 	m->calls++;
 	m->flags_seen |= flags;
+	if (m->busy_once) {
+		m->busy_once = 0;
+		pthread_mutex_unlock(&f->lock);
+		return -EBUSY;
+	}
 	if (m->state == IM_MOD_LIVE) {
 		pthread_mutex_unlock(&f->lock);
 		return -EEXIST;
@@ -137,8 +142,12 @@ static enum im_comp fk_comp(struct im_kernel *k)
 
 static int fk_run(struct im_kernel *k, const char *cmd, const char *module)
 {
-	(void)k;
+	struct fake_kernel *f = self(k);
+
 	(void)module;
+	pthread_mutex_lock(&f->lock);
+	snprintf(f->last_cmd, sizeof(f->last_cmd), "%s", cmd);
+	pthread_mutex_unlock(&f->lock);
 	return strstr(cmd, "false") ? 1 : 0;
 }
 

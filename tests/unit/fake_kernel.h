@@ -12,6 +12,7 @@ struct fake_mod {
 	int delay_us;		/* simulated init time */
 	int result;		/* 0 or -errno the init returns */
 	int hang;		/* init never returns (until fake_release) */
+	int busy_once;		/* first call: another loader's copy is coming */
 	const char **deps;	/* NULL-terminated: must be live first, as the kernel requires */
 	size_t ndeps, capdeps;
 	int state;		/* enum im_modstate */
@@ -29,6 +30,7 @@ struct fake_kernel {
 	int in_flight, max_in_flight;
 	int order_violations, double_loads, released;
 	char last_violation[256];
+	char last_cmd[256];	/* last install command run */
 };
 
 void fake_init(struct fake_kernel *f);

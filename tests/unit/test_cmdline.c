@@ -31,6 +31,9 @@ TEST(cmdline_module_params_like_kmod)
 	CHECK_STR(c.blacklist.v[1], "bar-baz");
 	CHECK_STR(c.blacklist.v[2], "");
 	CHECK_STR(c.blacklist.v[4], "y");
+	/* and, normalised, the loader's hard blacklist */
+	CHECK_INT(c.hard_blacklist.n, 4);
+	CHECK_STR(c.hard_blacklist.v[1], "bar_baz");
 	im_config_free(&c);
 }
 

@@ -272,6 +272,15 @@ TEST(engine_install_commands_and_missing_files)
 	CHECK(strstr(e.jobs[gone].why, "cannot open") && strstr(e.jobs[gone].why, "gone.ko"));
 	im_engine_free(&e);
 	su_free(&s);
+
+	su_init(&s);
+	im_graph_node(&s.g, "opts", &ok);
+	s.g.nodes[ok].install = strdup("/sbin/x --opts $CMDLINE_OPTS;echo $CMDLINE_OPTS");
+	s.g.nodes[ok].options = strdup("a=1 b=\"c d\"");
+	CHECK_INT(run(&s, &e, 1, 10), 0);
+	CHECK_STR(s.f.last_cmd, "/sbin/x --opts a=1 b=\"c d\";echo a=1 b=\"c d\"");
+	im_engine_free(&e);
+	su_free(&s);
 }
 
 /* Random layered DAG, zero-cost loads: everything once, order kept. */
@@ -389,5 +398,21 @@ TEST(engine_real_tree_every_module_exactly_once)
 	im_resolver_free(&r);
 	im_config_free(&cfg);
 	im_moddb_close(&db);
+	su_free(&s);
+}
+
+TEST(engine_ebusy_is_retried_once)
+{
+	struct setup s;
+	struct im_engine e;
+	size_t a;
+
+	su_init(&s);
+	a = node(&s, "busy", 0);
+	fake_get(&s.f, "busy")->busy_once = 1;
+	CHECK_INT(run(&s, &e, 1, 10), 0);
+	CHECK_INT(e.jobs[a].st, IM_JOB_LOADED);
+	CHECK_INT(fake_get(&s.f, "busy")->calls, 2);
+	im_engine_free(&e);
 	su_free(&s);
 }
