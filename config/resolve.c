@@ -167,48 +167,16 @@ static struct im_kmod *obj_from_path(struct im_resolver *r, const char *path,
 	return k;
 }
 
-/* A relative path from an index with no ".." component. */
-static int rel_confined(const char *rel, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i++)
-		if (rel[i] == '.' && rel[i + 1] == '.' &&
-		    (i == 0 || rel[i - 1] == '/') &&
-		    (i + 2 == len || rel[i + 2] == '/'))
-			return 0;
-	return 1;
-}
-
-/*
- * The module directory path of @rel (@len bytes, not NUL-terminated) in
- * @buf, whose first dirlen+1 bytes already hold "dirname/"; NULL when the
- * path would leave the module directory.
- */
+/* The module directory path of @rel (@len bytes) in @buf, or NULL (said). */
 static const char *dep_path(struct im_resolver *r, const char *rel,
 			    size_t len, const char *mod, char *buf)
 {
-	size_t dl = r->db->dirlen;
+	const char *p = im_moddb_join(r->db, rel, len, buf);
 
-	if (dl + len + 2 > PATH_MAX)
-		return NULL;
-	if (rel[0] == '/') {
-		if (!rel_confined(rel, len) || len <= dl ||
-		    strncmp(rel, r->db->dirname, dl) != 0 || rel[dl] != '/')
-			goto outside;
-		memmove(buf + dl + 1, rel + dl + 1, len - dl - 1);
-		buf[len] = '\0';
-		return buf;
-	}
-	if (!rel_confined(rel, len))
-		goto outside;
-	memcpy(buf + dl + 1, rel, len);
-	buf[dl + 1 + len] = '\0';
-	return buf;
-outside:
-	msg_err(r->m, "%s: path '%.*s' from modules.dep leaves %s; ignoring it",
-		mod, (int)len, rel, r->db->dirname);
-	return NULL;
+	if (!p)
+		msg_err(r->m, "%s: path '%.*s' from modules.dep leaves %s; ignoring it",
+			mod, (int)len, rel, r->db->dirname);
+	return p;
 }
 
 /*

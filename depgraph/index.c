@@ -579,7 +579,6 @@ static int wild_special_child(struct wild *w, const struct node *n, char c,
 	err = wild_node(w, ref, &child);
 	if (err)
 		return err;
-	w->plen = 0;
 	w->pat[0] = c;
 	w->pat[1] = '\0';
 	w->plen = 1;

@@ -5,6 +5,7 @@
  * and then falls back the same way, so a damaged index never stops a boot.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,20 +158,34 @@ int im_moddb_lookup_wild(struct im_moddb *db, enum im_idx which,
 	return r == -EBADMSG ? 0 : r;
 }
 
-char *im_moddb_path(const struct im_moddb *db, const char *rel)
+/* No ".." component in @p (@len bytes). */
+static int no_dotdot(const char *p, size_t len)
 {
-	return rel[0] == '/' ? strdup(rel) : join(db->dirname, rel);
-}
+	size_t i;
 
-int im_moddb_path_confined(const struct im_moddb *db, const char *path)
-{
-	const char *p;
-
-	if (strncmp(path, db->dirname, db->dirlen) != 0 ||
-	    path[db->dirlen] != '/')
-		return 0;
-	for (p = path; (p = strstr(p, "..")); p += 2)
-		if ((p == path || p[-1] == '/') && (p[2] == '/' || !p[2]))
+	for (i = 0; i + 1 < len; i++)
+		if (p[i] == '.' && p[i + 1] == '.' &&
+		    (i == 0 || p[i - 1] == '/') &&
+		    (i + 2 == len || p[i + 2] == '/'))
 			return 0;
 	return 1;
+}
+
+const char *im_moddb_join(const struct im_moddb *db, const char *rel,
+			  size_t len, char *buf)
+{
+	size_t dl = db->dirlen;
+
+	if (dl + len + 2 > PATH_MAX || !no_dotdot(rel, len))
+		return NULL;
+	if (rel[0] == '/') {
+		if (len <= dl + 1 || strncmp(rel, db->dirname, dl) != 0 ||
+		    rel[dl] != '/')
+			return NULL;
+		rel += dl + 1;
+		len -= dl + 1;
+	}
+	memcpy(buf + dl + 1, rel, len);
+	buf[dl + 1 + len] = '\0';
+	return buf;
 }

@@ -36,9 +36,13 @@ int im_moddb_is_builtin(struct im_moddb *db, const char *name);
 int im_moddb_lookup_wild(struct im_moddb *db, enum im_idx which,
 			 const char *key, struct im_values *out);
 
-/* "dirname/rel" (or rel when absolute) into a malloc'd string. */
-char *im_moddb_path(const struct im_moddb *db, const char *rel);
-/* 1 when @path is inside the module directory and has no ".." part. */
-int im_moddb_path_confined(const struct im_moddb *db, const char *path);
+/*
+ * The file @rel (@len bytes from an index, relative or absolute) as a path
+ * inside the module directory, written into @buf (PATH_MAX bytes) whose
+ * first dirlen+1 bytes already hold "dirname/". NULL when it would leave the
+ * directory (a ".." component, or an absolute path elsewhere).
+ */
+const char *im_moddb_join(const struct im_moddb *db, const char *rel,
+			  size_t len, char *buf);
 
 #endif

@@ -40,7 +40,9 @@ static void fx_open(struct fx *f, const char *conf, unsigned flags)
 		"kernel/e.ko:\n"
 		"kernel/p.ko:\n"
 		"kernel/q.ko:\n"
-		"kernel/big.ko: kernel/c.ko\n", -1));
+		"kernel/big.ko: kernel/c.ko\n"
+		"kernel/evil.ko: kernel/c.ko ../../../etc/passwd.ko\n"
+		"/etc/outside.ko:\n", -1));
 	free(t_write(d, "modules.alias",
 		"alias pci:v1234d* a\nalias fs-e e\nalias crc c\nalias crc e\n", -1));
 	free(t_write(d, "modules.builtin", "kernel/bi.ko\n", -1));
@@ -51,6 +53,7 @@ static void fx_open(struct fx *f, const char *conf, unsigned flags)
 	touch(d, "kernel/e.ko");
 	touch(d, "kernel/p.ko");
 	touch(d, "kernel/q.ko");
+	touch(d, "kernel/evil.ko");
 	free(t_write(d, "kernel/big.ko", "0123456789012345678901234567890123456789", -1));
 	im_moddb_open(&f->db, d, &quiet);
 	im_config_init(&f->cfg);
@@ -118,6 +121,21 @@ TEST(resolve_hard_deps_in_load_order)
 	CHECK_SHOW(&f, "a[", "NOTFOUND\n");
 	/* an alias with two modules: each is probed in turn */
 	CHECK_SHOW(&f, "crc", "insmod @/kernel/c.ko \ninsmod @/kernel/e.ko \n");
+	fx_close(&f);
+}
+
+TEST(resolve_paths_stay_inside_the_module_directory)
+{
+	struct fx f;
+	struct msgs *m = &quiet;
+	unsigned before;
+
+	fx_open(&f, "", 0);
+	before = m->errors;
+	/* a dep outside: the whole dep list is dropped, as kmod drops it for a missing file */
+	CHECK_SHOW(&f, "evil", "insmod @/kernel/evil.ko \n");
+	CHECK_SHOW(&f, "outside", "");
+	CHECK(m->errors >= before + 2);
 	fx_close(&f);
 }
 
