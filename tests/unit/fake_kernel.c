@@ -102,7 +102,8 @@ static int fk_finit(struct im_kernel *k, int fd, const char *params, int flags)
 	(void)params;
 	if (err)
 		return err;
-	if ((flags & IM_MODULE_INIT_COMPRESSED_FILE) && self(k)->comp == IM_COMP_NONE)
+	if ((flags & IM_MODULE_INIT_COMPRESSED_FILE) &&
+	    (self(k)->comp == IM_COMP_NONE || self(k)->refuse_flag))
 		return -EINVAL;
 	return load(self(k), name, flags);
 }

@@ -27,6 +27,7 @@ struct fake_kernel {
 	pthread_cond_t cond;
 	struct strmap mods;
 	enum im_comp comp;	/* what it "decompresses" */
+	int refuse_flag;	/* EINVAL for MODULE_INIT_COMPRESSED_FILE (pre-5.17) */
 	int in_flight, max_in_flight;
 	int order_violations, double_loads, released;
 	char last_violation[256];
