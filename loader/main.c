@@ -17,6 +17,8 @@
 #include "../depgraph/names.h"
 #include "decompress.h"
 #include "engine.h"
+#include "init.h"
+#include "../config/modules_load.h"
 #include "trace.h"
 
 #ifndef INITMOD_VERSION
@@ -33,6 +35,8 @@ struct opts {
 	const char **config;
 	size_t nconfig, cap_config;
 	int show_depends, dry_run, all, no_cmdline, threads;
+	int init, modprobe;		/* PID-1 helper / invoked as modprobe */
+	char **exec_argv;		/* after --exec */
 	double warn_after, timeout;
 	const char *trace, *trace_svg, *sysfs;
 	unsigned flags;
@@ -60,7 +64,12 @@ static void usage(FILE *f)
 	      "      --trace FILE        timeline as Chrome trace-event JSON (Perfetto)\n"
 	      "      --trace-svg FILE    timeline as an SVG Gantt chart\n"
 	      "  -v, --verbose / -q, --quiet\n"
-	      "  -V, --version / -h, --help\n", f);
+	      "  -V, --version / -h, --help\n"
+	      "      --init              PID-1 helper: mount, load what the kernel command\n"
+	      "                          line and modules-load.d ask for, exec the next stage\n"
+	      "      --exec PROG ARG...  the next stage for --init (the rest of the line)\n"
+	      "As 'modprobe' (argv[0] or 'initmod modprobe ...'): modprobe's options;\n"
+	      "-r is not supported.\n", f);
 }
 
 static int parse_num(const char *s, double *out, double lo, double hi)
@@ -117,12 +126,16 @@ static int parse_args(int argc, char **argv, struct opts *o, struct msgs *m)
 		{ "trace", required_argument, 0, 5 },
 		{ "trace-svg", required_argument, 0, 6 },
 		{ "sysfs", required_argument, 0, 7 },
+		{ "init", no_argument, 0, 8 },
+		{ "remove", no_argument, 0, 'r' },
+		{ "first-time", no_argument, 0, 9 },
+		{ "force", no_argument, 0, 'f' },
 		{ 0 }
 	};
 	double d;
 	int c, i;
 
-	while ((c = getopt_long(argc, argv, "d:S:C:biaDnvqVhj:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:S:C:biaDnvqVhj:rfs", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->root = optarg; break;
 		case 'S': o->kver = optarg; break;
@@ -154,6 +167,15 @@ static int parse_args(int argc, char **argv, struct opts *o, struct msgs *m)
 		case 5: o->trace = optarg; break;
 		case 6: o->trace_svg = optarg; break;
 		case 7: o->sysfs = optarg; break;
+		case 8: o->init = 1; break;
+		case 9: break;		/* modprobe --first-time: present is fine */
+		case 's': break;	/* modprobe -s (syslog): stderr it is */
+		case 'f':
+			msg_err(m, "--force is not supported: initmod never strips version checks");
+			return -EINVAL;
+		case 'r':
+			msg_err(m, "removing modules (-r) is not supported");
+			return -EINVAL;
 		case 'q': m->verbose = -1; break;
 		case 'V': {
 			char v[128];
@@ -177,7 +199,7 @@ static int parse_args(int argc, char **argv, struct opts *o, struct msgs *m)
 		}
 		o->req[o->nreq++].name = argv[i];
 	}
-	if (!o->nreq) {
+	if (!o->nreq && !o->init) {
 		msg_err(m, "missing module name; see --help");
 		return -EINVAL;
 	}
@@ -293,6 +315,8 @@ static void report(struct im_engine *e, const struct im_engine_stats *s,
 			 j->st != IM_JOB_PRESENT)
 			msg_err(e->m, "%s: not started before the deadline", n->name);
 	}
+	if (e->m->verbose < 0 || (!strcmp(e->m->prog, "modprobe") && e->m->verbose == 0))
+		return;		/* modprobe says nothing when all went well */
 	fprintf(stderr, "initmod: %zu loaded, %zu already present, %zu failed, %zu skipped",
 		s->loaded, s->present, s->failed, s->skipped);
 	if (s->unfinished)
@@ -341,6 +365,55 @@ static int load(struct im_resolver *r, const struct opts *o)
 	return notfound || s.requested_failed;
 }
 
+/* PID-1 helper: returns only when no next stage could be exec'd. */
+static int run_init(struct im_resolver *r, const struct opts *o,
+		    const char *kcmd)
+{
+	struct im_config *cfg = r->cfg;
+	struct im_engine_opts eo = {
+		.threads = o->threads, .warn_after_s = o->warn_after,
+		.timeout_s = cfg->timeout_s >= 0 ? cfg->timeout_s :
+			     o->timeout > 0 ? o->timeout : 120,
+		.hard_blacklist = &cfg->hard_blacklist, .verbose = r->m->verbose,
+	};
+	struct im_strlist main_list = { 0 };
+	struct im_engine_stats s;
+	struct im_kernel k;
+	struct im_engine e;
+	struct im_graph g;
+	size_t i;
+	int err;
+
+	for (i = 0; i < cfg->modules_load.n; i++)
+		im_strlist_add(&main_list, cfg->modules_load.v[i],
+			       strlen(cfg->modules_load.v[i]));
+	im_modules_load_read(NULL, im_modules_load_dirs, &main_list, r->m);
+	for (i = 0; i < o->nreq; i++)
+		im_strlist_add(&main_list, o->req[i].name, strlen(o->req[i].name));
+	im_graph_init(&g);
+	err = im_init_build_graph(r, &cfg->driver_pre, &main_list,
+				  &cfg->driver_post, &g);
+	im_strlist_free(&main_list);
+	im_init_set_modprobe(r->m);
+	if (err >= 0) {
+		im_kernel_linux(&k, o->sysfs ? o->sysfs : "/sys");
+		err = im_engine_init(&e, &g, &k, &eo, r->m);
+		if (!err)
+			err = im_engine_run(&e);
+		im_engine_stats(&e, &s);
+		report(&e, &s, err == -ETIMEDOUT);
+		if (o->trace)
+			im_trace_json(&e, o->trace);
+		if (o->trace_svg)
+			im_trace_svg(&e, o->trace_svg);
+	} else {
+		msg_err(r->m, "cannot build the load plan: %s", strerror(-err));
+	}
+	fflush(NULL);
+	im_init_exec_next(o->exec_argv, kcmd, r->m);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct msgs m = { .prog = "initmod" };
@@ -352,8 +425,33 @@ int main(int argc, char **argv)
 	int ret = 2;
 
 	im_config_init(&cfg);
+	{
+		const char *base = strrchr(argv[0], '/');
+
+		base = base ? base + 1 : argv[0];
+		if (strcmp(base, "modprobe") == 0) {
+			o.modprobe = 1;
+		} else if (argc > 1 && strcmp(argv[1], "modprobe") == 0) {
+			o.modprobe = 1;
+			argv++;
+			argc--;
+		}
+		m.prog = o.modprobe ? "modprobe" : "initmod";
+	}
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--exec") == 0) {
+			o.exec_argv = argv + i + 1;
+			argv[i] = NULL;
+			argc = i;
+			break;
+		}
+	}
 	if (parse_args(argc, argv, &o, &m) < 0)
 		goto out;
+	if (getpid() == 1 && !o.modprobe)
+		o.init = 1;
+	if (o.init)
+		im_init_mounts(&m);
 	if (o.config && VEC_PUSH(o.config, o.nconfig, o.cap_config, NULL) < 0)
 		goto out;
 	if (!o.threads)
@@ -377,8 +475,12 @@ int main(int argc, char **argv)
 	outbuf = malloc(1 << 16);	/* musl ignores setvbuf without a buffer */
 	if (outbuf)
 		setvbuf(stdout, outbuf, _IOFBF, 1 << 16);
-	if (o.show_depends)
+	if (o.init)
+		ret = run_init(&r, &o, kcmd);
+	else if (o.show_depends || (o.modprobe && o.dry_run && m.verbose > 0))
 		ret = show_depends(&r, &o);
+	else if (o.modprobe && o.dry_run)
+		ret = 0;	/* modprobe -n: resolve, load nothing, say nothing */
 	else if (o.dry_run)
 		ret = dry_run(&r, &o);
 	else
@@ -387,6 +489,8 @@ int main(int argc, char **argv)
 		msg_err(&m, "%s", strerror(-ret));
 		ret = 1;
 	}
+	if (o.init)	/* as PID 1, never return to the kernel */
+		im_init_exec_next(NULL, NULL, &m);
 	fflush(stdout);
 	im_resolver_free(&r);
 close_db:

@@ -1,0 +1,136 @@
+/*
+ * modules_load.c - reads modules-load.d the way systemd-modules-load does:
+ * the union of *.conf files by basename, earlier directories masking later
+ * ones, sorted by basename; blank lines and lines starting with '#' or ';'
+ * are ignored, surrounding whitespace is trimmed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "modules_load.h"
+#include "../depgraph/names.h"
+
+const char *const im_modules_load_dirs[] = {
+	"/etc/modules-load.d",
+	"/run/modules-load.d",
+	"/usr/local/lib/modules-load.d",
+	"/usr/lib/modules-load.d",
+	"/lib/modules-load.d",
+	NULL,
+};
+
+int im_modules_load_parse(const char *buf, size_t len, const char *file,
+			  struct im_strlist *out, struct msgs *m)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p), *e;
+
+		if (!nl)
+			nl = end;
+		e = nl;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		if (p < e && *p != '#' && *p != ';') {
+			char raw[IM_NAME_MAX];
+			size_t n = e - p;
+
+			if (n >= sizeof(raw) || memchr(p, ' ', n) || memchr(p, '\t', n)) {
+				msg_warn(m, "%s: ignoring line '%.*s' (one module name per line)",
+					 file, (int)(n > 80 ? 80 : n), p);
+			} else {
+				memcpy(raw, p, n);
+				raw[n] = '\0';	/* a name or an alias: kept as written */
+				if (!im_strlist_has(out, raw) &&
+				    im_strlist_add(out, raw, n) < 0)
+					return -ENOMEM;
+			}
+		}
+		p = nl + 1;
+	}
+	return 0;
+}
+
+static int read_file(const char *path, struct im_strlist *out, struct msgs *m)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	if (!f) {
+		msg_warn(m, "cannot read %s: %s", path, strerror(errno));
+		return 0;
+	}
+	{
+		FILE *mem = open_memstream(&buf, &len);
+		int c;
+
+		if (!mem) {
+			fclose(f);
+			return -ENOMEM;
+		}
+		while ((c = getc(f)) != EOF)
+			putc(c, mem);
+		fclose(mem);
+	}
+	fclose(f);
+	err = im_modules_load_parse(buf, len, path, out, m);
+	free(buf);
+	return err;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const char *const *x = a, *const *y = b;
+	const char *bx = strrchr(*x, '/'), *by = strrchr(*y, '/');
+
+	return strcmp(bx + 1, by + 1);
+}
+
+int im_modules_load_read(const char *root, const char *const *dirs,
+			 struct im_strlist *out, struct msgs *m)
+{
+	struct im_strlist files = { 0 };
+	size_t i;
+	int err = 0;
+
+	for (i = 0; dirs[i] && !err; i++) {
+		char dir[4096];
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(dir, sizeof(dir), "%s%s", root ? root : "", dirs[i]);
+		d = opendir(dir);
+		if (!d)
+			continue;
+		while (!err && (de = readdir(d))) {
+			char path[8192];
+			size_t l = strlen(de->d_name), k;
+			int masked = 0;
+
+			if (de->d_name[0] == '.' || l < 6 ||
+			    strcmp(de->d_name + l - 5, ".conf"))
+				continue;
+			for (k = 0; k < files.n && !masked; k++)
+				masked = !strcmp(strrchr(files.v[k], '/') + 1, de->d_name);
+			if (masked)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			err = im_strlist_add(&files, path, strlen(path));
+		}
+		closedir(d);
+	}
+	qsort(files.v, files.n, sizeof(*files.v), by_name);
+	for (i = 0; i < files.n && !err; i++)
+		err = read_file(files.v[i], out, m);
+	im_strlist_free(&files);
+	return err;
+}
