@@ -5,6 +5,7 @@
 
 #include "test.h"
 #include "../../config/resolve.h"
+#include "../../loader/init.h"
 
 static struct msgs quiet = { .verbose = -1 };
 
@@ -256,4 +257,37 @@ TEST(graph_breaks_cycles_and_reports)
 	CHECK_INT(g.nodes[a].level, 1);
 	CHECK_INT(g.nodes[b].level, 2);
 	im_graph_free(&g);
+}
+
+TEST(init_groups_pre_main_post)
+{
+	struct fx f;
+	struct im_graph g;
+	struct im_strlist pre = { 0 }, mainl = { 0 }, post = { 0 };
+	size_t ip, ia, iq, ie, ic;
+
+	fx_open(&f, "", 0);
+	im_strlist_add(&pre, "p", 1);
+	im_strlist_add(&mainl, "a", 1);
+	im_strlist_add(&mainl, "e", 1);
+	im_strlist_add(&mainl, "nothere", 7);
+	im_strlist_add(&post, "q", 1);
+	im_graph_init(&g);
+	CHECK_INT(im_init_build_graph(&f.r, &pre, &mainl, &post, &g), 1);
+	CHECK_INT(im_graph_order(&g, &quiet), 0);
+	im_graph_node(&g, "p", &ip);
+	im_graph_node(&g, "a", &ia);
+	im_graph_node(&g, "e", &ie);
+	im_graph_node(&g, "c", &ic);
+	im_graph_node(&g, "q", &iq);
+	CHECK_INT(g.nodes[ip].level, 0);
+	CHECK(g.nodes[ic].level > g.nodes[ip].level);	/* even deps wait for pre */
+	CHECK(g.nodes[ia].level > g.nodes[ic].level);
+	CHECK(g.nodes[iq].level > g.nodes[ia].level);
+	CHECK(g.nodes[iq].level > g.nodes[ie].level);
+	im_graph_free(&g);
+	im_strlist_free(&pre);
+	im_strlist_free(&mainl);
+	im_strlist_free(&post);
+	fx_close(&f);
 }

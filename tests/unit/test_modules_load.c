@@ -1,0 +1,56 @@
+/* test_modules_load.c - modules-load.d parsing and precedence; the PID-1 module groups. */
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "test.h"
+#include "../../config/modules_load.h"
+#include "../../loader/init.h"
+
+static struct msgs quiet = { .verbose = -1 };
+
+TEST(modules_load_parse_lines)
+{
+	struct im_strlist l = { 0 };
+	const char *txt = "# comment\n; also a comment\n\n  e1000e  \nsnd-hda-intel\r\n"
+			  "e1000e\ntwo words\npci:v*d*\nlast-no-newline";
+
+	quiet.warnings = 0;
+	CHECK_INT(im_modules_load_parse(txt, strlen(txt), "x.conf", &l, &quiet), 0);
+	CHECK_INT(l.n, 4);
+	CHECK_STR(l.v[0], "e1000e");
+	CHECK_STR(l.v[1], "snd-hda-intel");
+	CHECK_STR(l.v[2], "pci:v*d*");
+	CHECK_STR(l.v[3], "last-no-newline");
+	CHECK_INT(quiet.warnings, 1);
+	im_strlist_free(&l);
+}
+
+TEST(modules_load_dirs_precedence_and_order)
+{
+	const char *root = t_tmpdir();
+	char d1[300], d2[300];
+	const char *dirs[] = { "/etc/m", "/usr/lib/m", NULL };
+	struct im_strlist l = { 0 };
+
+	snprintf(d1, sizeof(d1), "%s/etc", root);
+	mkdir(d1, 0755);
+	snprintf(d1, sizeof(d1), "%s/etc/m", root);
+	mkdir(d1, 0755);
+	snprintf(d2, sizeof(d2), "%s/usr", root);
+	mkdir(d2, 0755);
+	snprintf(d2, sizeof(d2), "%s/usr/lib", root);
+	mkdir(d2, 0755);
+	snprintf(d2, sizeof(d2), "%s/usr/lib/m", root);
+	mkdir(d2, 0755);
+	free(t_write(d1, "20-net.conf", "from_etc\n", -1));
+	free(t_write(d2, "20-net.conf", "masked\n", -1));
+	free(t_write(d2, "10-first.conf", "first\n", -1));
+	free(t_write(d2, "30-last.conf", "last\n", -1));
+	free(t_write(d2, "40-not.txt", "nope\n", -1));
+	CHECK_INT(im_modules_load_read(root, dirs, &l, &quiet), 0);
+	CHECK_INT(l.n, 3);
+	CHECK_STR(l.v[0], "first");
+	CHECK_STR(l.v[1], "from_etc");
+	CHECK_STR(l.v[2], "last");
+	im_strlist_free(&l);
+}
