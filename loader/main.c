@@ -446,10 +446,10 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	if (parse_args(argc, argv, &o, &m) < 0)
-		goto out;
 	if (getpid() == 1 && !o.modprobe)
 		o.init = 1;
+	if (parse_args(argc, argv, &o, &m) < 0)
+		goto out;
 	if (o.init)
 		im_init_mounts(&m);
 	if (o.config && VEC_PUSH(o.config, o.nconfig, o.cap_config, NULL) < 0)

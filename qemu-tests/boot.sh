@@ -1,0 +1,22 @@
+#!/bin/sh
+# boot.sh - boot KERNEL with INITRD under QEMU (TCG, -cpu max) and save the
+# serial console to LOG; a guest still running after TIMEOUT seconds is
+# killed and reported as a failure (exit 124).
+# usage: boot.sh KERNEL INITRD LOG "APPEND" [TIMEOUT] [SMP]
+set -eu
+kernel=$1 initrd=$2 log=$3 append=$4 bound=${5:-300} smp=${6:-2}
+command -v qemu-system-x86_64 > /dev/null ||
+	{ echo "boot.sh: qemu-system-x86_64 missing (apt-get install qemu-system-x86)" >&2; exit 2; }
+set +e
+timeout -k 5 "$bound" qemu-system-x86_64 -machine q35 -cpu max -smp "$smp" -m 1536 \
+	-nographic -no-reboot -nic none \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 $append" > "$log" 2>&1 < /dev/null
+rc=$?
+set -e
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	echo "boot.sh: guest still running after ${bound}s: killed" >&2
+	exit 124
+fi
+grep -q '^REPORT-END' "$log" || { echo "boot.sh: no report on the console (see $log)" >&2; exit 1; }
+exit 0
