@@ -14,6 +14,8 @@ timeout -k 5 "$bound" qemu-system-x86_64 -machine q35 -cpu max -smp "$smp" -m 15
 	-append "console=ttyS0 panic=-1 $append" > "$log" 2>&1 < /dev/null
 rc=$?
 set -e
+# plain text: no carriage returns, no terminal control sequences
+sed -i 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1b[a-zA-Z]//g; s/\r$//' "$log"
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	echo "boot.sh: guest still running after ${bound}s: killed" >&2
 	exit 124

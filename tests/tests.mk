@@ -49,22 +49,19 @@ oracle: initmod kernels
 	done; \
 	echo "oracle: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
-check: check-unit check-tsan oracle
+check-image: initmod $(KROOT_612)/.ready
+	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
+check: check-unit check-tsan check-image oracle
+
+# The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
-	@kver=$$(cat $(KROOT_612)/.ready); \
-	echo "== initmod -n: the DAG for $(SET) on Debian $$kver"; \
-	./initmod -d $(KROOT_612) -S $$kver -C /dev/null -n $$(cat $(SET)); \
-	echo; echo "== initmod --show-depends vs modprobe --show-depends, same set"; \
-	./initmod -d $(KROOT_612) -S $$kver -C /dev/null -a --show-depends $$(cat $(SET)) > $(BUILD)/demo.initmod; \
-	modprobe -d $(KROOT_612) -S $$kver -C /dev/null -a --show-depends $$(cat $(SET)) > $(BUILD)/demo.modprobe; \
-	wc -l < $(BUILD)/demo.initmod | sed 's/$$/ lines of plan/'; \
-	cmp $(BUILD)/demo.initmod $(BUILD)/demo.modprobe && echo "identical to modprobe"
+	qemu-tests/demo.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) $(BUILD)/demo
 
 bench-resolve: initmod $(KROOT_612)/.ready
 	bench/resolve.sh ./initmod $(KROOT_612) $$(cat $(KROOT_612)/.ready) 1000
 
-.PHONY: check check-unit oracle kernels demo bench-resolve
+.PHONY: check check-unit check-image oracle kernels demo bench-resolve
 
 # The engine's threads under ThreadSanitizer (and the rest of the suite too).
 TSAN_BIN := $(BUILD)/host/unit-tests-tsan
