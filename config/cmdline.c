@@ -239,6 +239,10 @@ int im_cmdline_parse_lists(struct im_config *c, const char *cmdline,
 			parse_timeout(c, eq + 1, m);
 			continue;
 		}
+		if (strcmp(tok, "initmod.verbose") == 0) {
+			c->verbose = atoi(eq + 1);
+			continue;
+		}
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 			if (strcmp(tok, keys[i].key) != 0)
 				continue;

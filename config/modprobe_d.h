@@ -40,6 +40,7 @@ struct im_config {
 	struct im_strlist driver_pre, driver_post;
 	struct im_strlist hard_blacklist; /* rd.driver.blacklist=, module_blacklist= */
 	long timeout_s;			/* initmod.timeout=, -1 unset */
+	int verbose;			/* initmod.verbose= */
 
 	/* lookup aid: plain softdep names -> first line (+1), built lazily */
 	struct strmap softdep_plain;

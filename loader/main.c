@@ -384,6 +384,9 @@ static int run_init(struct im_resolver *r, const struct opts *o,
 	size_t i;
 	int err;
 
+	if (cfg->verbose > r->m->verbose)
+		r->m->verbose = eo.verbose = cfg->verbose;
+
 	for (i = 0; i < cfg->modules_load.n; i++)
 		im_strlist_add(&main_list, cfg->modules_load.v[i],
 			       strlen(cfg->modules_load.v[i]));
