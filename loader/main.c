@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -365,17 +367,12 @@ static int load(struct im_resolver *r, const struct opts *o)
 	return notfound || s.requested_failed;
 }
 
-/* PID-1 helper: returns only when no next stage could be exec'd. */
-static int run_init(struct im_resolver *r, const struct opts *o,
-		    const char *kcmd)
+/* The PID-1 load itself; runs in a child process (see run_init). */
+static void init_load(struct im_resolver *r, const struct opts *o,
+		      const struct im_engine_opts *eo_in)
 {
 	struct im_config *cfg = r->cfg;
-	struct im_engine_opts eo = {
-		.threads = o->threads, .warn_after_s = o->warn_after,
-		.timeout_s = cfg->timeout_s >= 0 ? cfg->timeout_s :
-			     o->timeout > 0 ? o->timeout : 120,
-		.hard_blacklist = &cfg->hard_blacklist, .verbose = r->m->verbose,
-	};
+	struct im_engine_opts eo = *eo_in;
 	struct im_strlist main_list = { 0 };
 	struct im_engine_stats s;
 	struct im_kernel k;
@@ -383,9 +380,6 @@ static int run_init(struct im_resolver *r, const struct opts *o,
 	struct im_graph g;
 	size_t i;
 	int err;
-
-	if (cfg->verbose > r->m->verbose)
-		r->m->verbose = eo.verbose = cfg->verbose;
 
 	for (i = 0; i < cfg->modules_load.n; i++)
 		im_strlist_add(&main_list, cfg->modules_load.v[i],
@@ -397,22 +391,68 @@ static int run_init(struct im_resolver *r, const struct opts *o,
 	err = im_init_build_graph(r, &cfg->driver_pre, &main_list,
 				  &cfg->driver_post, &g);
 	im_strlist_free(&main_list);
-	im_init_set_modprobe(r->m);
-	if (err >= 0) {
-		im_kernel_linux(&k, o->sysfs ? o->sysfs : "/sys");
-		err = im_engine_init(&e, &g, &k, &eo, r->m);
-		if (!err)
-			err = im_engine_run(&e);
-		im_engine_stats(&e, &s);
-		report(&e, &s, err == -ETIMEDOUT);
-		if (o->trace)
-			im_trace_json(&e, o->trace);
-		if (o->trace_svg)
-			im_trace_svg(&e, o->trace_svg);
-	} else {
+	if (err < 0) {
 		msg_err(r->m, "cannot build the load plan: %s", strerror(-err));
+		return;
 	}
+	im_kernel_linux(&k, o->sysfs ? o->sysfs : "/sys");
+	err = im_engine_init(&e, &g, &k, &eo, r->m);
+	if (!err)
+		err = im_engine_run(&e);
+	im_engine_stats(&e, &s);
+	report(&e, &s, err == -ETIMEDOUT);
+	if (o->trace)
+		im_trace_json(&e, o->trace);
+	if (o->trace_svg)
+		im_trace_svg(&e, o->trace_svg);
+}
+
+/*
+ * PID-1 helper. The loading runs in a child process: a thread stuck in a
+ * module's init cannot be killed, and it would keep exec() of the next stage
+ * waiting forever. PID 1 waits for the child's word (or its death, or the
+ * deadline plus a margin) and then execs the next stage whatever happened.
+ * Returns only when no next stage could be exec'd.
+ */
+static int run_init(struct im_resolver *r, const struct opts *o,
+		    const char *kcmd)
+{
+	struct im_config *cfg = r->cfg;
+	struct im_engine_opts eo = {
+		.threads = o->threads, .warn_after_s = o->warn_after,
+		.timeout_s = cfg->timeout_s >= 0 ? cfg->timeout_s :
+			     o->timeout > 0 ? o->timeout : 120,
+		.hard_blacklist = &cfg->hard_blacklist, .verbose = r->m->verbose,
+	};
+	struct pollfd pfd;
+	int pipefd[2];
+	pid_t pid;
+
+	if (cfg->verbose > r->m->verbose)
+		r->m->verbose = eo.verbose = cfg->verbose;
+	im_init_set_modprobe(r->m);
 	fflush(NULL);
+	if (pipe2(pipefd, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+		msg_err(r->m, "cannot start the loader process (%s); loading in PID 1",
+			strerror(errno));
+		init_load(r, o, &eo);
+	} else if (pid == 0) {
+		close(pipefd[0]);
+		init_load(r, o, &eo);
+		fflush(NULL);
+		if (write(pipefd[1], "", 1) < 0)
+			_exit(1);
+		_exit(0);
+	} else {
+		close(pipefd[1]);
+		pfd.fd = pipefd[0];
+		pfd.events = POLLIN;
+		/* the engine's own deadline reports first; this is the backstop */
+		while (poll(&pfd, 1, (int)(eo.timeout_s + 10) * 1000) < 0 &&
+		       errno == EINTR)
+			;
+		close(pipefd[0]);
+	}
 	im_init_exec_next(o->exec_argv, kcmd, r->m);
 	return 1;
 }

@@ -86,3 +86,9 @@ bench-engine: $(ENGINE_BENCH)
 	$(ENGINE_BENCH)
 
 .PHONY: bench-engine
+
+# Boots under QEMU with purpose-built test modules (#5).
+qemu-test: initmod $(KROOT_612)/.ready
+	qemu-tests/run.sh $(CACHE) $(BUILD) $(KROOT_612) ./initmod
+
+.PHONY: qemu-test

@@ -1,0 +1,124 @@
+#!/bin/sh
+# run.sh - `make qemu-test`: boot Debian kernels under QEMU (TCG) with initmod
+# as /init and purpose-built test modules, parse what the guest prints on the
+# serial console, and report one line per test case, then "N passed, N failed".
+# usage: run.sh CACHE BUILD KROOT_612 INITMOD
+set -eu
+cache=$1 build=$2 kroot=$3 bin=$4
+here=$(cd "$(dirname "$0")" && pwd)
+kver=$(cat "$kroot/.ready")
+kernel=$kroot/boot/vmlinuz-$kver
+work=$build/qemu-test
+mkdir -p "$work"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
+check() { name=$1; shift; if "$@" > /dev/null 2>&1; then ok "$name"; else bad "$name"; fi; }
+
+# headers for out-of-tree modules: the -amd64, -common and kbuild packages
+hdr=$cache/headers/$kver
+if [ ! -f "$hdr/.ready" ]; then
+	echo "qemu-test: fetching linux-headers for $kver"
+	rm -rf "$hdr" && mkdir -p "$hdr/debs"
+	(cd "$hdr/debs" && apt-get download -q "linux-headers-$kver" \
+		"linux-headers-${kver%-amd64}-common" "linux-kbuild-${kver%-amd64}" > /dev/null 2>&1) ||
+		{ echo "qemu-test: apt-get download of the headers failed"; exit 1; }
+	for d in "$hdr"/debs/*.deb; do dpkg-deb -x "$d" "$hdr/root"; done
+	sed -i "s#^include /usr/src/#include $hdr/root/usr/src/#" "$hdr/root/usr/src/linux-headers-$kver/Makefile"
+	touch "$hdr/.ready"
+fi
+
+# the test modules, rebuilt when their generator or sources change
+mods=$cache/testmods/$kver
+sum=$(cat "$here/modules/gen.sh" "$here/modules/tm_rec.c" "$here/modules/tm_rec.h" | cksum | cut -d' ' -f1)
+if [ "$(cat "$mods/.sum" 2>/dev/null)" != "$sum" ]; then
+	echo "qemu-test: building the test modules (about a minute)"
+	rm -rf "$mods" && "$here/modules/gen.sh" "$mods"
+	make -s -j2 -C "$hdr/root/usr/src/linux-headers-$kver" M="$mods" \
+		CONFIG_DEBUG_INFO_BTF_MODULES= modules > "$mods.log" 2>&1 ||
+		{ tail -20 "$mods.log"; exit 1; }
+	echo "$sum" > "$mods/.sum"
+fi
+names=$(ls "$mods"/*.ko | sed 's#.*/##; s/\.ko$//' | tr '\n' ' ')
+
+# a module tree holding only the test modules: plain, xz, zstd
+tree() {	# tree DIR COMPRESSOR
+	rm -rf "$1" && mkdir -p "$1/lib/modules/$kver/extra"
+	cp "$mods"/*.ko "$1/lib/modules/$kver/extra/"
+	case $2 in
+	xz) xz --check=crc32 "$1/lib/modules/$kver/extra/"*.ko ;;
+	zstd) zstd -q --rm "$1/lib/modules/$kver/extra/"*.ko ;;
+	esac
+	cp "$kroot/lib/modules/$kver/modules.builtin" "$kroot/lib/modules/$kver/modules.builtin.modinfo" \
+		"$1/lib/modules/$kver/"
+	ls "$1/lib/modules/$kver/extra" | sed 's#^#extra/#' > "$1/lib/modules/$kver/modules.order"
+	depmod -b "$1" "$kver"
+}
+
+image() {	# image ROOT OUT
+	"$here/../initramfs/mkinitramfs" -o "$2" -d "$1" -k "$kver" --initmod "$bin" \
+		--add-modules "$(echo $names | tr ' ' ',')" --busybox \
+		--extra "$here/guest/report:/bin/report" 2> /dev/null
+}
+
+boot() {	# boot IMAGE LOG APPEND -> 0 when the report came back
+	"$here/boot.sh" "$kernel" "$1" "$2" "init=/bin/report loglevel=3 $3" 240 2
+}
+
+load_list="tm_rec"
+i=0
+while [ $i -lt 40 ]; do load_list="$load_list,$(printf 'tm_%02d' $i)"; i=$((i + 1)); done
+# the same modules again under other names: dashes, aliases, repeats
+load_list="$load_list,tm-05,tm-alias-05,tm_05,tm-alias-17,tm_after_fail,tm_soft,tm_req,tm_param,tm_black"
+append="modules_load=$load_list rd.driver.blacklist=tm_black tm_param.value=42 initmod.timeout=120"
+
+# assertions over one boot's console log
+assert_boot() {	# assert_boot TAG LOG
+	tag=$1 log=$2
+	rec=$work/$tag.rec
+	sed -n 's/^REPORT-INIT //p' "$log" > "$rec"
+	check "$tag.every_module_loaded_exactly_once" awk -v n=40 '
+		$1 ~ /^tm_[0-9][0-9]$/ { seen++; if ($2 != 1) exit 1 }
+		END { exit seen == n ? 0 : 1 }' "$rec"
+	check "$tag.special_modules_loaded_once" awk '
+		$1 ~ /^tm_(soft|soft_pre|soft_post|req|req_target|param)$/ { seen++; if ($2 != 1) exit 1 }
+		END { exit seen == 6 ? 0 : 1 }' "$rec"
+	check "$tag.no_init_before_its_dependencies_ended" awk '
+		FNR == NR { b[$1] = $3; e[$1] = $4; next }
+		$1 == "HARD" && ($3 in b) { if (!($2 in e) || b[$3] < e[$2]) exit 1 }' "$rec" "$mods/graph"
+	check "$tag.softdep_order" awk '
+		FNR == NR { b[$1] = $3; e[$1] = $4; next }
+		$1 == "PRE" { if (b[$3] < e[$2]) exit 1 }
+		$1 == "POST" { if (b[$3] < e[$2]) exit 1 }' "$rec" "$mods/graph"
+	check "$tag.failing_module_reported" grep -q 'initmod: error: tm_fail: failed:.*tm_fail.ko: no such device' "$log"
+	check "$tag.dependent_of_failure_skipped" grep -q 'initmod: error: tm_after_fail: skipped: dependency tm_fail failed' "$log"
+	check "$tag.dependent_of_failure_never_ran" sh -c "! grep -q '^tm_after_fail ' '$rec'"
+	check "$tag.cmdline_parameter_applied" grep -q '^REPORT-PARAM tm_param value 42$' "$log"
+	check "$tag.cmdline_parameter_seen_by_init" grep -q '^REPORT-NOTE tm_param value 42$' "$log"
+	check "$tag.blacklist_honoured" sh -c "! grep -q '^REPORT-MOD tm_black$' '$log' && grep -q 'tm_black: skipped: blacklisted' '$log'"
+	check "$tag.request_module_served_by_initmod" sh -c "grep -q '^REPORT-NOTE tm_req request_module 0$' '$log' && grep -q '^tm_req_target 1 ' '$rec'"
+	check "$tag.summary_line" grep -q '^initmod: [0-9]* loaded, .* 1 failed, 2 skipped' "$log"
+}
+
+for variant in plain xz zstd; do
+	tree "$work/root-$variant" $variant
+	image "$work/root-$variant" "$work/$variant.img"
+	if boot "$work/$variant.img" "$work/$variant.log" "$append"; then
+		ok "6.12-$variant.boot_reached_next_stage"
+		assert_boot "6.12-$variant" "$work/$variant.log"
+	else
+		bad "6.12-$variant.boot_reached_next_stage" "see $work/$variant.log"
+	fi
+done
+
+# a hanging init: the deadline fires and the boot goes on
+if boot "$work/plain.img" "$work/hang.log" "modules_load=tm_00,tm_hang,tm_01 initmod.timeout=8"; then
+	ok "6.12-hang.boot_reached_next_stage_after_deadline"
+	check "6.12-hang.deadline_reported" grep -q 'tm_hang: still loading at the deadline' "$work/hang.log"
+	check "6.12-hang.others_loaded" grep -q '^REPORT-MOD tm_01$' "$work/hang.log"
+else
+	bad "6.12-hang.boot_reached_next_stage_after_deadline" "see $work/hang.log"
+fi
+
+echo "qemu-test: $pass passed, $fail failed"
+[ $fail -eq 0 ]
