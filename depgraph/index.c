@@ -76,7 +76,8 @@ static int read_node(struct im_index *ix, uint32_t ref, struct node *n)
 	const unsigned char *p = ix->map + off, *end = ix->map + ix->size;
 
 	n->off = off;
-	if (off < 12 || off >= ix->size)
+	/* a node without flags has no bytes: it may sit at the very end */
+	if (off < 12 || off > ix->size || (off == ix->size && (ref & ~OFF_MASK)))
 		return corrupt(ix, off, "node offset outside the file (size %zu)",
 			       ix->size);
 	n->prefix = "";

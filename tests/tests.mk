@@ -52,7 +52,7 @@ oracle: initmod kernels
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-unit check-tsan check-image oracle
+check: check-unit check-tsan check-image oracle qemu-test
 
 # The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
@@ -88,7 +88,7 @@ bench-engine: $(ENGINE_BENCH)
 .PHONY: bench-engine
 
 # Boots under QEMU with purpose-built test modules (#5).
-qemu-test: initmod $(KROOT_612)/.ready
-	qemu-tests/run.sh $(CACHE) $(BUILD) $(KROOT_612) ./initmod
+qemu-test: initmod kernels
+	qemu-tests/run.sh $(CACHE) $(BUILD) $(KROOT_612) $(KROOT_61) $(SET) ./initmod
 
 .PHONY: qemu-test

@@ -299,3 +299,21 @@ TEST(index_text_builtin_modinfo_aliases)
 	im_index_close(&ix);
 	free(p);
 }
+
+/* What depmod writes for a directory it cannot read: a root with no bytes. */
+TEST(index_empty_root_at_end_is_valid)
+{
+	static const unsigned char img[] = { 0xB0, 0x07, 0xF4, 0x57, 0, 2, 0, 1, 0, 0, 0, 12 };
+	char *p = t_write(t_tmpdir(), "empty.bin", img, sizeof(img));
+	struct im_index ix;
+	struct im_values v = { 0 };
+	const char *s;
+
+	CHECK_INT(im_index_open(&ix, p), 0);
+	CHECK_INT(im_index_lookup(&ix, "ahci", &s), 0);
+	CHECK_INT(im_index_lookup(&ix, "", &s), 0);
+	CHECK_INT(im_index_lookup_wild(&ix, "pci:v1", &v), 0);
+	im_values_free(&v);
+	im_index_close(&ix);
+	free(p);
+}
