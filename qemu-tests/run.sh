@@ -173,5 +173,5 @@ for variant in plain zstd gzip; do
 	fi
 done
 
-echo "qemu-test: $pass passed, $fail failed"
+echo "qemu: $pass passed, $fail failed"
 [ $fail -eq 0 ]
