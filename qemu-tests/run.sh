@@ -7,7 +7,6 @@ set -eu
 cache=$1 build=$2 kroot=$3 kroot61=$4 set=$5 bin=$6
 here=$(cd "$(dirname "$0")" && pwd)
 kver=$(cat "$kroot/.ready")
-kernel=$kroot/boot/vmlinuz-$kver
 work=$build/qemu-test
 mkdir -p "$work"
 pass=0 fail=0
@@ -16,53 +15,59 @@ bad() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
 check() { name=$1; shift; if "$@" > /dev/null 2>&1; then ok "$name"; else bad "$name"; fi; }
 
 # headers for out-of-tree modules: the -amd64, -common and kbuild packages
-hdr=$cache/headers/$kver
-if [ ! -f "$hdr/.ready" ]; then
-	echo "qemu-test: fetching linux-headers for $kver"
-	rm -rf "$hdr" && mkdir -p "$hdr/debs"
-	(cd "$hdr/debs" && apt-get download -q "linux-headers-$kver" \
-		"linux-headers-${kver%-amd64}-common" "linux-kbuild-${kver%-amd64}" > /dev/null 2>&1) ||
-		{ echo "qemu-test: apt-get download of the headers failed"; exit 1; }
-	for d in "$hdr"/debs/*.deb; do dpkg-deb -x "$d" "$hdr/root"; done
-	sed -i "s#^include /usr/src/#include $hdr/root/usr/src/#" "$hdr/root/usr/src/linux-headers-$kver/Makefile"
-	touch "$hdr/.ready"
-fi
-
-# the test modules, rebuilt when their generator or sources change
-mods=$cache/testmods/$kver
-sum=$(cat "$here/modules/gen.sh" "$here/modules/tm_rec.c" "$here/modules/tm_rec.h" | cksum | cut -d' ' -f1)
-if [ "$(cat "$mods/.sum" 2>/dev/null)" != "$sum" ]; then
-	echo "qemu-test: building the test modules (about a minute)"
-	rm -rf "$mods" && "$here/modules/gen.sh" "$mods"
-	make -s -j2 -C "$hdr/root/usr/src/linux-headers-$kver" M="$mods" \
-		CONFIG_DEBUG_INFO_BTF_MODULES= modules > "$mods.log" 2>&1 ||
-		{ tail -20 "$mods.log"; exit 1; }
-	echo "$sum" > "$mods/.sum"
-fi
-names=$(ls "$mods"/*.ko | sed 's#.*/##; s/\.ko$//' | tr '\n' ' ')
-
-# a module tree holding only the test modules: plain, xz, zstd
-tree() {	# tree DIR COMPRESSOR
-	rm -rf "$1" && mkdir -p "$1/lib/modules/$kver/extra"
-	cp "$mods"/*.ko "$1/lib/modules/$kver/extra/"
-	case $2 in
-	xz) xz --check=crc32 "$1/lib/modules/$kver/extra/"*.ko ;;
-	zstd) zstd -q --rm "$1/lib/modules/$kver/extra/"*.ko ;;
-	esac
-	cp "$kroot/lib/modules/$kver/modules.builtin" "$kroot/lib/modules/$kver/modules.builtin.modinfo" \
-		"$1/lib/modules/$kver/"
-	ls "$1/lib/modules/$kver/extra" | sed 's#^#extra/#' > "$1/lib/modules/$kver/modules.order"
-	depmod -b "$1" "$kver"
+headers() {	# headers KVER -> prints the header directory
+	k=$1 hdr=$cache/headers/$1
+	if [ ! -f "$hdr/.ready" ]; then
+		echo "qemu-test: fetching linux-headers for $k" >&2
+		rm -rf "$hdr" && mkdir -p "$hdr/debs"
+		common=linux-headers-${k%-amd64}-common
+		kb1=linux-kbuild-${k%-amd64} kb2=linux-kbuild-$(echo "$k" | cut -d. -f1-2)
+		(cd "$hdr/debs" && apt-get download -q "linux-headers-$k" "$common" > /dev/null 2>&1 &&
+			{ apt-get download -q "$kb1" > /dev/null 2>&1 || apt-get download -q "$kb2" > /dev/null 2>&1; }) ||
+			{ echo "qemu-test: apt-get download of the headers for $k failed" >&2; return 1; }
+		for d in "$hdr"/debs/*.deb; do dpkg-deb -x "$d" "$hdr/root"; done
+		sed -i "s#^include /usr/src/#include $hdr/root/usr/src/#" "$hdr/root/usr/src/linux-headers-$k/Makefile"
+		touch "$hdr/.ready"
+	fi
+	echo "$hdr/root/usr/src/linux-headers-$k"
 }
 
-image() {	# image ROOT OUT
-	"$here/../initramfs/mkinitramfs" -o "$2" -d "$1" -k "$kver" --initmod "$bin" \
-		--add-modules "$(echo $names | tr ' ' ',')" --busybox \
+# the test modules for kernel KVER, rebuilt when their sources change
+build_modules() {	# build_modules KVER -> prints the module directory
+	k=$1 m=$cache/testmods/$1
+	sum=$(cat "$here/modules/gen.sh" "$here/modules/tm_rec.c" "$here/modules/tm_rec.h" | cksum | cut -d' ' -f1)
+	if [ "$(cat "$m/.sum" 2>/dev/null)" != "$sum" ]; then
+		h=$(headers "$k") || return 1
+		echo "qemu-test: building the test modules for $k (about a minute)" >&2
+		rm -rf "$m" && "$here/modules/gen.sh" "$m"
+		make -s -j2 -C "$h" M="$m" CONFIG_DEBUG_INFO_BTF_MODULES= modules > "$m.log" 2>&1 ||
+			{ tail -20 "$m.log" >&2; return 1; }
+		echo "$sum" > "$m/.sum"
+	fi
+	echo "$m"
+}
+
+# a module tree holding only the test modules: plain, xz or zstd
+tree() {	# tree DIR KROOT KVER MODS COMPRESSOR
+	d=$1/lib/modules/$3
+	rm -rf "$1" && mkdir -p "$d/extra"
+	cp "$4"/*.ko "$d/extra/"
+	case $5 in
+	xz) xz --check=crc32 "$d/extra/"*.ko ;;
+	zstd) zstd -q --rm "$d/extra/"*.ko ;;
+	esac
+	cp "$2/lib/modules/$3/modules.builtin" "$2/lib/modules/$3/modules.builtin.modinfo" "$d/"
+	depmod -b "$1" "$3" 2> /dev/null
+}
+
+image() {	# image ROOT KVER NAMES OUT
+	"$here/../initramfs/mkinitramfs" -o "$4" -d "$1" -k "$2" --initmod "$bin" \
+		--add-modules "$(echo $3 | tr ' ' ',')" --busybox \
 		--extra "$here/guest/report:/bin/report" 2> /dev/null
 }
 
-boot() {	# boot IMAGE LOG APPEND -> 0 when the report came back
-	"$here/boot.sh" "$kernel" "$1" "$2" "init=/bin/report loglevel=3 $3" 240 2
+boot() {	# boot KERNEL IMAGE LOG APPEND -> 0 when the report came back
+	"$here/boot.sh" "$1" "$2" "$3" "init=/bin/report loglevel=3 $4" 240 2
 }
 
 load_list="tm_rec"
@@ -100,25 +105,34 @@ assert_boot() {	# assert_boot TAG LOG
 	check "$tag.summary_line" grep -q '^initmod: [0-9]* loaded, .* 1 failed, 2 skipped' "$log"
 }
 
-for variant in plain xz zstd; do
-	tree "$work/root-$variant" $variant
-	image "$work/root-$variant" "$work/$variant.img"
-	if boot "$work/$variant.img" "$work/$variant.log" "$append"; then
-		ok "6.12-$variant.boot_reached_next_stage"
-		assert_boot "6.12-$variant" "$work/$variant.log"
+kver61=$(cat "$kroot61/.ready")
+for kv in "6.12:$kroot:$kver:plain xz zstd" "6.1:$kroot61:$kver61:plain zstd"; do
+	short=${kv%%:*} rest=${kv#*:}
+	kr=${rest%%:*} rest=${rest#*:}
+	k=${rest%%:*} variants=${rest#*:}
+	mods=$(build_modules "$k") || { bad "$short.test_modules_built"; continue; }
+	ok "$short.test_modules_built"
+	names=$(ls "$mods"/*.ko | sed 's#.*/##; s/\.ko$//' | tr '\n' ' ')
+	for variant in $variants; do
+		tree "$work/root-$short-$variant" "$kr" "$k" "$mods" $variant
+		image "$work/root-$short-$variant" "$k" "$names" "$work/$short-$variant.img"
+		if boot "$kr/boot/vmlinuz-$k" "$work/$short-$variant.img" "$work/$short-$variant.log" "$append"; then
+			ok "$short-$variant.boot_reached_next_stage"
+			assert_boot "$short-$variant" "$work/$short-$variant.log"
+		else
+			bad "$short-$variant.boot_reached_next_stage" "see $work/$short-$variant.log"
+		fi
+	done
+	# a hanging init: the deadline fires and the boot goes on
+	if boot "$kr/boot/vmlinuz-$k" "$work/$short-plain.img" "$work/$short-hang.log" \
+		"modules_load=tm_00,tm_hang,tm_01 initmod.timeout=8"; then
+		ok "$short-hang.boot_reached_next_stage_after_deadline"
+		check "$short-hang.deadline_reported" grep -q 'tm_hang: still loading at the deadline' "$work/$short-hang.log"
+		check "$short-hang.others_loaded" grep -q '^REPORT-MOD tm_01$' "$work/$short-hang.log"
 	else
-		bad "6.12-$variant.boot_reached_next_stage" "see $work/$variant.log"
+		bad "$short-hang.boot_reached_next_stage_after_deadline" "see $work/$short-hang.log"
 	fi
 done
-
-# a hanging init: the deadline fires and the boot goes on
-if boot "$work/plain.img" "$work/hang.log" "modules_load=tm_00,tm_hang,tm_01 initmod.timeout=8"; then
-	ok "6.12-hang.boot_reached_next_stage_after_deadline"
-	check "6.12-hang.deadline_reported" grep -q 'tm_hang: still loading at the deadline' "$work/hang.log"
-	check "6.12-hang.others_loaded" grep -q '^REPORT-MOD tm_01$' "$work/hang.log"
-else
-	bad "6.12-hang.boot_reached_next_stage_after_deadline" "see $work/hang.log"
-fi
 
 # the real generic set: initmod and kmod's modprobe -a load the same modules
 if "$here/demo.sh" "$kroot" "$kver" "$set" "$work/generic" > "$work/generic.out" 2>&1; then
@@ -134,7 +148,6 @@ fi
 
 # Debian 6.1: plain modules (no in-kernel decompression, no kernel dedup),
 # and the same closure recompressed to zstd and to gzip (userspace path)
-kver61=$(cat "$kroot61/.ready")
 dir61=$(cd "$kroot61/lib/modules/$kver61" && pwd)
 # shellcheck disable=SC2046
 "$bin" -q -d "$kroot61" -S "$kver61" -C /dev/null --no-cmdline -a --show-depends \
