@@ -92,3 +92,9 @@ qemu-test: initmod kernels
 	qemu-tests/run.sh $(CACHE) $(BUILD) $(KROOT_612) $(KROOT_61) $(SET) ./initmod
 
 .PHONY: qemu-test
+
+# Optional: a small kernel with zstd module decompression and MODULE_SIG_FORCE.
+kernel:
+	kernel-configs/build.sh $(CACHE)/kernel
+
+.PHONY: kernel
