@@ -225,6 +225,9 @@ int im_engine_init(struct im_engine *e, struct im_graph *g,
 	int err;
 
 	memset(e, 0, sizeof(*e));
+	pthread_mutex_init(&e->lock, NULL);	/* first: im_engine_free() needs them */
+	pthread_cond_init(&e->work, NULL);
+	pthread_cond_init(&e->done, NULL);
 	e->g = g;
 	e->k = k;
 	e->m = m;
@@ -244,9 +247,6 @@ int im_engine_init(struct im_engine *e, struct im_graph *g,
 		err = im_graph_order(g, m);	/* levels and tails, cycles broken */
 	if (err)
 		return err;
-	pthread_mutex_init(&e->lock, NULL);
-	pthread_cond_init(&e->work, NULL);
-	pthread_cond_init(&e->done, NULL);
 	e->kcomp = k->compression(k);
 	return 0;
 }

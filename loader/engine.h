@@ -69,6 +69,7 @@ struct im_engine_stats {
 	int requested_failed;		/* a requested module not loaded/present */
 };
 
+/* On failure, only im_engine_free() may follow. */
 int im_engine_init(struct im_engine *e, struct im_graph *g,
 		   struct im_kernel *k, const struct im_engine_opts *o,
 		   struct msgs *m);

@@ -327,6 +327,43 @@ static void report(struct im_engine *e, const struct im_engine_stats *s,
 		e->o.threads, timed_out ? " (deadline reached)" : "");
 }
 
+/*
+ * Run @g against the kernel, report, write the traces. Frees @g unless a
+ * stuck worker still reads it. Returns -ETIMEDOUT, another -errno, or
+ * 0 with *bad set when a requested module is not loaded or present.
+ */
+static int run_graph(struct im_resolver *r, const struct opts *o,
+		     struct im_graph *g, const struct im_engine_opts *eo,
+		     int *bad)
+{
+	struct im_engine_stats s;
+	struct im_kernel k;
+	struct im_engine e;
+	int err;
+
+	im_kernel_linux(&k, o->sysfs ? o->sysfs : "/sys");
+	err = im_engine_init(&e, g, &k, eo, r->m);
+	if (err) {
+		msg_err(r->m, "cannot start loading: %s", strerror(-err));
+		im_engine_free(&e);
+		im_graph_free(g);
+		return err;
+	}
+	err = im_engine_run(&e);
+	im_engine_stats(&e, &s);
+	report(&e, &s, err == -ETIMEDOUT);
+	*bad = s.requested_failed;
+	if (o->trace && (errno = -im_trace_json(&e, o->trace)))
+		msg_err(r->m, "cannot write trace %s: %s", o->trace, strerror(errno));
+	if (o->trace_svg && (errno = -im_trace_svg(&e, o->trace_svg)))
+		msg_err(r->m, "cannot write %s: %s", o->trace_svg, strerror(errno));
+	if (im_engine_workers_gone(&e, 0)) {
+		im_engine_free(&e);
+		im_graph_free(g);
+	}
+	return err;
+}
+
 static int load(struct im_resolver *r, const struct opts *o)
 {
 	struct im_engine_opts eo = {
@@ -334,11 +371,8 @@ static int load(struct im_resolver *r, const struct opts *o)
 		.timeout_s = o->timeout, .ignore_install = !!(o->flags & IM_RES_IGNORE_CMD),
 		.hard_blacklist = &r->cfg->hard_blacklist, .verbose = r->m->verbose,
 	};
-	struct im_engine_stats s;
-	struct im_kernel k;
-	struct im_engine e;
 	struct im_graph g;
-	int notfound, err;
+	int notfound, bad = 0, err;
 
 	im_graph_init(&g);
 	notfound = build_graph(r, o, &g);
@@ -346,40 +380,23 @@ static int load(struct im_resolver *r, const struct opts *o)
 		im_graph_free(&g);
 		return notfound;
 	}
-	im_kernel_linux(&k, o->sysfs ? o->sysfs : "/sys");
-	err = im_engine_init(&e, &g, &k, &eo, r->m);
-	if (!err || err == -ETIMEDOUT)
-		err = im_engine_run(&e);
-	im_engine_stats(&e, &s);
-	report(&e, &s, err == -ETIMEDOUT);
-	if (o->trace && im_trace_json(&e, o->trace) < 0)
-		msg_err(r->m, "cannot write trace %s: %s", o->trace, strerror(errno));
-	if (o->trace_svg && im_trace_svg(&e, o->trace_svg) < 0)
-		msg_err(r->m, "cannot write %s: %s", o->trace_svg, strerror(errno));
-	if (im_engine_workers_gone(&e, 0)) {	/* stuck workers still read them */
-		im_engine_free(&e);
-		im_graph_free(&g);
-	}
+	err = run_graph(r, o, &g, &eo, &bad);
 	if (err == -ETIMEDOUT)
 		return 1;
 	if (err < 0)
 		return err;
-	return notfound || s.requested_failed;
+	return notfound || bad;
 }
 
 /* The PID-1 load itself; runs in a child process (see run_init). */
 static void init_load(struct im_resolver *r, const struct opts *o,
-		      const struct im_engine_opts *eo_in)
+		      const struct im_engine_opts *eo)
 {
 	struct im_config *cfg = r->cfg;
-	struct im_engine_opts eo = *eo_in;
 	struct im_strlist main_list = { 0 };
-	struct im_engine_stats s;
-	struct im_kernel k;
-	struct im_engine e;
 	struct im_graph g;
 	size_t i;
-	int err;
+	int err, bad;
 
 	for (i = 0; i < cfg->modules_load.n; i++)
 		im_strlist_add(&main_list, cfg->modules_load.v[i],
@@ -393,18 +410,10 @@ static void init_load(struct im_resolver *r, const struct opts *o,
 	im_strlist_free(&main_list);
 	if (err < 0) {
 		msg_err(r->m, "cannot build the load plan: %s", strerror(-err));
+		im_graph_free(&g);
 		return;
 	}
-	im_kernel_linux(&k, o->sysfs ? o->sysfs : "/sys");
-	err = im_engine_init(&e, &g, &k, &eo, r->m);
-	if (!err)
-		err = im_engine_run(&e);
-	im_engine_stats(&e, &s);
-	report(&e, &s, err == -ETIMEDOUT);
-	if (o->trace)
-		im_trace_json(&e, o->trace);
-	if (o->trace_svg)
-		im_trace_svg(&e, o->trace_svg);
+	run_graph(r, o, &g, eo, &bad);
 }
 
 /*
