@@ -98,3 +98,14 @@ kernel:
 	kernel-configs/build.sh $(CACHE)/kernel
 
 .PHONY: kernel
+
+# Boot-time benchmark (#6): every loader over the same image, interleaved.
+BENCH_RUNS ?= 3
+BENCH_SMPS ?= 1 2 4
+BENCH_LOADERS ?= modprobe xargs initmod-j1 initmod
+bench: initmod kernels
+	bench/boot-bench.sh $(BUILD)/bench $(BENCH_RUNS) "$(BENCH_SMPS)" "$(BENCH_LOADERS)" \
+		generic-6.12:$(KROOT_612):$$(cat $(KROOT_612)/.ready):$(SET) \
+		generic-6.1:$(KROOT_61):$$(cat $(KROOT_61)/.ready):$(SET)
+
+.PHONY: bench
