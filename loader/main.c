@@ -296,6 +296,22 @@ static int dry_run(struct im_resolver *r, const struct opts *o)
 	return err;
 }
 
+/* Peak resident memory (VmHWM) for -v, from /proc/self/status. */
+static void print_peak_rss(struct msgs *m)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "VmHWM:", 6) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			msg_info(m, "peak RSS (VmHWM): %s", line + 6 + strspn(line + 6, " \t"));
+		}
+	fclose(f);
+}
+
 /* One line per module that did not load, then the summary. */
 static void report(struct im_engine *e, const struct im_engine_stats *s,
 		   int timed_out)
@@ -543,6 +559,7 @@ int main(int argc, char **argv)
 	}
 	if (o.init)	/* as PID 1, never return to the kernel */
 		im_init_exec_next(NULL, NULL, &m);
+	print_peak_rss(&m);
 	fflush(stdout);
 	im_resolver_free(&r);
 close_db:
