@@ -14,6 +14,15 @@ mkdir -p "$out/boots"
 raw=$out/raw.jsonl
 : > "$raw"
 
+# one JSON line from a boot's console (the BENCH line may follow firmware text)
+parse() {	# parse LOG WORKLOAD SMP RUN
+	sed -n 's/^.*BENCH loader=/loader=/p' "$1" | awk -v w="$2" -v s="$3" -v r="$4" \
+		-v m="$(sed -n 's/^REPORT-MODULES //p' "$1")" '{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		printf "{\"workload\":\"%s\",\"loader\":\"%s\",\"smp\":%s,\"run\":%s,\"seconds\":%.2f,\"boot_to_exit\":%.2f,\"modules\":%s,\"rc\":%s}\n",
+			w, v["loader"], s, r, v["end"] - v["start"], v["end"], m, v["rc"] }'
+}
+
 kmod=$(command -v kmod)
 kmod_extras="--extra $kmod:/kmod/modprobe"
 for lib in $(ldd "$kmod" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
@@ -37,11 +46,7 @@ for wl in "$@"; do
 				log=$out/boots/$name-$l-smp$smp-$r.log
 				if "$top/qemu-tests/boot.sh" "$root/boot/vmlinuz-$kver" "$out/$name.img" \
 					"$log" "quiet bench.loader=$l" 900 "$smp"; then
-					sed -n 's/^BENCH //p' "$log" | awk -v w="$name" -v s="$smp" -v r="$r" \
-						-v m="$(sed -n 's/^REPORT-MODULES //p' "$log")" '{
-						for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-						printf "{\"workload\":\"%s\",\"loader\":\"%s\",\"smp\":%s,\"run\":%s,\"seconds\":%.2f,\"boot_to_exit\":%.2f,\"modules\":%s,\"rc\":%s}\n",
-							w, v["loader"], s, r, v["end"] - v["start"], v["end"], m, v["rc"] }' >> "$raw"
+					parse "$log" "$name" "$smp" "$r" >> "$raw"
 					echo "bench: $name $l smp=$smp run $r: $(tail -n 1 "$raw")"
 				else
 					echo "bench: $name $l smp=$smp run $r: boot failed (see $log)"
