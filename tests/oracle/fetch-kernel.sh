@@ -17,7 +17,7 @@
 # as "fetch: ..." lines. Needs apt-get (after apt-get update), dpkg-deb and
 # kmod's depmod (Debian package kmod).
 set -eu
-[ $# -eq 2 ] || { sed -n '2,17p' "$0" >&2; exit 2; }
+[ $# -eq 2 ] || { sed -n '2,18p' "$0" >&2; exit 2; }
 pkg=$1 dest=$2
 cache=${CACHE:-$(cd "$(dirname "$0")/../.." && pwd)/.cache}
 say() { echo "fetch: $*" >&2; }

@@ -7,7 +7,9 @@
 #               ROOT KVER INITMOD [NAMES_FILE]
 #   -C CONF      passed to both tools, in order (a directory or a file; with
 #                -C, kmod reads only those paths plus modules.softdep; without
-#                any -C both read the host's /etc/modprobe.d and friends)
+#                any -C both read the host's /etc/modprobe.d and friends;
+#                a CONF that does not exist is an error here, paths with
+#                spaces are not supported)
 #   -b, -i       passed to both tools (apply blacklist / ignore install lines)
 #   NAMES_FILE   (or --names FILE) one name per line; blank lines and lines
 #                starting with # are skipped
@@ -24,7 +26,7 @@
 # exit status 1 when M > 0, 2 on a usage error.
 set -euf
 conf="" extra="" names="" aliases="" batch=${ORACLE_BATCH:-200}
-usage() { sed -n '2,25p' "$0" >&2; exit 2; }
+usage() { sed -n "2,$(grep -n '^# exit status 1' "$0" | cut -d: -f1)p" "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	-C) [ $# -ge 2 ] || usage; conf="$conf -C $2"; shift 2 ;;
@@ -38,6 +40,12 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -eq 3 ] || [ $# -eq 4 ] || usage
+# kmod takes a -C path that does not exist for an empty configuration, which
+# would make a fixture run pass without testing anything
+for c in $conf; do
+	[ "$c" = -C ] || [ -e "$c" ] ||
+		{ echo "run.sh: -C $c: no such file or directory" >&2; exit 2; }
+done
 root=$1 kver=$2 bin=$3
 [ $# -eq 4 ] && names=$4
 dir=$root/lib/modules/$kver
