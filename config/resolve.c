@@ -29,7 +29,7 @@ struct im_kmod {
 	size_t plen;
 	struct im_kmod **deps;	/* load order: deepest first */
 	size_t ndeps;
-	int dep_init, dep_missing;
+	int dep_init;
 	int builtin;		/* -1 unknown */
 	unsigned visited, required;	/* == resolver generation when set */
 	int ignorecmd;
@@ -134,8 +134,7 @@ static struct im_kmod *obj_from_name(struct im_resolver *r, const char *name)
  * the file to exist; the planner keeps a missing file as a node that will
  * fail to load, so that its dependents are reported rather than dropped.
  */
-static struct im_kmod *obj_from_path(struct im_resolver *r, const char *path,
-				     int *missing)
+static struct im_kmod *obj_from_path(struct im_resolver *r, const char *path)
 {
 	char name[IM_NAME_MAX];
 	struct im_kmod *k;
@@ -145,11 +144,9 @@ static struct im_kmod *obj_from_path(struct im_resolver *r, const char *path,
 		return NULL;
 	k = strmap_get(&r->pool, name);
 	if (k && k->path && strcmp(k->path, path) == 0) {
-		*missing = 0;
 		return k;	/* seen and checked before */
 	}
-	*missing = stat(path, &st) < 0;
-	if (*missing && !r->graph) {
+	if (stat(path, &st) < 0 && !r->graph) {
 		msg_err(r->m, "%s: %s (listed in modules.dep)", path,
 			strerror(errno));
 		return NULL;
@@ -189,7 +186,6 @@ static struct im_kmod *dep_obj(struct im_resolver *r, const char *rel,
 	size_t dl = r->db->dirlen;
 	struct im_kmod *k;
 	const char *path;
-	int missing;
 
 	if (rel[0] != '/' && dl + len + 2 <= PATH_MAX) {
 		memcpy(pbuf + dl + 1, rel, len);
@@ -201,7 +197,7 @@ static struct im_kmod *dep_obj(struct im_resolver *r, const char *rel,
 	path = dep_path(r, rel, len, mod, pbuf);
 	if (!path)
 		return NULL;
-	k = obj_from_path(r, path, &missing);
+	k = obj_from_path(r, path);
 	if (k && strmap_put(&r->bypath, k->path + dl + 1, k) < 0)
 		return NULL;
 	return k;
@@ -260,10 +256,8 @@ static int parse_depline(struct im_resolver *r, struct im_kmod *k,
 			end++;
 		d = dep_obj(r, tok, end - tok, k->name, pbuf);
 		tok = end;
-		if (!d) {
-			k->dep_missing = 1;	/* kmod drops the whole list */
-			return 0;
-		}
+		if (!d)
+			return 0;	/* kmod drops the whole list */
 		k->deps[--i] = d;
 	}
 	k->ndeps = n;
