@@ -42,6 +42,7 @@ struct im_engine_opts {
 	double warn_after_s;		/* watchdog, 0 = off */
 	double timeout_s;		/* give up waiting, 0 = never */
 	int ignore_install;
+	int user_decompress;		/* never ask the kernel to decompress */
 	const struct im_strlist *hard_blacklist;	/* skip these names */
 	int verbose;
 };

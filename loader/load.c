@@ -151,7 +151,8 @@ static int load_file(struct im_engine *e, size_t i, const char *opts)
 		err = e->k->finit_module(e->k, fd, opts, 0);
 		if (err == -ENOSYS)	/* no finit_module: very old kernel */
 			err = load_buffer(e, i, fd, c, opts);
-	} else if (c == e->kcomp && !__atomic_load_n(&e->kdecomp_broken, __ATOMIC_RELAXED)) {
+	} else if (c == e->kcomp && !e->o.user_decompress &&
+		   !__atomic_load_n(&e->kdecomp_broken, __ATOMIC_RELAXED)) {
 		err = e->k->finit_module(e->k, fd, opts,
 					 IM_MODULE_INIT_COMPRESSED_FILE);
 		if (err == -EINVAL || err == -EOPNOTSUPP) {

@@ -38,6 +38,8 @@ struct opts {
 	size_t nconfig, cap_config;
 	int show_depends, dry_run, all, no_cmdline, threads;
 	int init, modprobe;		/* PID-1 helper / invoked as modprobe */
+	int stats;			/* --stats */
+	int user_decompress;		/* --decompress user */
 	char **exec_argv;		/* after --exec */
 	double warn_after, timeout;
 	const char *trace, *trace_svg, *sysfs;
@@ -65,6 +67,8 @@ static void usage(FILE *f)
 	      "      --timeout S         stop waiting after S seconds (default: never)\n"
 	      "      --trace FILE        timeline as Chrome trace-event JSON (Perfetto)\n"
 	      "      --trace-svg FILE    timeline as an SVG Gantt chart\n"
+	      "      --decompress WHERE  kernel (default: when it can) or user\n"
+	      "      --stats             after loading: the schedule's bound and peak RSS\n"
 	      "  -v, --verbose / -q, --quiet\n"
 	      "  -V, --version / -h, --help\n"
 	      "      --init              PID-1 helper: mount, load what the kernel command\n"
@@ -127,6 +131,8 @@ static int parse_args(int argc, char **argv, struct opts *o, struct msgs *m)
 		{ "timeout", required_argument, 0, 4 },
 		{ "trace", required_argument, 0, 5 },
 		{ "trace-svg", required_argument, 0, 6 },
+		{ "stats", no_argument, 0, 10 },
+		{ "decompress", required_argument, 0, 11 },
 		{ "sysfs", required_argument, 0, 7 },
 		{ "init", no_argument, 0, 8 },
 		{ "remove", no_argument, 0, 'r' },
@@ -168,6 +174,14 @@ static int parse_args(int argc, char **argv, struct opts *o, struct msgs *m)
 			break;
 		case 5: o->trace = optarg; break;
 		case 6: o->trace_svg = optarg; break;
+		case 10: o->stats = 1; break;
+		case 11:
+			if (strcmp(optarg, "user") && strcmp(optarg, "kernel")) {
+				msg_err(m, "--decompress takes 'kernel' or 'user', not '%s'", optarg);
+				return -1;
+			}
+			o->user_decompress = !strcmp(optarg, "user");
+			break;
 		case 7: o->sysfs = optarg; break;
 		case 8: o->init = 1; break;
 		case 9: break;		/* modprobe --first-time: present is fine */
@@ -296,8 +310,8 @@ static int dry_run(struct im_resolver *r, const struct opts *o)
 	return err;
 }
 
-/* Peak resident memory (VmHWM) for -v, from /proc/self/status. */
-static void print_peak_rss(struct msgs *m)
+/* Peak resident memory (VmHWM) for -v and --stats, from /proc/self/status. */
+static void print_peak_rss(struct msgs *m, int stats)
 {
 	char line[128];
 	FILE *f = fopen("/proc/self/status", "re");
@@ -307,7 +321,9 @@ static void print_peak_rss(struct msgs *m)
 	while (fgets(line, sizeof(line), f))
 		if (strncmp(line, "VmHWM:", 6) == 0) {
 			line[strcspn(line, "\n")] = '\0';
-			msg_info(m, "peak RSS (VmHWM): %s", line + 6 + strspn(line + 6, " \t"));
+			if (stats || m->verbose > 0)
+				fprintf(stderr, "%s: peak RSS (VmHWM): %s\n",
+					m->prog, line + 6 + strspn(line + 6, " \t"));
 		}
 	fclose(f);
 }
@@ -368,6 +384,8 @@ static int run_graph(struct im_resolver *r, const struct opts *o,
 	err = im_engine_run(&e);
 	im_engine_stats(&e, &s);
 	report(&e, &s, err == -ETIMEDOUT);
+	if (o->stats || r->m->verbose > 0)
+		im_trace_print_bound(&e, (int)sysconf(_SC_NPROCESSORS_ONLN), stderr);
 	*bad = s.requested_failed;
 	if (o->trace && (errno = -im_trace_json(&e, o->trace)))
 		msg_err(r->m, "cannot write trace %s: %s", o->trace, strerror(errno));
@@ -385,6 +403,7 @@ static int load(struct im_resolver *r, const struct opts *o)
 	struct im_engine_opts eo = {
 		.threads = o->threads, .warn_after_s = o->warn_after,
 		.timeout_s = o->timeout, .ignore_install = !!(o->flags & IM_RES_IGNORE_CMD),
+		.user_decompress = o->user_decompress,
 		.hard_blacklist = &r->cfg->hard_blacklist, .verbose = r->m->verbose,
 	};
 	struct im_graph g;
@@ -447,6 +466,7 @@ static int run_init(struct im_resolver *r, const struct opts *o,
 		.threads = o->threads, .warn_after_s = o->warn_after,
 		.timeout_s = cfg->timeout_s >= 0 ? cfg->timeout_s :
 			     o->timeout > 0 ? o->timeout : 120,
+		.user_decompress = o->user_decompress,
 		.hard_blacklist = &cfg->hard_blacklist, .verbose = r->m->verbose,
 	};
 	struct pollfd pfd;
@@ -559,7 +579,7 @@ int main(int argc, char **argv)
 	}
 	if (o.init)	/* as PID 1, never return to the kernel */
 		im_init_exec_next(NULL, NULL, &m);
-	print_peak_rss(&m);
+	print_peak_rss(&m, o.stats);
 	fflush(stdout);
 	im_resolver_free(&r);
 close_db:

@@ -2,10 +2,13 @@
  * trace.c - timelines of a run. JSON: one complete ("X") event per module on
  * its worker's track, with the wait before it (ready -> start) and the time
  * in the kernel call in args; opens in Perfetto or chrome://tracing. SVG: the
- * same as a Gantt chart, one row per worker.
+ * same as a Gantt chart, one row per worker. Bound: the run's own measured
+ * durations turned into the limit the hardware allowed.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "trace.h"
@@ -116,4 +119,55 @@ int im_trace_svg(const struct im_engine *e, const char *path)
 		top + row * e->o.threads + 20, total);
 	fputs("</svg>\n", f);
 	return fclose(f) == 0 ? 0 : -errno;
+}
+
+static double job_ms(const struct im_engine *e, size_t i)
+{
+	const struct im_job *j = &e->jobs[i];
+	double end = j->t_end > 0 ? j->t_end : e->wall_ms;
+
+	return j->thread >= 0 && end > j->t_start ? end - j->t_start : 0;
+}
+
+void im_trace_bound(const struct im_engine *e, int vcpus, struct im_bound *b)
+{
+	const struct im_graph *g = e->g;
+	double *fin = calloc(g->n ? g->n : 1, sizeof(*fin));
+	size_t k, p;
+
+	memset(b, 0, sizeof(*b));
+	b->wall_ms = e->wall_ms;
+	b->vcpus = vcpus > 0 ? vcpus : 1;
+	b->path_end = SIZE_MAX;
+	for (k = 0; k < g->n; k++) {
+		size_t i = g->order ? g->order[k] : k;
+		const struct im_node *n = &g->nodes[i];
+		double start = 0;
+
+		for (p = 0; fin && p < n->npred; p++)
+			if (!n->pred[p].dropped && fin[n->pred[p].node] > start)
+				start = fin[n->pred[p].node];
+		b->work_ms += job_ms(e, i);
+		if (fin)
+			fin[i] = start + job_ms(e, i);
+		if (fin && (b->path_end == SIZE_MAX || fin[i] > b->path_ms)) {
+			b->path_ms = fin[i];
+			b->path_end = i;
+		}
+	}
+	free(fin);
+	b->bound_ms = b->work_ms / b->vcpus > b->path_ms ?
+		      b->work_ms / b->vcpus : b->path_ms;
+}
+
+void im_trace_print_bound(const struct im_engine *e, int vcpus, FILE *f)
+{
+	struct im_bound b;
+
+	im_trace_bound(e, vcpus, &b);
+	fprintf(f, "initmod: schedule: wall %.1f ms, work %.1f ms on %d CPUs, "
+		   "heaviest chain %.1f ms (ends at %s), bound %.1f ms, wall/bound %.2f\n",
+		b.wall_ms, b.work_ms, b.vcpus, b.path_ms,
+		b.path_end == SIZE_MAX ? "-" : e->g->nodes[b.path_end].name,
+		b.bound_ms, b.bound_ms > 0 ? b.wall_ms / b.bound_ms : 0);
 }

@@ -7,4 +7,18 @@
 int im_trace_json(const struct im_engine *e, const char *path);
 int im_trace_svg(const struct im_engine *e, const char *path);
 
+/*
+ * What the hardware allowed for this run: work is the sum of the modules'
+ * measured times, path the heaviest chain of measured times along the plan's
+ * edges (ending at module @path_end), bound = max(path, work / vcpus).
+ */
+struct im_bound {
+	double wall_ms, work_ms, path_ms, bound_ms;
+	int vcpus;
+	size_t path_end;	/* SIZE_MAX: nothing ran */
+};
+void im_trace_bound(const struct im_engine *e, int vcpus, struct im_bound *b);
+/* One line: "schedule: wall ..., bound ... (wall/bound ...)". */
+void im_trace_print_bound(const struct im_engine *e, int vcpus, FILE *f);
+
 #endif

@@ -9,6 +9,7 @@
 #include "../../config/resolve.h"
 #include "../../depgraph/moddb.h"
 #include "../../loader/engine.h"
+#include "../../loader/trace.h"
 
 struct setup {
 	struct im_graph g;
@@ -94,6 +95,35 @@ TEST(engine_dag_order_and_parallelism)
 	CHECK(s.f.max_in_flight >= 2);
 	CHECK(e.jobs[d].t_start >= e.jobs[b].t_end && e.jobs[d].t_start >= e.jobs[c].t_end);
 	CHECK_INT(fake_get(&s.f, "d")->loads, 1);
+	im_engine_free(&e);
+	su_free(&s);
+}
+
+/* The bound --stats prints: heaviest measured chain vs work spread over CPUs. */
+TEST(engine_bound_from_measured_durations)
+{
+	struct setup s;
+	struct im_engine e;
+	struct im_bound b1, b2;
+	size_t a, b;
+
+	su_init(&s);
+	a = node(&s, "a", 50000);
+	b = node(&s, "b", 50000);
+	node(&s, "x", 1000);
+	node(&s, "y", 1000);
+	dep(&s, a, b);
+	CHECK_INT(run(&s, &e, 2, 10), 0);
+	im_trace_bound(&e, 2, &b2);
+	im_trace_bound(&e, 1, &b1);
+	CHECK_STR(s.g.nodes[b2.path_end].name, "b");
+	CHECK(b2.path_ms >= 100 && b2.path_ms <= b2.work_ms);
+	CHECK(b2.path_ms >= (e.jobs[a].t_end - e.jobs[a].t_start) +
+			   (e.jobs[b].t_end - e.jobs[b].t_start) - 0.001);
+	CHECK(b2.work_ms >= 102);
+	CHECK(b2.bound_ms == (b2.path_ms > b2.work_ms / 2 ? b2.path_ms : b2.work_ms / 2));
+	CHECK(b1.bound_ms == b1.work_ms);
+	CHECK(b2.wall_ms >= b2.bound_ms - 0.001);
 	im_engine_free(&e);
 	su_free(&s);
 }
@@ -257,6 +287,23 @@ TEST(engine_compressed_files_kernel_or_userspace)
 	CHECK_INT(e.jobs[x].st, IM_JOB_LOADED);
 	CHECK_INT(fake_get(&s.f, "xzmod")->calls, 2);	/* refused before loading; then init_module */
 	CHECK(e.kdecomp_broken);
+	im_engine_free(&e);
+	/* --decompress user: the kernel could, but is never asked */
+	s.f.refuse_flag = 0;
+	fake_get(&s.f, "xzmod")->state = IM_MOD_ABSENT;
+	fake_get(&s.f, "xzmod")->flags_seen = 0;
+	fake_get(&s.f, "xzmod")->calls = 0;
+	{
+		struct im_engine_opts o = { .threads = 1, .timeout_s = 10,
+					    .user_decompress = 1 };
+
+		CHECK_INT(im_engine_init(&e, &s.g, &s.f.k, &o, &s.m), 0);
+		CHECK_INT(im_engine_run(&e), 0);
+	}
+	CHECK_INT(e.jobs[x].st, IM_JOB_LOADED);
+	CHECK_INT(fake_get(&s.f, "xzmod")->calls, 1);
+	CHECK(!(fake_get(&s.f, "xzmod")->flags_seen & IM_MODULE_INIT_COMPRESSED_FILE));
+	CHECK(!e.kdecomp_broken);
 	im_engine_free(&e);
 	su_free(&s);
 }
