@@ -1,7 +1,9 @@
 /*
  * engine.c - the scheduler: a ready heap ordered by remaining critical path,
- * N workers, completion propagated along the DAG under one mutex (the work
- * under it is O(edges) in total), a watchdog and a deadline in the caller.
+ * workers that start a load while fewer than N loads are on a CPU (loads
+ * asleep in the kernel do not count, up to max_threads in flight),
+ * completion propagated along the DAG under one mutex (the work under it is
+ * O(edges) in total), a watchdog and a deadline in the caller.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -143,45 +145,112 @@ static void make_ready(struct im_engine *e, size_t i)
 	pthread_cond_signal(&e->work);
 }
 
-struct worker {
-	struct im_engine *e;
-	int id;
-};
+/* CPU time of the calling thread, ms. */
+static double thread_cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* A free slot (lock held): fewer loads on a CPU than threads, fewer in flight than max. */
+static int can_start(const struct im_engine *e)
+{
+	return e->inflight < e->o.max_threads &&
+	       e->inflight - e->asleep < e->o.threads;
+}
+
+/* Worker @w takes job @i (lock held). */
+static void job_begin(struct im_engine *e, struct im_worker *w, size_t i)
+{
+	struct timespec ts;
+
+	e->jobs[i].st = IM_JOB_RUN;
+	e->jobs[i].thread = w->id;
+	e->jobs[i].t_start = im_engine_now(e);
+	if (w->id >= e->used_threads)
+		e->used_threads = w->id + 1;
+	e->inflight++;
+	w->busy = 1;
+	w->asleep = 0;
+	w->s_wall = e->jobs[i].t_start;
+	w->s_cpu = w->have_clk && clock_gettime(w->clk, &ts) == 0 ?
+		   ts.tv_sec * 1e3 + ts.tv_nsec / 1e6 : 0;
+	if (e->o.verbose > 0)
+		msg_info(e->m, "%s: loading (worker %d)", e->g->nodes[i].name,
+			 w->id);
+}
+
+static void job_end(struct im_engine *e, struct im_worker *w, size_t i)
+{
+	e->inflight--;
+	e->asleep -= w->asleep;
+	w->busy = w->asleep = 0;
+	e->jobs[i].st = e->jobs[i].result;
+	finish(e, i);
+	if (!e->remaining)
+		pthread_cond_broadcast(&e->work);
+}
 
 static void *worker_main(void *arg)
 {
-	struct worker *w = arg;
+	struct im_worker *w = arg;
 	struct im_engine *e = w->e;
 
 	pthread_mutex_lock(&e->lock);
+	w->have_clk = pthread_getcpuclockid(pthread_self(), &w->clk) == 0;
 	for (;;) {
+		double cpu;
 		size_t i;
 
-		while (!e->nheap && e->remaining && !e->stop)
+		while (!(e->nheap && can_start(e)) && e->remaining && !e->stop)
 			pthread_cond_wait(&e->work, &e->lock);
-		if (!e->nheap)
-			break;		/* all done, or stopping */
+		if (!e->nheap || e->stop)
+			break;		/* all done, or past the deadline */
 		i = heap_pop(e);
-		e->jobs[i].st = IM_JOB_RUN;
-		e->jobs[i].thread = w->id;
-		e->jobs[i].t_start = im_engine_now(e);
-		if (e->o.verbose > 0)
-			msg_info(e->m, "%s: loading (worker %d)",
-				 e->g->nodes[i].name, w->id);
+		job_begin(e, w, i);
 		pthread_mutex_unlock(&e->lock);
 		e->jobs[i].result = IM_JOB_RUN;
+		cpu = thread_cpu_ms();
 		im_load_job(e, i);
+		e->jobs[i].cpu_ms = thread_cpu_ms() - cpu;
 		pthread_mutex_lock(&e->lock);
-		e->jobs[i].st = e->jobs[i].result;
-		finish(e, i);
-		if (!e->remaining)
-			pthread_cond_broadcast(&e->work);
+		job_end(e, w, i);
 	}
 	e->running--;
 	pthread_cond_broadcast(&e->done);
 	pthread_mutex_unlock(&e->lock);
-	free(w);
 	return NULL;
+}
+
+/*
+ * Which loads are asleep in the kernel (lock held): a worker that used less
+ * than a quarter of the wall time on a CPU since the last sample is asleep,
+ * and its CPU slot goes to the next ready module.
+ */
+static void sample_workers(struct im_engine *e, double now)
+{
+	int asleep = 0, t;
+
+	for (t = 0; t < e->o.max_threads; t++) {
+		struct im_worker *w = &e->workers[t];
+		struct timespec ts;
+		double cpu;
+
+		if (!w->busy || !w->have_clk)
+			continue;
+		if (now - w->s_wall >= 8 && clock_gettime(w->clk, &ts) == 0) {
+			cpu = ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+			w->asleep = cpu - w->s_cpu < 0.25 * (now - w->s_wall);
+			w->s_cpu = cpu;
+			w->s_wall = now;
+		}
+		asleep += w->asleep;
+	}
+	if (asleep > e->asleep && e->nheap)
+		pthread_cond_broadcast(&e->work);
+	e->asleep = asleep;
 }
 
 /* Same inode under two names (links): the second waits and copies. */
@@ -234,9 +303,12 @@ int im_engine_init(struct im_engine *e, struct im_graph *g,
 	e->o = *o;
 	if (e->o.threads < 1)
 		e->o.threads = 1;
+	if (e->o.max_threads < e->o.threads)
+		e->o.max_threads = e->o.threads;
 	e->jobs = calloc(g->n ? g->n : 1, sizeof(*e->jobs));
 	e->heap = calloc(g->n ? g->n : 1, sizeof(*e->heap));
-	if (!e->jobs || !e->heap)
+	e->workers = calloc(e->o.max_threads, sizeof(*e->workers));
+	if (!e->jobs || !e->heap || !e->workers)
 		return -ENOMEM;
 	for (i = 0; i < g->n; i++) {
 		e->jobs[i].same_file = SIZE_MAX;
@@ -251,16 +323,21 @@ int im_engine_init(struct im_engine *e, struct im_graph *g,
 	return 0;
 }
 
-/* Watchdog and deadline: wake up every 100 ms while jobs run. */
+/*
+ * Watchdog, deadline and the sleeping-load monitor: wake up every 100 ms
+ * while jobs run (every 10 ms when loads may outnumber CPU slots).
+ */
 static int wait_all(struct im_engine *e)
 {
+	long tick_ms = e->o.max_threads > e->o.threads ? 10 : 100;
+
 	for (;;) {
 		struct timespec ts;
 		double now;
 		size_t i;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100 * 1000000L;
+		ts.tv_nsec += tick_ms * 1000000L;
 		if (ts.tv_nsec >= 1000000000L) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
@@ -270,6 +347,8 @@ static int wait_all(struct im_engine *e)
 		if (!e->remaining)
 			return 0;
 		now = im_engine_now(e);
+		if (tick_ms < 100)
+			sample_workers(e, now);
 		for (i = 0; e->o.warn_after_s > 0 && i < e->g->n; i++) {
 			struct im_job *j = &e->jobs[i];
 
@@ -305,18 +384,14 @@ int im_engine_run(struct im_engine *e)
 	for (i = 0; i < e->g->n; i++)
 		if (!e->jobs[i].pending && e->jobs[i].st == IM_JOB_WAIT)
 			make_ready(e, i);
-	for (t = 0; t < e->o.threads && e->remaining; t++) {
-		struct worker *w = malloc(sizeof(*w));
+	for (t = 0; t < e->o.max_threads && e->remaining; t++) {
+		struct im_worker *w = &e->workers[t];
 		pthread_t th;
 
-		if (!w)
-			break;
 		w->e = e;
 		w->id = t;
-		if (pthread_create(&th, NULL, worker_main, w) != 0) {
-			free(w);
+		if (pthread_create(&th, NULL, worker_main, w) != 0)
 			break;
-		}
 		pthread_detach(th);
 		e->running++;
 	}
@@ -394,6 +469,8 @@ void im_engine_free(struct im_engine *e)
 	pthread_cond_destroy(&e->done);
 	free(e->jobs);
 	free(e->heap);
+	free(e->workers);
 	e->jobs = NULL;
 	e->heap = NULL;
+	e->workers = NULL;
 }

@@ -3,12 +3,16 @@
  * a module starts only when every predecessor finished, the ready module
  * with the heaviest remaining path goes first, each module file is loaded
  * once (same inode = same load), and a failure skips only what depends on it.
+ * Concurrency follows the CPUs, not the thread count: a load that sleeps in
+ * the kernel (an init waiting on hardware, a timer, a lock) does not hold a
+ * CPU slot, so another ready module starts, up to max_threads in flight.
  */
 #ifndef INITMOD_ENGINE_H
 #define INITMOD_ENGINE_H
 
 #include <pthread.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "kernel.h"
 #include "../config/modprobe_d.h"
@@ -34,17 +38,31 @@ struct im_job {
 	int warned;			/* watchdog said it is slow */
 	int thread;			/* worker that ran it, -1 none */
 	double t_ready, t_start, t_call, t_end;	/* ms since engine start */
+	double cpu_ms;			/* CPU time of its worker during the load */
 	size_t same_file;		/* SIZE_MAX, or the job with this inode */
 };
 
 struct im_engine_opts {
-	int threads;			/* workers, >= 1 */
+	int threads;			/* loads on a CPU at once, >= 1 */
+	int max_threads;		/* loads at once, counting those asleep in
+					 * the kernel; < threads: = threads */
 	double warn_after_s;		/* watchdog, 0 = off */
 	double timeout_s;		/* give up waiting, 0 = never */
 	int ignore_install;
 	int user_decompress;		/* never ask the kernel to decompress */
 	const struct im_strlist *hard_blacklist;	/* skip these names */
 	int verbose;
+};
+
+/* A worker thread; the monitor samples its CPU clock while it loads. */
+struct im_worker {
+	struct im_engine *e;
+	int id;
+	int busy;			/* in a load */
+	int asleep;			/* the last sample saw it off the CPU */
+	clockid_t clk;			/* its CPU-time clock */
+	int have_clk;
+	double s_wall, s_cpu;		/* last sample, ms */
 };
 
 struct im_engine {
@@ -59,6 +77,9 @@ struct im_engine {
 	size_t remaining;		/* jobs not finished */
 	int stop;			/* timeout: workers quit */
 	int running;			/* workers alive */
+	struct im_worker *workers;	/* o.max_threads of them */
+	int inflight, asleep;		/* workers in a load / of those asleep */
+	int used_threads;		/* highest worker id that ran a job + 1 */
 	enum im_comp kcomp;		/* what the kernel decompresses */
 	int kdecomp_broken;		/* the kernel refused the flag once */
 	struct timespec t0;

@@ -36,7 +36,7 @@ struct opts {
 	const char *root, *kver, *cmdline_file;
 	const char **config;
 	size_t nconfig, cap_config;
-	int show_depends, dry_run, all, no_cmdline, threads;
+	int show_depends, dry_run, all, no_cmdline, threads, max_threads;
 	int init, modprobe;		/* PID-1 helper / invoked as modprobe */
 	int stats;			/* --stats */
 	int user_decompress;		/* --decompress user */
@@ -62,7 +62,9 @@ static void usage(FILE *f)
 	      "  -a, --all               every argument is a module name\n"
 	      "  -D, --show-depends      print the plan like modprobe --show-depends\n"
 	      "  -n, --dry-run           print the DAG as levels and its critical path\n"
-	      "  -j, --jobs N            load with N threads (default: online CPUs)\n"
+	      "  -j, --jobs N            at most N loads on a CPU at once (default: online\n"
+	      "                          CPUs); loads asleep in the kernel do not count\n"
+	      "      --max-threads M     at most M loads at once (default: 4 N, 16 to 64)\n"
 	      "      --warn-after S      name a module whose init runs longer (10)\n"
 	      "      --timeout S         stop waiting after S seconds (default: never)\n"
 	      "      --trace FILE        timeline as Chrome trace-event JSON (Perfetto)\n"
@@ -132,6 +134,7 @@ static int parse_args(int argc, char **argv, struct opts *o, struct msgs *m)
 		{ "trace", required_argument, 0, 5 },
 		{ "trace-svg", required_argument, 0, 6 },
 		{ "stats", no_argument, 0, 10 },
+		{ "max-threads", required_argument, 0, 12 },
 		{ "decompress", required_argument, 0, 11 },
 		{ "sysfs", required_argument, 0, 7 },
 		{ "init", no_argument, 0, 8 },
@@ -175,6 +178,14 @@ static int parse_args(int argc, char **argv, struct opts *o, struct msgs *m)
 		case 5: o->trace = optarg; break;
 		case 6: o->trace_svg = optarg; break;
 		case 10: o->stats = 1; break;
+		case 12:
+			d = atof(optarg);
+			if (d < 1 || d > 1024) {
+				msg_err(m, "--max-threads wants 1 to 1024, not '%s'", optarg);
+				return -1;
+			}
+			o->max_threads = (int)d;
+			break;
 		case 11:
 			if (strcmp(optarg, "user") && strcmp(optarg, "kernel")) {
 				msg_err(m, "--decompress takes 'kernel' or 'user', not '%s'", optarg);
@@ -355,8 +366,9 @@ static void report(struct im_engine *e, const struct im_engine_stats *s,
 		s->loaded, s->present, s->failed, s->skipped);
 	if (s->unfinished)
 		fprintf(stderr, ", %zu unfinished", s->unfinished);
-	fprintf(stderr, " in %.3f s with %d threads%s\n", e->wall_ms / 1e3,
-		e->o.threads, timed_out ? " (deadline reached)" : "");
+	fprintf(stderr, " in %.3f s with %d CPU slots, %d threads%s\n",
+		e->wall_ms / 1e3, e->o.threads, e->used_threads,
+		timed_out ? " (deadline reached)" : "");
 }
 
 /*
@@ -401,7 +413,8 @@ static int run_graph(struct im_resolver *r, const struct opts *o,
 static int load(struct im_resolver *r, const struct opts *o)
 {
 	struct im_engine_opts eo = {
-		.threads = o->threads, .warn_after_s = o->warn_after,
+		.threads = o->threads, .max_threads = o->max_threads,
+		.warn_after_s = o->warn_after,
 		.timeout_s = o->timeout, .ignore_install = !!(o->flags & IM_RES_IGNORE_CMD),
 		.user_decompress = o->user_decompress,
 		.hard_blacklist = &r->cfg->hard_blacklist, .verbose = r->m->verbose,
@@ -463,7 +476,8 @@ static int run_init(struct im_resolver *r, const struct opts *o,
 {
 	struct im_config *cfg = r->cfg;
 	struct im_engine_opts eo = {
-		.threads = o->threads, .warn_after_s = o->warn_after,
+		.threads = o->threads, .max_threads = o->max_threads,
+		.warn_after_s = o->warn_after,
 		.timeout_s = cfg->timeout_s >= 0 ? cfg->timeout_s :
 			     o->timeout > 0 ? o->timeout : 120,
 		.user_decompress = o->user_decompress,
@@ -545,6 +559,11 @@ int main(int argc, char **argv)
 	if (!o.threads)
 		o.threads = (int)sysconf(_SC_NPROCESSORS_ONLN) > 0 ?
 			    (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	if (!o.max_threads) {	/* room for loads asleep in the kernel */
+		o.max_threads = 4 * o.threads < 16 ? 16 : 4 * o.threads;
+		if (o.max_threads > 64)
+			o.max_threads = o.threads > 64 ? o.threads : 64;
+	}
 	dir = module_dir(&o);
 	if (!dir || im_moddb_open(&db, dir, &m) < 0) {
 		msg_err(&m, "out of memory");

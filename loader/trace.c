@@ -35,7 +35,7 @@ int im_trace_json(const struct im_engine *e, const char *path)
 	if (!f)
 		return -errno;
 	fputs("{\"traceEvents\":[\n", f);
-	for (int t = 0; t < e->o.threads; t++) {
+	for (int t = 0; t < e->used_threads; t++) {
 		fprintf(f, "%s{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":%d,\"args\":{\"name\":\"worker %d\"}}",
 			first ? "" : ",\n", t, t);
 		first = 0;
@@ -49,10 +49,10 @@ int im_trace_json(const struct im_engine *e, const char *path)
 		fprintf(f, ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"name\":\"", j->thread);
 		json_str(f, e->g->nodes[i].name);
 		fprintf(f, "\",\"ts\":%.0f,\"dur\":%.0f,\"args\":{\"result\":\"%s\","
-			   "\"wait_us\":%.0f,\"syscall_us\":%.0f,\"why\":\"",
+			   "\"wait_us\":%.0f,\"syscall_us\":%.0f,\"cpu_us\":%.0f,\"why\":\"",
 			j->t_start * 1e3, (end - j->t_start) * 1e3, im_job_state_word(j->st),
 			(j->t_start - j->t_ready) * 1e3,
-			j->t_call > 0 ? (end - j->t_call) * 1e3 : 0.0);
+			j->t_call > 0 ? (end - j->t_call) * 1e3 : 0.0, j->cpu_ms * 1e3);
 		json_str(f, j->why);
 		fputs("\"}}", f);
 	}
@@ -76,6 +76,7 @@ static void xml_str(FILE *f, const char *s)
 int im_trace_svg(const struct im_engine *e, const char *path)
 {
 	const double W = 1200, row = 28, left = 80, top = 30;
+	const int rows = e->used_threads > 0 ? e->used_threads : 1;
 	double total = e->wall_ms > 0 ? e->wall_ms : 1, scale = (W - left - 20) / total;
 	FILE *f = fopen(path, "w");
 	size_t i;
@@ -84,10 +85,10 @@ int im_trace_svg(const struct im_engine *e, const char *path)
 		return -errno;
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
 		   "font-family=\"sans-serif\" font-size=\"11\">\n", W,
-		top + row * e->o.threads + 40);
-	fprintf(f, "<text x=\"%.0f\" y=\"18\" font-size=\"13\">initmod: %zu modules, %d workers, %.1f ms</text>\n",
-		left, e->g->n, e->o.threads, total);
-	for (int t = 0; t < e->o.threads; t++)
+		top + row * rows + 40);
+	fprintf(f, "<text x=\"%.0f\" y=\"18\" font-size=\"13\">initmod: %zu modules, %d workers (CPU slots: %d), %.1f ms</text>\n",
+		left, e->g->n, rows, e->o.threads, total);
+	for (int t = 0; t < rows; t++)
 		fprintf(f, "<text x=\"4\" y=\"%.0f\">worker %d</text>\n",
 			top + row * t + row * 0.65, t);
 	for (i = 0; i < e->g->n; i++) {
@@ -115,8 +116,8 @@ int im_trace_svg(const struct im_engine *e, const char *path)
 		}
 	}
 	fprintf(f, "<text x=\"%.0f\" y=\"%.0f\">0</text><text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%.1f ms</text>\n",
-		left, top + row * e->o.threads + 20, W - 20,
-		top + row * e->o.threads + 20, total);
+		left, top + row * rows + 20, W - 20,
+		top + row * rows + 20, total);
 	fputs("</svg>\n", f);
 	return fclose(f) == 0 ? 0 : -errno;
 }
@@ -147,7 +148,7 @@ void im_trace_bound(const struct im_engine *e, int vcpus, struct im_bound *b)
 		for (p = 0; fin && p < n->npred; p++)
 			if (!n->pred[p].dropped && fin[n->pred[p].node] > start)
 				start = fin[n->pred[p].node];
-		b->work_ms += job_ms(e, i);
+		b->work_ms += e->jobs[i].thread >= 0 ? e->jobs[i].cpu_ms : 0;
 		if (fin)
 			fin[i] = start + job_ms(e, i);
 		if (fin && (b->path_end == SIZE_MAX || fin[i] > b->path_ms)) {
@@ -165,7 +166,7 @@ void im_trace_print_bound(const struct im_engine *e, int vcpus, FILE *f)
 	struct im_bound b;
 
 	im_trace_bound(e, vcpus, &b);
-	fprintf(f, "initmod: schedule: wall %.1f ms, work %.1f ms on %d CPUs, "
+	fprintf(f, "initmod: schedule: wall %.1f ms, cpu %.1f ms on %d CPUs, "
 		   "heaviest chain %.1f ms (ends at %s), bound %.1f ms, wall/bound %.2f\n",
 		b.wall_ms, b.work_ms, b.vcpus, b.path_ms,
 		b.path_end == SIZE_MAX ? "-" : e->g->nodes[b.path_end].name,

@@ -8,9 +8,10 @@ int im_trace_json(const struct im_engine *e, const char *path);
 int im_trace_svg(const struct im_engine *e, const char *path);
 
 /*
- * What the hardware allowed for this run: work is the sum of the modules'
- * measured times, path the heaviest chain of measured times along the plan's
- * edges (ending at module @path_end), bound = max(path, work / vcpus).
+ * What the hardware allowed for this run: work is the CPU time the loads
+ * used (their workers' CPU clocks, kernel time included), path the heaviest
+ * chain of measured wall times along the plan's edges (ending at module
+ * @path_end), bound = max(path, work / vcpus).
  */
 struct im_bound {
 	double wall_ms, work_ms, path_ms, bound_ms;

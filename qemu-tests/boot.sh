@@ -4,11 +4,11 @@
 # killed and reported as a failure (exit 124).
 # usage: boot.sh KERNEL INITRD LOG "APPEND" [TIMEOUT] [SMP]
 set -eu
-kernel=$1 initrd=$2 log=$3 append=$4 bound=${5:-300} smp=${6:-2}
+kernel=$1 initrd=$2 log=$3 append=$4 bound=${5:-300} smp=${6:-2} mem=${QEMU_MEM:-1536}
 command -v qemu-system-x86_64 > /dev/null ||
 	{ echo "boot.sh: qemu-system-x86_64 missing (apt-get install qemu-system-x86)" >&2; exit 2; }
 set +e
-timeout -k 5 "$bound" qemu-system-x86_64 -machine q35 -cpu max -smp "$smp" -m 1536 \
+timeout -k 5 "$bound" qemu-system-x86_64 -machine q35 -cpu max -smp "$smp" -m "$mem" \
 	-nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 $append" > "$log" 2>&1 < /dev/null

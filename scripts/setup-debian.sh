@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="make gcc libc6-dev musl-tools dpkg-dev kmod xz-utils zstd gzip cpio file
-	valgrind libzstd-dev liblzma-dev zlib1g-dev ca-certificates
+	valgrind libzstd-dev liblzma-dev zlib1g-dev libkmod-dev ca-certificates
 	qemu-system-x86 busybox-static $*"
 
 say() { echo "setup: $*"; }

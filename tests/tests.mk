@@ -99,13 +99,32 @@ kernel:
 
 .PHONY: kernel
 
-# Boot-time benchmark (#6): every loader over the same image, interleaved.
+# Boot-time benchmark (#6): every loader over the same image, interleaved;
+# results (raw JSON, table, chart, timeline) in $(BENCH_OUT).
 BENCH_RUNS ?= 3
 BENCH_SMPS ?= 1 2 4
-BENCH_LOADERS ?= modprobe xargs initmod-j1 initmod
-bench: initmod kernels
-	bench/boot-bench.sh $(BUILD)/bench $(BENCH_RUNS) "$(BENCH_SMPS)" "$(BENCH_LOADERS)" \
-		generic-6.12:$(KROOT_612):$$(cat $(KROOT_612)/.ready):$(SET) \
-		generic-6.1:$(KROOT_61):$$(cat $(KROOT_61)/.ready):$(SET)
+BENCH_LOADERS ?= modprobe xargs kmod-pool initmod-j1 initmod
+BENCH_WORKLOADS ?= generic-6.12 generic-6.1 synthetic everything
+BENCH_OUT ?= $(BUILD)/bench
+EVERYTHING_LOADERS ?= modprobe kmod-pool initmod
+EVERYTHING_SMPS ?= 2
+KMOD_POOL := $(BUILD)/bench/kmod-pool
+BB := CACHE=$(CACHE) BUILD=$(BUILD) bench/boot-bench.sh $(BENCH_OUT) $(BENCH_RUNS)
+
+$(KMOD_POOL): bench/peers/kmod-pool.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=gnu11 -O2 $(WARN) -o $@ $< -lkmod -lpthread
+
+bench: initmod kernels $(KMOD_POOL)
+	@mkdir -p $(BENCH_OUT) && : > $(BENCH_OUT)/raw.jsonl
+	@case " $(BENCH_WORKLOADS) " in *" generic-6.12 "*) $(BB) "$(BENCH_SMPS)" \
+		"$(BENCH_LOADERS) initmod-user" generic generic-6.12 $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET);; esac
+	@case " $(BENCH_WORKLOADS) " in *" generic-6.1 "*) $(BB) "$(BENCH_SMPS)" \
+		"$(BENCH_LOADERS)" generic generic-6.1 $(KROOT_61) $$(cat $(KROOT_61)/.ready) $(SET);; esac
+	@case " $(BENCH_WORKLOADS) " in *" synthetic "*) $(BB) "$(BENCH_SMPS)" \
+		"$(BENCH_LOADERS)" synthetic synthetic-6.12 $(KROOT_612) $$(cat $(KROOT_612)/.ready);; esac
+	@case " $(BENCH_WORKLOADS) " in *" everything "*) QEMU_MEM=4096 $(BB) "$(EVERYTHING_SMPS)" \
+		"$(EVERYTHING_LOADERS)" everything everything-6.12 $(KROOT_612) $$(cat $(KROOT_612)/.ready);; esac
+	bench/report.sh $(BENCH_OUT)/raw.jsonl $(BENCH_OUT) ./initmod $(KMOD_POOL)
 
 .PHONY: bench

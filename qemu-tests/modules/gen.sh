@@ -4,7 +4,8 @@
 # cases: a failing init and its dependent, pre:/post: softdeps, an init that
 # calls request_module(), a parameter set from the command line, a module to
 # blacklist and one whose init hangs. DIR/graph lists the expected edges
-# (HARD dep user, PRE pre user, POST user post) for the host's assertions.
+# (HARD dep user, PRE pre user, POST user post) and init delays (DELAY name
+# ms) for the host's assertions and the benchmark's critical path.
 # usage: gen.sh DIR
 set -eu
 dir=$1
@@ -49,6 +50,7 @@ module() {
 	} > "$dir/$name.c"
 	objs="$objs $name.o"
 	for d in $deps; do echo "HARD $d $name" >> "$dir/graph"; done
+	echo "DELAY $name $delay" >> "$dir/graph"
 }
 
 i=0
