@@ -172,9 +172,23 @@ static int open_map(struct im_index *ix, const char *path)
 	return 0;
 }
 
+/* Header checks shared by im_index_open() and im_index_open_mem(). */
+static int check_header(struct im_index *ix)
+{
+	uint32_t magic = be32(ix->map), version = be32(ix->map + 4);
+
+	ix->root = be32(ix->map + 8);
+	if (magic != IDX_MAGIC)
+		return corrupt(ix, 0, "bad magic 0x%08x (want 0x%08x)", magic,
+			       IDX_MAGIC);
+	if (version >> 16 != IDX_VMAJOR)
+		return corrupt(ix, 4, "unsupported version %u.%u",
+			       version >> 16, version & 0xffff);
+	return 0;
+}
+
 int im_index_open(struct im_index *ix, const char *path)
 {
-	uint32_t magic, version;
 	int err;
 
 	memset(ix, 0, sizeof(*ix));
@@ -182,30 +196,41 @@ int im_index_open(struct im_index *ix, const char *path)
 	if (!ix->path)
 		return -ENOMEM;
 	err = open_map(ix, path);
-	if (err < 0)
-		goto fail;
-	magic = be32(ix->map);
-	version = be32(ix->map + 4);
-	ix->root = be32(ix->map + 8);
-	if (magic != IDX_MAGIC) {
-		err = corrupt(ix, 0, "bad magic 0x%08x (want 0x%08x)", magic,
-			      IDX_MAGIC);
-		goto fail;
+	if (!err)
+		err = check_header(ix);
+	if (err)
+		im_index_close(ix);
+	return err;
+}
+
+int im_index_open_mem(struct im_index *ix, const void *buf, size_t len,
+		      const char *name)
+{
+	int err = 0;
+
+	memset(ix, 0, sizeof(*ix));
+	ix->path = strdup(name);
+	if (!ix->path)
+		return -ENOMEM;
+	ix->borrowed = 1;
+	if (len < 12) {
+		snprintf(ix->err, sizeof(ix->err),
+			 "%s: truncated index (%zu bytes, header needs 12)",
+			 name, len);
+		err = -EBADMSG;
+	} else {
+		ix->map = buf;
+		ix->size = len;
+		err = check_header(ix);
 	}
-	if (version >> 16 != IDX_VMAJOR) {
-		err = corrupt(ix, 4, "unsupported version %u.%u", version >> 16,
-			      version & 0xffff);
-		goto fail;
-	}
-	return 0;
-fail:
-	im_index_close(ix);
+	if (err)
+		im_index_close(ix);
 	return err;
 }
 
 void im_index_close(struct im_index *ix)
 {
-	if (ix->map)
+	if (ix->map && !ix->borrowed)
 		munmap((void *)ix->map, ix->size);
 	free(ix->path);
 	free(ix->text);

@@ -29,6 +29,7 @@ struct im_text_ent {
 struct im_index {
 	char *path;			/* file actually opened, for messages */
 	const unsigned char *map;	/* binary: the mmapped file */
+	int borrowed;			/* map is the caller's (open_mem) */
 	size_t size;
 	uint32_t root;
 	char *text;			/* text fallback: the file's bytes */
@@ -50,6 +51,9 @@ struct im_values {
 
 /* 0 on success; -ENOENT when absent; -EBADMSG (message in ix->err) when bad. */
 int im_index_open(struct im_index *ix, const char *path);
+/* A binary index already in memory (kept by the caller until close). */
+int im_index_open_mem(struct im_index *ix, const void *buf, size_t len,
+		      const char *name);
 int im_index_open_text(struct im_index *ix, const char *path,
 		       enum im_text_kind kind);
 void im_index_close(struct im_index *ix);
