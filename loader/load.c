@@ -155,6 +155,9 @@ static int load_file(struct im_engine *e, size_t i, const char *opts)
 		   !__atomic_load_n(&e->kdecomp_broken, __ATOMIC_RELAXED)) {
 		err = e->k->finit_module(e->k, fd, opts,
 					 IM_MODULE_INIT_COMPRESSED_FILE);
+		if (!err)
+			msg_info(e->m, "%s: the kernel decompressed %s (%s)",
+				 n->name, n->path, im_comp_name(c));
 		if (err == -EINVAL || err == -EOPNOTSUPP) {
 			/* older kernel, or one that cannot decode this file:
 			 * decode it ourselves (and say so once) */

@@ -52,7 +52,7 @@ oracle: initmod kernels
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-unit check-tsan check-image oracle qemu-test
+check: check-unit check-tsan check-image oracle qemu-test $(KMOD_POOL)
 
 # The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
@@ -97,7 +97,11 @@ qemu-test: initmod kernels
 kernel:
 	kernel-configs/build.sh $(CACHE)/kernel
 
-.PHONY: kernel
+# Optional, after `make kernel`: boot it (in-kernel zstd, signatures enforced).
+kernel-test: initmod
+	qemu-tests/kernel-test.sh $(CACHE)/kernel ./initmod $(BUILD)/kernel-test
+
+.PHONY: kernel kernel-test
 
 # Boot-time benchmark (#6): every loader over the same image, interleaved;
 # results (raw JSON, table, chart, timeline) in $(BENCH_OUT).
