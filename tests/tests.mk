@@ -112,6 +112,7 @@ BENCH_WORKLOADS ?= generic-6.12 generic-6.1 synthetic everything
 BENCH_OUT ?= $(BUILD)/bench
 EVERYTHING_LOADERS ?= modprobe kmod-pool initmod
 EVERYTHING_SMPS ?= 2
+SYNTH_SMPS ?= 2
 KMOD_POOL := $(BUILD)/bench/kmod-pool
 BB := CACHE=$(CACHE) BUILD=$(BUILD) bench/boot-bench.sh $(BENCH_OUT) $(BENCH_RUNS)
 
@@ -125,7 +126,7 @@ bench: initmod kernels $(KMOD_POOL)
 		"$(BENCH_LOADERS) initmod-user" generic generic-6.12 $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET);; esac
 	@case " $(BENCH_WORKLOADS) " in *" generic-6.1 "*) $(BB) "$(BENCH_SMPS)" \
 		"$(BENCH_LOADERS)" generic generic-6.1 $(KROOT_61) $$(cat $(KROOT_61)/.ready) $(SET);; esac
-	@case " $(BENCH_WORKLOADS) " in *" synthetic "*) $(BB) "$(BENCH_SMPS)" \
+	@case " $(BENCH_WORKLOADS) " in *" synthetic "*) $(BB) "$(SYNTH_SMPS)" \
 		"$(BENCH_LOADERS)" synthetic synthetic-6.12 $(KROOT_612) $$(cat $(KROOT_612)/.ready);; esac
 	@case " $(BENCH_WORKLOADS) " in *" everything "*) QEMU_MEM=4096 $(BB) "$(EVERYTHING_SMPS)" \
 		"$(EVERYTHING_LOADERS)" everything everything-6.12 $(KROOT_612) $$(cat $(KROOT_612)/.ready);; esac
