@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,52 @@ static int cmdline_value(const char *cmd, const char *key, char *buf,
 		p += strcspn(p, " \t\n");
 	}
 	return 0;
+}
+
+int im_init_guard(const char *kcmdline, int *donefd, struct msgs *m)
+{
+	char buf[32];
+	double t = 120;
+	struct pollfd pfd;
+	int fds[2], r;
+	pid_t pid;
+
+	*donefd = -1;
+	if (kcmdline && cmdline_value(kcmdline, "initmod.timeout", buf, sizeof(buf)) &&
+	    atof(buf) > 0 && atof(buf) < 86400)
+		t = atof(buf);
+	fflush(NULL);
+	if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+		msg_err(m, "cannot start the loader process (%s); loading in PID 1",
+			strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		*donefd = fds[1];
+		return 0;
+	}
+	close(fds[1]);
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
+	/* the child's own deadline reports first; this is the backstop */
+	while ((r = poll(&pfd, 1, (int)(t + 30) * 1000)) < 0 && errno == EINTR)
+		;
+	if (r == 0)
+		msg_err(m, "the loader did not finish within %.0f s; going on with the boot",
+			t + 30);
+	else if (read(fds[0], buf, 1) != 1)
+		msg_err(m, "the loader process ended without finishing (crashed?); going on with the boot");
+	close(fds[0]);
+	return 1;
+}
+
+void im_init_guard_done(int donefd)
+{
+	fflush(NULL);
+	if (donefd >= 0 && write(donefd, "", 1) < 0)
+		_exit(1);
+	_exit(0);
 }
 
 void im_init_exec_next(char *const *argv, const char *kcmdline,

@@ -24,6 +24,18 @@ int im_init_build_graph(struct im_resolver *r, const struct im_strlist *pre,
 			const struct im_strlist *main_list,
 			const struct im_strlist *post, struct im_graph *g);
 
+/*
+ * PID 1 must outlive whatever goes wrong while loading: fork, and let the
+ * child do all the work (configuration, indexes, resolving, loading). The
+ * parent waits until the child says it is done (a byte on *donefd), dies,
+ * or the deadline (initmod.timeout=, default 120 s) plus 30 s passes.
+ * Returns 0 in the child, 1 in the parent when it is time to exec the next
+ * stage, -1 when fork failed (load in this process).
+ */
+int im_init_guard(const char *kcmdline, int *donefd, struct msgs *m);
+/* The child's last word: tell the waiting parent (see im_init_guard). */
+void im_init_guard_done(int donefd);
+
 /* exec @argv, or init= from the command line, or the kernel's fallbacks. */
 void im_init_exec_next(char *const *argv, const char *kcmdline,
 		       struct msgs *m);

@@ -471,8 +471,7 @@ static void init_load(struct im_resolver *r, const struct opts *o,
  * deadline plus a margin) and then execs the next stage whatever happened.
  * Returns only when no next stage could be exec'd.
  */
-static int run_init(struct im_resolver *r, const struct opts *o,
-		    const char *kcmd)
+static int run_init(struct im_resolver *r, const struct opts *o)
 {
 	struct im_config *cfg = r->cfg;
 	struct im_engine_opts eo = {
@@ -483,36 +482,31 @@ static int run_init(struct im_resolver *r, const struct opts *o,
 		.user_decompress = o->user_decompress,
 		.hard_blacklist = &cfg->hard_blacklist, .verbose = r->m->verbose,
 	};
-	struct pollfd pfd;
-	int pipefd[2];
-	pid_t pid;
 
 	if (cfg->verbose > r->m->verbose)
 		r->m->verbose = eo.verbose = cfg->verbose;
 	im_init_set_modprobe(r->m);
-	fflush(NULL);
-	if (pipe2(pipefd, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
-		msg_err(r->m, "cannot start the loader process (%s); loading in PID 1",
-			strerror(errno));
-		init_load(r, o, &eo);
-	} else if (pid == 0) {
-		close(pipefd[0]);
-		init_load(r, o, &eo);
-		fflush(NULL);
-		if (write(pipefd[1], "", 1) < 0)
-			_exit(1);
-		_exit(0);
-	} else {
-		close(pipefd[1]);
-		pfd.fd = pipefd[0];
-		pfd.events = POLLIN;
-		/* the engine's own deadline reports first; this is the backstop */
-		while (poll(&pfd, 1, (int)(eo.timeout_s + 10) * 1000) < 0 &&
-		       errno == EINTR)
-			;
-		close(pipefd[0]);
+	init_load(r, o, &eo);
+	return 0;
+}
+
+/*
+ * PID-1 mode: mount the pseudo filesystems and fork; the parent waits for
+ * the loader child, then execs the next stage and never returns (unless
+ * every candidate failed and this is not PID 1). 0: go on loading here.
+ */
+static int init_guard(struct opts *o, struct msgs *m, int *donefd)
+{
+	char *kcmd;
+
+	im_init_mounts(m);
+	kcmd = im_cmdline_read("/proc/cmdline", m);
+	if (im_init_guard(kcmd, donefd, m) <= 0) {
+		free(kcmd);
+		return 0;
 	}
-	im_init_exec_next(o->exec_argv, kcmd, r->m);
+	im_init_exec_next(o->exec_argv, kcmd, m);
+	free(kcmd);
 	return 1;
 }
 
@@ -524,7 +518,7 @@ int main(int argc, char **argv)
 	struct im_moddb db;
 	struct im_resolver r;
 	char *dir = NULL, *kcmd = NULL, *outbuf = NULL;
-	int ret = 2;
+	int ret = 2, donefd = -1;
 
 	im_config_init(&cfg);
 	{
@@ -541,6 +535,8 @@ int main(int argc, char **argv)
 		m.prog = o.modprobe ? "modprobe" : "initmod";
 	}
 	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--init") == 0)
+			o.init = 1;
 		if (strcmp(argv[i], "--exec") == 0) {
 			o.exec_argv = argv + i + 1;
 			argv[i] = NULL;
@@ -550,10 +546,10 @@ int main(int argc, char **argv)
 	}
 	if (getpid() == 1 && !o.modprobe)
 		o.init = 1;
+	if (o.init && init_guard(&o, &m, &donefd))
+		return 1;	/* only when even the fallbacks failed, not as PID 1 */
 	if (parse_args(argc, argv, &o, &m) < 0)
 		goto out;
-	if (o.init)
-		im_init_mounts(&m);
 	if (o.config && VEC_PUSH(o.config, o.nconfig, o.cap_config, NULL) < 0)
 		goto out;
 	if (!o.threads)
@@ -583,7 +579,7 @@ int main(int argc, char **argv)
 	if (outbuf)
 		setvbuf(stdout, outbuf, _IOFBF, 1 << 16);
 	if (o.init)
-		ret = run_init(&r, &o, kcmd);
+		ret = run_init(&r, &o);
 	else if (o.show_depends || (o.modprobe && o.dry_run && m.verbose > 0))
 		ret = show_depends(&r, &o);
 	else if (o.modprobe && o.dry_run)
@@ -596,14 +592,17 @@ int main(int argc, char **argv)
 		msg_err(&m, "%s", strerror(-ret));
 		ret = 1;
 	}
-	if (o.init)	/* as PID 1, never return to the kernel */
-		im_init_exec_next(NULL, NULL, &m);
 	print_peak_rss(&m, o.stats);
 	fflush(stdout);
 	im_resolver_free(&r);
 close_db:
 	im_moddb_close(&db);
 out:
+	if (o.init) {	/* the loader's end: the guarded child exits here */
+		if (donefd >= 0)
+			im_init_guard_done(donefd);
+		im_init_exec_next(o.exec_argv, kcmd, &m);
+	}
 	im_config_free(&cfg);
 	for (size_t i = 0; i < o.nreq; i++)
 		free(o.req[i].extra);
