@@ -171,7 +171,8 @@ static void job_begin(struct im_engine *e, struct im_worker *w, size_t i)
 	e->jobs[i].t_start = im_engine_now(e);
 	if (w->id >= e->used_threads)
 		e->used_threads = w->id + 1;
-	e->inflight++;
+	if (++e->inflight > e->peak_inflight)
+		e->peak_inflight = e->inflight;
 	w->busy = 1;
 	w->asleep = 0;
 	w->s_wall = e->jobs[i].t_start;

@@ -80,6 +80,7 @@ struct im_engine {
 	struct im_worker *workers;	/* o.max_threads of them */
 	int inflight, asleep;		/* workers in a load / of those asleep */
 	int used_threads;		/* highest worker id that ran a job + 1 */
+	int peak_inflight;		/* most loads at once */
 	enum im_comp kcomp;		/* what the kernel decompresses */
 	int kdecomp_broken;		/* the kernel refused the flag once */
 	struct timespec t0;

@@ -366,8 +366,8 @@ static void report(struct im_engine *e, const struct im_engine_stats *s,
 		s->loaded, s->present, s->failed, s->skipped);
 	if (s->unfinished)
 		fprintf(stderr, ", %zu unfinished", s->unfinished);
-	fprintf(stderr, " in %.3f s with %d CPU slots, %d threads%s\n",
-		e->wall_ms / 1e3, e->o.threads, e->used_threads,
+	fprintf(stderr, " in %.3f s, %d CPU slots, at most %d loads at once%s\n",
+		e->wall_ms / 1e3, e->o.threads, e->peak_inflight,
 		timed_out ? " (deadline reached)" : "");
 }
 

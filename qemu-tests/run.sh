@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 kver=$(cat "$kroot/.ready")
 work=$build/qemu-test
 mkdir -p "$work"
+work=$(cd "$work" && pwd)
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
