@@ -416,41 +416,30 @@ fail:
  * normalised); they go into ix->keys, sized for the whole file up front so
  * the pointers stay valid.
  */
-int im_index_open_text(struct im_index *ix, const char *path,
-		       enum im_text_kind kind)
+static int parse_text(struct im_index *ix, size_t len, enum im_text_kind kind)
 {
-	size_t len, cap = 0, keyoff = 0;
+	size_t cap = 0, keyoff = 0;
 	char *line, *next;
 	char name[IM_NAME_MAX];
 
-	memset(ix, 0, sizeof(*ix));
-	ix->path = strdup(path);
-	if (!ix->path)
-		return -ENOMEM;
-	errno = 0;
-	ix->text = slurp(path, &len);
-	if (!ix->text) {
-		int e = errno ? -errno : -ENOMEM;
-
-		im_index_close(ix);
-		return e;
-	}
 	ix->keys = malloc(len + 1);
 	if (!ix->keys)
-		goto oom;
+		return -ENOMEM;
 	for (line = ix->text; line < ix->text + len; line = next) {
 		struct im_text_ent e;
 		int r;
 
-		if (kind == IM_TEXT_MODINFO) {
-			next = line + strlen(line) + 1;
-		} else {
-			next = strchr(line, '\n');
-			if (next)
-				*next++ = '\0';
-			else
-				next = line + strlen(line);
+		/* a NUL ends a line too, so a corrupt file cannot stall us */
+		next = line + strlen(line);
+		if (kind != IM_TEXT_MODINFO) {
+			char *nl = memchr(line, '\n', next - line);
+
+			if (nl) {
+				*nl = '\0';
+				next = nl;
+			}
 		}
+		next++;
 		r = text_parse_line(line, kind, &e, name);
 		if (!r)
 			continue;
@@ -466,17 +455,42 @@ int im_index_open_text(struct im_index *ix, const char *path,
 			cap = cap ? 2 * cap : 1024;
 			ne = realloc(ix->ents, cap * sizeof(*ne));
 			if (!ne)
-				goto oom;
+				return -ENOMEM;
 			ix->ents = ne;
 		}
 		e.prio = (uint32_t)ix->nents;
 		ix->ents[ix->nents++] = e;
 	}
-	qsort(ix->ents, ix->nents, sizeof(*ix->ents), ent_cmp);
+	if (ix->nents)	/* qsort(NULL, 0, …) is undefined */
+		qsort(ix->ents, ix->nents, sizeof(*ix->ents), ent_cmp);
 	return 0;
-oom:
-	im_index_close(ix);
-	return -ENOMEM;
+}
+
+int im_index_open_text(struct im_index *ix, const char *path,
+		       enum im_text_kind kind)
+{
+	size_t len;
+	char *buf;
+
+	errno = 0;
+	buf = slurp(path, &len);
+	if (!buf)
+		return errno ? -errno : -ENOMEM;
+	return im_index_open_text_buf(ix, buf, len, kind, path);
+}
+
+int im_index_open_text_buf(struct im_index *ix, char *buf, size_t len,
+			   enum im_text_kind kind, const char *name)
+{
+	int err;
+
+	memset(ix, 0, sizeof(*ix));
+	ix->text = buf;
+	ix->path = strdup(name);
+	err = ix->path ? parse_text(ix, len, kind) : -ENOMEM;
+	if (err)
+		im_index_close(ix);
+	return err;
 }
 
 /* ---- binary lookups ---- */

@@ -56,6 +56,10 @@ int im_index_open_mem(struct im_index *ix, const void *buf, size_t len,
 		      const char *name);
 int im_index_open_text(struct im_index *ix, const char *path,
 		       enum im_text_kind kind);
+/* The text twin already in memory: @buf (malloc'ed, NUL at @len) is taken
+ * over, freed on failure too. */
+int im_index_open_text_buf(struct im_index *ix, char *buf, size_t len,
+			   enum im_text_kind kind, const char *name);
 void im_index_close(struct im_index *ix);
 static inline int im_index_ok(const struct im_index *ix)
 {

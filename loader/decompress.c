@@ -44,10 +44,18 @@ enum im_comp im_comp_from_name(const char *name)
 	return IM_COMP_NONE;
 }
 
+/*
+ * xz streams name their dictionary size; kbuild uses 1 MiB (--lzma2=dict=1MiB)
+ * and xz's largest preset 64 MiB, so a header asking for more is corrupt or
+ * hostile, and must not make the early boot allocate up to 1.5 GiB.
+ */
+#define IM_XZ_MEMLIMIT ((uint64_t)256 << 20)
+
 /* Growable output buffer shared by the three decoders. */
 struct obuf {
 	unsigned char *p;
 	size_t len, cap;
+	size_t hint;		/* first size: modules inflate about 4x */
 };
 
 static int obuf_room(struct obuf *o, size_t want)
@@ -59,7 +67,7 @@ static int obuf_room(struct obuf *o, size_t want)
 		return 0;
 	if (o->cap >= IM_DECOMP_MAX)
 		return -EFBIG;
-	cap = o->cap ? o->cap * 2 : 1 << 20;
+	cap = o->cap ? o->cap * 2 : o->hint;
 	while (cap - o->len < want)
 		cap *= 2;
 	if (cap > IM_DECOMP_MAX)
@@ -79,7 +87,7 @@ static int unxz(const void *in, size_t inlen, struct obuf *o, char *why,
 	lzma_ret r;
 	int err = 0;
 
-	if (lzma_stream_decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+	if (lzma_stream_decoder(&s, IM_XZ_MEMLIMIT, LZMA_CONCATENATED) != LZMA_OK) {
 		snprintf(why, wl, "liblzma could not start a decoder");
 		return -ENOMEM;
 	}
@@ -99,7 +107,9 @@ static int unxz(const void *in, size_t inlen, struct obuf *o, char *why,
 			 r == LZMA_BUF_ERROR ? "truncated" :
 			 r == LZMA_DATA_ERROR ? "corrupt" :
 			 r == LZMA_FORMAT_ERROR ? "not in xz format" :
-			 r == LZMA_MEM_ERROR ? "too big for memory" : "unreadable");
+			 r == LZMA_MEM_ERROR ? "too big for memory" :
+			 r == LZMA_MEMLIMIT_ERROR ? "asking for a dictionary over 256 MiB" :
+			 "unreadable");
 		err = r == LZMA_MEM_ERROR ? -ENOMEM : -EBADMSG;
 	}
 	lzma_end(&s);
@@ -180,6 +190,9 @@ int im_decompress(enum im_comp c, const void *in, size_t inlen, void **out,
 {
 	struct obuf o = { 0 };
 	int err;
+
+	o.hint = inlen < (IM_DECOMP_MAX >> 2) ? (inlen << 2) + (1 << 16) :
+		IM_DECOMP_MAX;
 
 	snprintf(why, whylen, "out of memory");
 	switch (c) {

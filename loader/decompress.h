@@ -9,7 +9,9 @@
 
 enum im_comp { IM_COMP_NONE, IM_COMP_XZ, IM_COMP_ZSTD, IM_COMP_GZIP };
 
+#ifndef IM_DECOMP_MAX		/* fuzz builds set a smaller cap */
 #define IM_DECOMP_MAX ((size_t)1 << 30)	/* refuse to inflate past 1 GiB */
+#endif
 
 enum im_comp im_comp_detect(const void *buf, size_t len);
 const char *im_comp_name(enum im_comp c);	/* "xz", "zstd", "gzip", "none" */

@@ -52,7 +52,7 @@ oracle: initmod kernels
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-unit check-tsan check-image oracle qemu-test $(BUILD)/bench/kmod-pool
+check: check-unit check-tsan check-image fuzz-regress oracle qemu-test $(BUILD)/bench/kmod-pool
 
 # The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
@@ -133,3 +133,5 @@ bench: initmod kernels $(KMOD_POOL)
 	bench/report.sh $(BENCH_OUT)/raw.jsonl $(BENCH_OUT) ./initmod $(KMOD_POOL)
 
 .PHONY: bench
+
+include tests/fuzz/fuzz.mk

@@ -33,10 +33,43 @@ static int name_of_fd(int fd, char *name)
 	return path_to_modname(path, name) < 0 ? -EINVAL : 0;
 }
 
+const int fake_errnos[] = {
+	EPERM, ENOENT, EINTR, EIO, ENXIO, ENOEXEC, EBADF, EAGAIN, ENOMEM,
+	EFAULT, EBUSY, EEXIST, ENODEV, EINVAL, ETXTBSY, EFBIG, ENOSPC,
+	ENOSYS, EOPNOTSUPP, ETIMEDOUT, EBADMSG, ENOKEY, EKEYREJECTED,
+};
+const size_t fake_nerrnos = sizeof(fake_errnos) / sizeof(fake_errnos[0]);
+
+static unsigned next_rand(struct fake_kernel *f)
+{
+	f->seed = f->seed * 1103515245u + 12345u;
+	return f->seed >> 8;
+}
+
+/* Under f->lock: the errno this call is made to fail with, or 0. */
+static int injected(struct fake_kernel *f, struct fake_mod *m,
+		    const char *name)
+{
+	int n = f->ncalls++, err = 0;
+
+	if (n == f->fail_call && f->fail_err) {
+		err = f->fail_err;
+		snprintf(f->victim, sizeof(f->victim), "%s", name);
+	} else if (f->random_permille &&
+		   next_rand(f) % 1000 < f->random_permille) {
+		err = fake_errnos[next_rand(f) % fake_nerrnos];
+	}
+	if (err == EEXIST && m)	/* honest: someone else loaded it */
+		m->state = IM_MOD_LIVE;
+	if (err && m && !m->injected)
+		m->injected = err;
+	return err;
+}
+
 static int load(struct fake_kernel *f, const char *name, int flags)
 {
 	struct fake_mod *m;
-	int i, r;
+	int i, r, delay;
 
 	pthread_mutex_lock(&f->lock);
 	m = strmap_get(&f->mods, name);
@@ -46,6 +79,11 @@ static int load(struct fake_kernel *f, const char *name, int flags)
 	}
 	m->calls++;
 	m->flags_seen |= flags;
+	r = injected(f, m, name);
+	if (r) {
+		pthread_mutex_unlock(&f->lock);
+		return -r;
+	}
 	if (m->busy_once) {
 		m->busy_once = 0;
 		pthread_mutex_unlock(&f->lock);
@@ -63,6 +101,11 @@ static int load(struct fake_kernel *f, const char *name, int flags)
 	for (i = 0; i < (int)m->ndeps; i++) {
 		struct fake_mod *d = strmap_get(&f->mods, m->deps[i]);
 
+		if (d && d->was_live && d->state != IM_MOD_LIVE) {
+			/* it went away after loading: unknown symbols */
+			pthread_mutex_unlock(&f->lock);
+			return -ENOENT;
+		}
 		if (!d || d->state != IM_MOD_LIVE) {
 			f->order_violations++;
 			snprintf(f->last_violation, sizeof(f->last_violation),
@@ -74,11 +117,14 @@ static int load(struct fake_kernel *f, const char *name, int flags)
 	m->state = IM_MOD_COMING;
 	if (++f->in_flight > f->max_in_flight)
 		f->max_in_flight = f->in_flight;
+	delay = m->delay_us;
+	if (f->max_delay_us)
+		delay += next_rand(f) % (unsigned)f->max_delay_us;
 	pthread_mutex_unlock(&f->lock);
 
-	if (m->delay_us) {
-		struct timespec ts = { m->delay_us / 1000000,
-				       (m->delay_us % 1000000) * 1000L };
+	if (delay) {
+		struct timespec ts = { delay / 1000000,
+				       (delay % 1000000) * 1000L };
 
 		nanosleep(&ts, NULL);
 	}
@@ -90,6 +136,11 @@ static int load(struct fake_kernel *f, const char *name, int flags)
 	m->state = r == 0 ? IM_MOD_LIVE : IM_MOD_ABSENT;
 	if (r == 0 && ++m->loads > 1)
 		f->double_loads++;
+	if (r == 0) {
+		m->was_live = 1;
+		if (m->going_after_load)
+			m->state = IM_MOD_GOING;
+	}
 	pthread_mutex_unlock(&f->lock);
 	return r;
 }
@@ -146,9 +197,14 @@ static int fk_run(struct im_kernel *k, const char *cmd, const char *module)
 	struct fake_kernel *f = self(k);
 
 	(void)module;
+	int err;
+
 	pthread_mutex_lock(&f->lock);
 	snprintf(f->last_cmd, sizeof(f->last_cmd), "%s", cmd);
+	err = injected(f, strmap_get(&f->mods, module), module);
 	pthread_mutex_unlock(&f->lock);
+	if (err)
+		return -err;
 	return strstr(cmd, "false") ? 1 : 0;
 }
 
@@ -163,6 +219,7 @@ void fake_init(struct fake_kernel *f)
 	f->k.compression = fk_comp;
 	f->k.run_command = fk_run;
 	f->k.priv = f;
+	f->fail_call = -1;
 }
 
 struct fake_mod *fake_add(struct fake_kernel *f, const char *name)

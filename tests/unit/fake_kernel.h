@@ -19,6 +19,9 @@ struct fake_mod {
 	int loads;		/* successful inits */
 	int calls;		/* finit/init calls */
 	int flags_seen;
+	int going_after_load;	/* unloaded by someone right after its init */
+	int was_live;
+	int injected;		/* errno a fault injection returned, 0 */
 };
 
 struct fake_kernel {
@@ -32,6 +35,13 @@ struct fake_kernel {
 	int order_violations, double_loads, released;
 	char last_violation[256];
 	char last_cmd[256];	/* last install command run */
+	/* fault injection (under lock): the call numbered fail_call (0-based,
+	 * counting finit, init and install calls from every thread) returns
+	 * -fail_err; random_permille of all calls return a random errno */
+	int ncalls, fail_call, fail_err;
+	char victim[128];	/* the module whose call failed */
+	unsigned random_permille, seed;
+	int max_delay_us;	/* random init durations 0..max, 0 = off */
 };
 
 void fake_init(struct fake_kernel *f);
@@ -40,5 +50,8 @@ struct fake_mod *fake_add(struct fake_kernel *f, const char *name);
 struct fake_mod *fake_get(struct fake_kernel *f, const char *name);
 void fake_release(struct fake_kernel *f);	/* let hung inits return */
 void fake_dep(struct fake_mod *m, const char *dep);
+/* errnos finit_module, init_module and the install path can return */
+extern const int fake_errnos[];
+extern const size_t fake_nerrnos;
 
 #endif

@@ -7,66 +7,11 @@
 
 #include "test.h"
 #include "fake_kernel.h"
+#include "engine_setup.h"
 #include "../../config/resolve.h"
 #include "../../depgraph/moddb.h"
 #include "../../loader/engine.h"
 #include "../../loader/trace.h"
-
-struct setup {
-	struct im_graph g;
-	struct fake_kernel f;
-	const char *dir;
-	struct msgs m;
-};
-
-static void su_init(struct setup *s)
-{
-	im_graph_init(&s->g);
-	fake_init(&s->f);
-	s->dir = strdup(t_tmpdir());
-	memset(&s->m, 0, sizeof(s->m));
-	s->m.verbose = -1;
-}
-
-static void su_free(struct setup *s)
-{
-	im_graph_free(&s->g);
-	fake_free(&s->f);
-	free((char *)s->dir);
-}
-
-/* A node backed by a file DIR/NAME.ko holding the name (what the fake's init_module reads). */
-static size_t node(struct setup *s, const char *name, int delay_us)
-{
-	char fn[200];
-	size_t i;
-
-	snprintf(fn, sizeof(fn), "%s.ko", name);
-	im_graph_node(&s->g, name, &i);
-	s->g.nodes[i].path = t_write(s->dir, fn, name, -1);
-	s->g.nodes[i].requested = 1;
-	s->g.nodes[i].cost = delay_us;
-	fake_add(&s->f, name)->delay_us = delay_us;
-	return i;
-}
-
-/* @to depends on @from (hard), and the fake kernel checks it */
-static void dep(struct setup *s, size_t from, size_t to)
-{
-	im_graph_edge(&s->g, from, to, IM_EDGE_HARD);
-	fake_dep(fake_get(&s->f, s->g.nodes[to].name), s->g.nodes[from].name);
-}
-
-static int run(struct setup *s, struct im_engine *e, int threads,
-	       double timeout)
-{
-	struct im_engine_opts o = { .threads = threads, .timeout_s = timeout,
-				    .warn_after_s = timeout / 3 };
-
-	if (im_engine_init(e, &s->g, &s->f.k, &o, &s->m) < 0)
-		return -1;
-	return im_engine_run(e);
-}
 
 TEST(engine_dag_order_and_parallelism)
 {
@@ -425,93 +370,15 @@ TEST(engine_random_dag_exactly_once)
  */
 TEST(engine_real_tree_every_module_exactly_once)
 {
-	const char *root = getenv("INITMOD_TEST_ROOT"), *kver = getenv("INITMOD_TEST_KVER");
-	char dir[512], line[4096];
-	struct im_moddb db;
-	struct im_config cfg;
-	struct im_resolver r;
-	struct im_steps steps = { 0 };
+	struct real_tree rt;
 	struct setup s;
 	struct im_engine e;
 	struct im_engine_stats st;
-	size_t i, k, requests = 0;
-	FILE *f;
+	size_t i;
 
-	CHECK(root && kver);	/* make check-unit sets them */
-	snprintf(dir, sizeof(dir), "%s/lib/modules/%s", root, kver);
 	su_init(&s);
-	im_moddb_open(&db, dir, &s.m);
-	im_config_init(&cfg);
-	im_resolver_init(&r, &db, &cfg, 0, &s.m);
-	r.graph = &s.g;
-	/* one alias per module, to request it a third way */
-	struct strmap alias_of = { 0 };
-	char *aliases = NULL;
-	size_t alen = 0;
-	FILE *af;
-
-	snprintf(line, sizeof(line), "%s/modules.alias", dir);
-	af = fopen(line, "r");
-	CHECK(af != NULL);
-	{
-		FILE *mem = open_memstream(&aliases, &alen);
-		int c;
-
-		while ((c = fgetc(af)) != EOF)
-			fputc(c, mem);
-		fclose(mem);
-		fclose(af);
-	}
-	for (char *l = aliases, *nl; l && *l; l = nl) {
-		char *pat, *mod;
-
-		nl = strchr(l, '\n');
-		if (nl)
-			*nl++ = '\0';
-		if (strncmp(l, "alias ", 6) || !(mod = strchr(l + 6, ' ')))
-			continue;
-		pat = l + 6;
-		*mod++ = '\0';
-		if (!strpbrk(pat, "*?[") && !strmap_get(&alias_of, mod))
-			strmap_put(&alias_of, mod, pat);
-	}
-	snprintf(line, sizeof(line), "%s/modules.dep", dir);
-	f = fopen(line, "r");
-	CHECK(f != NULL);
-	while (fgets(line, sizeof(line), f)) {
-		char name[512], dash[512], *p;
-
-		*strchr(line, ':') = '\0';
-		p = strrchr(line, '/');
-		snprintf(name, sizeof(name), "%.500s", p ? p + 1 : line);
-		name[strcspn(name, ".")] = '\0';
-		snprintf(dash, sizeof(dash), "%s", name);
-		for (p = dash; *p; p++)
-			if (*p == '_')
-				*p = '-';
-		CHECK_INT(im_resolve_name(&r, name, NULL, &steps), 1);
-		CHECK_INT(im_resolve_name(&r, dash, NULL, &steps), 1);
-		if (strmap_get(&alias_of, name)) {
-			CHECK_INT(im_resolve_name(&r, strmap_get(&alias_of, name), NULL, &steps), 1);
-			requests++;
-		}
-		requests += 3;
-		im_steps_clear(&steps);
-	}
-	fclose(f);
-	im_steps_free(&steps);
-	strmap_free(&alias_of);
-	free(aliases);
-	r.graph = NULL;
+	CHECK(real_tree_open(&rt, &s) == 0);
 	CHECK(s.g.n >= 4000);
-	s.f.comp = IM_COMP_XZ;
-	for (i = 0; i < s.g.n; i++) {
-		struct fake_mod *m = fake_add(&s.f, s.g.nodes[i].name);
-
-		for (k = 0; k < s.g.nodes[i].npred; k++)
-			if (s.g.nodes[i].pred[k].kind == IM_EDGE_HARD)
-				fake_dep(m, s.g.nodes[s.g.nodes[i].pred[k].node].name);
-	}
 	CHECK_INT(run(&s, &e, 16, 120), 0);
 	im_engine_stats(&e, &st);
 	CHECK_INT(s.f.order_violations, 0);
@@ -527,11 +394,9 @@ TEST(engine_real_tree_every_module_exactly_once)
 	CHECK_INT(st.failed, 0);
 	CHECK_INT(st.loaded + st.present, s.g.n);
 	printf("  real tree: %zu modules from %zu requests, %.1f ms with 16 threads, %.1f us per module\n",
-	       s.g.n, requests, e.wall_ms, e.wall_ms * 1e3 / s.g.n);
+	       s.g.n, rt.requests, e.wall_ms, e.wall_ms * 1e3 / s.g.n);
 	im_engine_free(&e);
-	im_resolver_free(&r);
-	im_config_free(&cfg);
-	im_moddb_close(&db);
+	real_tree_close(&rt);
 	su_free(&s);
 }
 

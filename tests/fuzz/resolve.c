@@ -1,0 +1,68 @@
+/*
+ * resolve.c - fuzz the dep-line parser and the resolver behind it: the
+ * input is modules.dep text, modules.alias text, a modprobe.d file and the
+ * names to resolve, separated by "\n----\n" lines. Every name is resolved
+ * into one graph (the planner's mode: missing files become failing nodes),
+ * which is then ordered (cycles broken).
+ */
+#include "fuzz.h"
+#include "../../config/resolve.h"
+
+#define FUZZ_DIR "/nonexistent/initmod-fuzz/6.12.0"
+#define MAX_NAMES 16
+
+static void open_part(struct im_moddb *db, enum im_idx i, const char *s,
+		      enum im_text_kind kind)
+{
+	size_t len = strlen(s);
+	char *buf = fuzz_str((const uint8_t *)s, len);
+
+	if (buf)
+		im_index_open_text_buf(&db->idx[i], buf, len, kind, "fuzz");
+}
+
+static void resolve_all(struct im_resolver *r, char *names)
+{
+	struct im_steps st = { 0 };
+	char *save = NULL, *tok;
+	int n = 0;
+
+	for (tok = strtok_r(names, " \t\n", &save); tok && n < MAX_NAMES;
+	     tok = strtok_r(NULL, " \t\n", &save), n++)
+		im_resolve_name(r, tok, NULL, &st);
+	im_steps_free(&st);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct msgs m = { .verbose = -1, .prog = "fuzz" };
+	struct im_moddb db;
+	struct im_config cfg;
+	struct im_resolver r;
+	struct im_graph g;
+	char *s = fuzz_str(data, size), *part[4];
+
+	if (!s)
+		return 0;
+	fuzz_sections(s, part, 4);
+	memset(&db, 0, sizeof(db));
+	db.m = &m;
+	db.dirname = strdup(FUZZ_DIR);
+	db.dirlen = strlen(FUZZ_DIR);
+	open_part(&db, IM_IDX_DEP, part[0], IM_TEXT_DEP);
+	open_part(&db, IM_IDX_ALIAS, part[1], IM_TEXT_ALIAS);
+	im_config_init(&cfg);
+	im_config_parse_buf(&cfg, part[2], strlen(part[2]), "fuzz.conf", &m);
+	im_resolver_init(&r, &db, &cfg, 0, &m);
+	im_graph_init(&g);
+	r.graph = &g;
+	resolve_all(&r, part[3]);
+	r.graph = NULL;
+	im_graph_order(&g, &m);
+	im_graph_free(&g);
+	im_resolver_free(&r);
+	im_config_free(&cfg);
+	im_moddb_close(&db);
+	free(s);
+	return 0;
+}

@@ -1,0 +1,41 @@
+/* engine_setup.h - a graph of test modules backed by files, a fake kernel that knows them, and an engine run over both. */
+#ifndef INITMOD_ENGINE_SETUP_H
+#define INITMOD_ENGINE_SETUP_H
+
+#include "fake_kernel.h"
+#include "../../depgraph/graph.h"
+#include "../../loader/engine.h"
+
+struct setup {
+	struct im_graph g;
+	struct fake_kernel f;
+	const char *dir;
+	struct msgs m;
+};
+
+void su_init(struct setup *s);
+void su_free(struct setup *s);
+/* A node backed by a file DIR/NAME.ko holding the name (what the fake's init_module reads). */
+size_t node(struct setup *s, const char *name, int delay_us);
+/* @to depends on @from (hard), and the fake kernel checks it */
+void dep(struct setup *s, size_t from, size_t to);
+/* im_engine_init + im_engine_run with @threads CPU slots and a deadline. */
+int run(struct setup *s, struct im_engine *e, int threads, double timeout);
+
+#include "../../config/resolve.h"
+
+/* The Debian tree of INITMOD_TEST_ROOT/INITMOD_TEST_KVER, every module
+ * resolved three times (name, dashed name, first plain alias) into s->g,
+ * and the fake kernel told each module's hard dependencies. */
+struct real_tree {
+	struct im_moddb db;
+	struct im_config cfg;
+	struct im_resolver r;
+	size_t requests;
+};
+int real_tree_open(struct real_tree *rt, struct setup *s);
+void real_tree_close(struct real_tree *rt);
+/* Tell the fake kernel about every node and its hard dependencies. */
+void fake_from_graph(struct setup *s);
+
+#endif
