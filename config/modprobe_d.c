@@ -32,6 +32,8 @@ static int softdep_index(struct im_config *c)
 {
 	size_t i;
 
+	free(c->softdep_wild);	/* an earlier try ran out of memory */
+	c->nsoftdep_wild = 0;
 	c->softdep_wild = malloc((c->nsoftdeps + 1) * sizeof(size_t));
 	if (!c->softdep_wild)
 		return -ENOMEM;
@@ -55,7 +57,7 @@ long im_config_softdep_for(struct im_config *c, const char *name)
 	size_t i;
 
 	if (!c->softdep_indexed && softdep_index(c) < 0)
-		return -1;
+		return -ENOMEM;
 	best = (long)(uintptr_t)strmap_get(&c->softdep_plain, name) - 1;
 	for (i = 0; i < c->nsoftdep_wild; i++) {
 		size_t k = c->softdep_wild[i];

@@ -70,7 +70,8 @@ int im_config_parse_buf(struct im_config *c, const char *buf, size_t len,
 /* fnmatch(pat, s, 0) == 0, with a strcmp fast path for plain names. */
 int im_pattern_match(const char *pat, int wild, const char *s);
 
-/* Index of the first softdep line matching module @name, -1 when none. */
+/* Index of the first softdep line matching module @name, -1 when none,
+ * -ENOMEM when out of memory (ask again later). */
 long im_config_softdep_for(struct im_config *c, const char *name);
 
 int im_strlist_add(struct im_strlist *l, const char *s, size_t n);

@@ -133,8 +133,10 @@ static struct im_kmod *obj_from_name(struct im_resolver *r, const char *name)
  * kmod_module_new_from_path(): the object named after the file. kmod needs
  * the file to exist; the planner keeps a missing file as a node that will
  * fail to load, so that its dependents are reported rather than dropped.
+ * *@oom is set when it fails for want of memory.
  */
-static struct im_kmod *obj_from_path(struct im_resolver *r, const char *path)
+static struct im_kmod *obj_from_path(struct im_resolver *r, const char *path,
+				     int *oom)
 {
 	char name[IM_NAME_MAX];
 	struct im_kmod *k;
@@ -152,10 +154,11 @@ static struct im_kmod *obj_from_path(struct im_resolver *r, const char *path)
 		return NULL;
 	}
 	k = obj_get(r, name, NULL);
-	if (!k)
+	if (!k || (!k->path && obj_set_path(r, k, path) < 0)) {
+		*oom = 1;
 		return NULL;
-	if (!k->path && obj_set_path(r, k, path) < 0)
-		return NULL; else if (strcmp(k->path, path) != 0) {
+	}
+	if (strcmp(k->path, path) != 0) {
 		msg_err(r->m, "module '%s' already exists with different path: new-path='%s' old-path='%s'",
 			name, path, k->path);
 		return NULL;
@@ -181,7 +184,7 @@ static const char *dep_path(struct im_resolver *r, const char *rel,
  * relative path always names the same, already checked object.
  */
 static struct im_kmod *dep_obj(struct im_resolver *r, const char *rel,
-			       size_t len, const char *mod, char *pbuf)
+			       size_t len, const char *mod, char *pbuf, int *oom)
 {
 	size_t dl = r->db->dirlen;
 	struct im_kmod *k;
@@ -197,9 +200,9 @@ static struct im_kmod *dep_obj(struct im_resolver *r, const char *rel,
 	path = dep_path(r, rel, len, mod, pbuf);
 	if (!path)
 		return NULL;
-	k = obj_from_path(r, path);
-	if (k && strmap_put(&r->bypath, k->path + dl + 1, k) < 0)
-		return NULL;
+	k = obj_from_path(r, path, oom);
+	if (k)	/* a cache: without room for it, the lookup is slower */
+		(void)strmap_put(&r->bypath, k->path + dl + 1, k);
 	return k;
 }
 
@@ -229,6 +232,7 @@ static int parse_depline(struct im_resolver *r, struct im_kmod *k,
 	const char *colon = strchr(line, ':'), *tok;
 	char pbuf[PATH_MAX];
 	size_t n, i;
+	int oom = 0;
 
 	k->dep_init = 1;
 	if (!colon)
@@ -254,8 +258,12 @@ static int parse_depline(struct im_resolver *r, struct im_kmod *k,
 
 		while (*end && *end != ' ' && *end != '\t')
 			end++;
-		d = dep_obj(r, tok, end - tok, k->name, pbuf);
+		d = dep_obj(r, tok, end - tok, k->name, pbuf, &oom);
 		tok = end;
+		if (oom) {
+			k->dep_init = 0;	/* try again next time */
+			return -ENOMEM;
+		}
 		if (!d)
 			return 0;	/* kmod drops the whole list */
 		k->deps[--i] = d;
@@ -517,6 +525,10 @@ static int softdeps(struct probe *p, struct im_kmod *k, struct objlist *pre,
 
 	if (k->softdep == -2)
 		k->softdep = im_config_softdep_for(p->r->cfg, k->name);
+	if (k->softdep == -ENOMEM) {
+		k->softdep = -2;	/* look again next time */
+		return -ENOMEM;
+	}
 	if (k->softdep < 0)
 		return 0;
 	d = &c->softdeps[k->softdep];

@@ -129,6 +129,26 @@ static int load_buffer(struct im_engine *e, size_t i, int fd,
 	return err;
 }
 
+/*
+ * The kernel refused a compressed file with @kerr: an older kernel, or one
+ * that cannot decode it; or (EINVAL) the module's own init failed. Decode
+ * it here and load again; only when that works, or the kernel said it
+ * cannot (EOPNOTSUPP), decompress in userspace from now on: a module that
+ * fails on its own must not slow down every later load.
+ */
+static int kernel_refused(struct im_engine *e, size_t i, int fd,
+			  enum im_comp c, const char *opts, int kerr)
+{
+	const char *name = e->g->nodes[i].name;
+	int err = load_buffer(e, i, fd, c, opts);
+
+	if ((err == 0 || kerr == -EOPNOTSUPP) &&
+	    !__atomic_exchange_n(&e->kdecomp_broken, 1, __ATOMIC_RELAXED))
+		msg_info(e->m, "kernel refused compressed %s (%s); decompressing in userspace from now on",
+			 name, strerror(-kerr));
+	return err;
+}
+
 static int load_file(struct im_engine *e, size_t i, const char *opts)
 {
 	struct im_node *n = &e->g->nodes[i];
@@ -158,14 +178,8 @@ static int load_file(struct im_engine *e, size_t i, const char *opts)
 		if (!err)
 			msg_info(e->m, "%s: the kernel decompressed %s (%s)",
 				 n->name, n->path, im_comp_name(c));
-		if (err == -EINVAL || err == -EOPNOTSUPP) {
-			/* older kernel, or one that cannot decode this file:
-			 * decode it ourselves (and say so once) */
-			if (!__atomic_exchange_n(&e->kdecomp_broken, 1, __ATOMIC_RELAXED))
-				msg_info(e->m, "kernel refused compressed %s (%s); decompressing in userspace from now on",
-					 n->name, strerror(-err));
-			err = load_buffer(e, i, fd, c, opts);
-		}
+		if (err == -EINVAL || err == -EOPNOTSUPP)
+			err = kernel_refused(e, i, fd, c, opts, err);
 	} else {
 		err = load_buffer(e, i, fd, c, opts);
 	}
@@ -284,6 +298,11 @@ void im_load_job(struct im_engine *e, size_t i)
 		return;
 	if (err == -EBUSY) {
 		wait_settled(e, n->name);
+		if (__atomic_load_n(&e->stop, __ATOMIC_RELAXED)) {
+			fail(j, err, "%s: another copy was still loading or unloading at the deadline",
+			     n->path);
+			return;
+		}
 		err = load_file(e, i, opts);
 		if (j->result == IM_JOB_FAILED)
 			return;

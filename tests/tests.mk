@@ -52,7 +52,7 @@ oracle: initmod kernels
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-unit check-tsan check-image fuzz-regress oracle qemu-test $(BUILD)/bench/kmod-pool
+check: check-unit check-tsan check-alloc check-image fuzz-regress oracle qemu-test $(BUILD)/bench/kmod-pool
 
 # The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
@@ -73,7 +73,26 @@ $(TSAN_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h load
 check-tsan: $(TSAN_BIN) $(KROOT_612)/.ready
 	$(TEST_ENV) TSAN_OPTIONS=halt_on_error=1 $(TSAN_BIN)
 
-.PHONY: check-tsan
+# #7's stress run: the real graph, random faults and durations, 64 CPU
+# slots, STRESS_ITERS iterations under ThreadSanitizer.
+STRESS_ITERS ?= 1000
+stress: $(TSAN_BIN) $(KROOT_612)/.ready
+	$(TEST_ENV) INITMOD_STRESS_ITERS=$(STRESS_ITERS) INITMOD_STRESS_THREADS=64 \
+		TSAN_OPTIONS=halt_on_error=1 $(TSAN_BIN) faults_random_on_real_tree
+
+# Allocation failure at every allocation site in turn (#7), under ASan.
+ALLOC_BIN := $(BUILD)/host/alloc-fail
+ALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup,--wrap=asprintf,--wrap=open_memstream
+$(ALLOC_BIN): tests/fault/alloc_fail.c tests/unit/fake_kernel.c $(LIB_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
+	@mkdir -p $(dir $@)
+	$(TEST_CC) $(TEST_CFLAGS) $(ALLOC_WRAP) -o $@ tests/fault/alloc_fail.c \
+		tests/unit/fake_kernel.c $(LIB_SRCS) -lzstd -llzma -lz -lpthread
+
+check-alloc: $(ALLOC_BIN) $(KROOT_612)/.ready
+	ASAN_OPTIONS=detect_leaks=1 $(ALLOC_BIN) $(KROOT_612) $$(cat $(KROOT_612)/.ready) \
+		tests/oracle/modprobe.d/A tests/oracle/modprobe.d/B
+
+.PHONY: check-tsan stress check-alloc
 
 # Engine overhead and makespan against the fake kernel (optimised build).
 ENGINE_BENCH := $(BUILD)/host/engine-bench

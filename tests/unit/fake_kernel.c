@@ -159,13 +159,34 @@ static int fk_finit(struct im_kernel *k, int fd, const char *params, int flags)
 	return load(self(k), name, flags);
 }
 
-/* init_module: the image is the module's name (tests write names as content). */
+/* A real module's name: its .modinfo "name=" string. */
+static int elf_name(const unsigned char *img, size_t len, char *name)
+{
+	const unsigned char *p = img, *end = img + len;
+
+	while ((p = memmem(p, end - p, "name=", 5)) != NULL) {
+		size_t n = strnlen((const char *)p + 5, end - p - 5);
+
+		if (p > img && p[-1] == '\0' && n > 0 && n < IM_NAME_MAX &&
+		    p + 5 + n < end && strspn((const char *)p + 5,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n) {
+			memcpy(name, p + 5, n + 1);
+			return 1;
+		}
+		p += 5;
+	}
+	return 0;
+}
+
+/* init_module: a real ELF module, or else the image is the module's name (tests write names as content). */
 static int fk_init(struct im_kernel *k, const void *img, size_t len,
 		   const char *params)
 {
 	char name[IM_NAME_MAX];
 
 	(void)params;
+	if (len > 4 && memcmp(img, "\177ELF", 4) == 0)
+		return elf_name(img, len, name) ? load(self(k), name, 0) : -ENOEXEC;
 	if (len >= sizeof(name))
 		return -ENOEXEC;
 	memcpy(name, img, len);
@@ -195,17 +216,20 @@ static enum im_comp fk_comp(struct im_kernel *k)
 static int fk_run(struct im_kernel *k, const char *cmd, const char *module)
 {
 	struct fake_kernel *f = self(k);
-
-	(void)module;
-	int err;
+	struct fake_mod *m;
+	int err, ok;
 
 	pthread_mutex_lock(&f->lock);
 	snprintf(f->last_cmd, sizeof(f->last_cmd), "%s", cmd);
-	err = injected(f, strmap_get(&f->mods, module), module);
+	m = strmap_get(&f->mods, module);
+	err = injected(f, m, module);
+	ok = !err && !strstr(cmd, "false");
+	if (ok && m)	/* as if the command loaded it */
+		m->state = IM_MOD_LIVE;
 	pthread_mutex_unlock(&f->lock);
 	if (err)
 		return -err;
-	return strstr(cmd, "false") ? 1 : 0;
+	return ok ? 0 : 1;
 }
 
 void fake_init(struct fake_kernel *f)

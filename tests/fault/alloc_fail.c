@@ -1,0 +1,256 @@
+/*
+ * alloc_fail.c - allocation failure at every allocation site, in turn.
+ *
+ * The allocators are wrapped at link time (-Wl,--wrap=malloc,...): a clean
+ * run of the whole pipeline counts N allocations (configuration and command
+ * line, the real 6.12 indexes, resolution of a set of names into a graph,
+ * ordering, the engine against the fake kernel, userspace decompression);
+ * then run k (0 <= k < N) makes allocation number k return NULL, in whatever
+ * thread makes it. Each run must end (an alarm bounds it), load nothing
+ * twice, break no dependency order, and either finish as the clean run did
+ * or say something went wrong; LeakSanitizer checks at exit that no run
+ * leaked. usage: alloc-fail KROOT KVER CONFDIR...
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../unit/fake_kernel.h"
+#include "../../config/cmdline.h"
+#include "../../config/resolve.h"
+#include "../../loader/engine.h"
+
+/* ---- the wrapped allocators ---- */
+
+static long alloc_count, fail_at = -1;	/* atomics */
+static int armed;
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t sz);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t n);
+FILE *__real_open_memstream(char **p, size_t *n);
+
+void __sanitizer_print_stack_trace(void);
+
+static int should_fail(void)
+{
+	int hit;
+
+	if (!__atomic_load_n(&armed, __ATOMIC_RELAXED))
+		return 0;
+	hit = __atomic_fetch_add(&alloc_count, 1, __ATOMIC_RELAXED) ==
+	      __atomic_load_n(&fail_at, __ATOMIC_RELAXED);
+	if (hit && getenv("ALLOC_FAIL_TRACE"))	/* where a bad case failed */
+		__sanitizer_print_stack_trace();
+	return hit;
+}
+
+void *__wrap_malloc(size_t n) { return should_fail() ? NULL : __real_malloc(n); }
+void *__wrap_calloc(size_t n, size_t sz) { return should_fail() ? NULL : __real_calloc(n, sz); }
+void *__wrap_realloc(void *p, size_t n) { return should_fail() ? NULL : __real_realloc(p, n); }
+char *__wrap_strdup(const char *s) { return should_fail() ? NULL : __real_strdup(s); }
+char *__wrap_strndup(const char *s, size_t n) { return should_fail() ? NULL : __real_strndup(s, n); }
+FILE *__wrap_open_memstream(char **p, size_t *n)
+{
+	return should_fail() ? NULL : __real_open_memstream(p, n);
+}
+
+int __wrap_asprintf(char **out, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (should_fail())
+		return -1;
+	va_start(ap, fmt);
+	r = vasprintf(out, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* ---- the pipeline ---- */
+
+static const char *const names[] = {
+	"ext4", "xfs", "btrfs", "snd-hda-intel", "fs-vfat", "dm-crypt",
+	"e1000e", "virtio_net", "usb-storage", "nosuchmodule",
+};
+
+struct outcome {
+	int rc;			/* 0, or the first error a step returned */
+	size_t nodes, loaded, failed, skipped;
+	unsigned errors, warnings;
+	int double_loads, order_violations;
+	size_t unexplained;	/* failed or skipped jobs without a reason */
+};
+
+static char *xz_buf(size_t *len)
+{
+	FILE *p = popen("printf 'initmod alloc-fail test data %.0s' $(seq 200) | xz --check=crc32 -c", "r");
+	static char buf[4096];
+
+	*len = p ? fread(buf, 1, sizeof(buf), p) : 0;
+	if (p)
+		pclose(p);
+	return buf;
+}
+
+static int engine_step(struct im_graph *g, struct msgs *m, struct outcome *o)
+{
+	struct fake_kernel f;
+	struct im_engine e;
+	struct im_engine_opts eo = { .threads = 4, .timeout_s = 20 };
+	struct im_engine_stats st;
+	size_t i, k;
+	int err;
+
+	__atomic_store_n(&armed, 0, __ATOMIC_RELAXED);	/* the fake is not under test */
+	fake_init(&f);
+	f.comp = IM_COMP_XZ;
+	for (i = 0; i < g->n; i++)
+		fake_add(&f, g->nodes[i].name);
+	for (i = 0; i < g->n; i++)
+		for (k = 0; k < g->nodes[i].npred; k++)
+			if (g->nodes[i].pred[k].kind == IM_EDGE_HARD)
+				fake_dep(fake_get(&f, g->nodes[i].name),
+					 g->nodes[g->nodes[i].pred[k].node].name);
+	__atomic_store_n(&armed, 1, __ATOMIC_RELAXED);
+	err = im_engine_init(&e, g, &f.k, &eo, m);
+	if (err == 0) {
+		err = im_engine_run(&e);
+		im_engine_stats(&e, &st);
+		o->loaded = st.loaded + st.present;
+		o->failed = st.failed;
+		o->skipped = st.skipped;
+		for (i = 0; i < g->n; i++)
+			if ((e.jobs[i].st == IM_JOB_FAILED ||
+			     e.jobs[i].st == IM_JOB_SKIPPED) && !*e.jobs[i].why)
+				o->unexplained++;
+	}
+	im_engine_free(&e);
+	__atomic_store_n(&armed, 0, __ATOMIC_RELAXED);
+	o->double_loads = f.double_loads;
+	o->order_violations = f.order_violations;
+	fake_free(&f);
+	__atomic_store_n(&armed, 1, __ATOMIC_RELAXED);
+	return err;
+}
+
+static void pipeline(const char *dir, const char *const *confs,
+		     struct outcome *o)
+{
+	static const char cmd[] = "root=/dev/vda ext4.debug=1 modules_load=xfs,vfat modprobe.blacklist=pcspkr initmod.timeout=30";
+	struct msgs m = { .verbose = -1, .prog = "alloc-fail" };
+	struct im_moddb db;
+	struct im_config cfg;
+	struct im_resolver r;
+	struct im_steps steps = { 0 };
+	struct im_graph g;
+	size_t i, xzlen;
+	void *out = NULL;
+	size_t outlen;
+	char why[200], *xz = xz_buf(&xzlen);
+	int err;
+
+	memset(o, 0, sizeof(*o));
+	__atomic_store_n(&armed, 1, __ATOMIC_RELAXED);
+	im_config_init(&cfg);
+	im_graph_init(&g);
+	err = im_moddb_open(&db, dir, &m);
+	if (err == 0)
+		err = im_config_load(&cfg, confs, db.dirname, cmd, &m);
+	if (err == 0) {
+		im_resolver_init(&r, &db, &cfg, 0, &m);
+		r.graph = &g;
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (im_resolve_name(&r, names[i], NULL, &steps) < 0 && !err)
+				err = -ENOMEM;
+		for (i = 0; i < cfg.modules_load.n; i++)
+			im_resolve_name(&r, cfg.modules_load.v[i], NULL, &steps);
+		r.graph = NULL;
+		if (!err)
+			err = im_graph_order(&g, &m);
+		o->nodes = g.n;
+		if (!err)
+			err = engine_step(&g, &m, o);
+		im_resolver_free(&r);
+	}
+	if (im_decompress(IM_COMP_XZ, xz, xzlen, &out, &outlen, why, sizeof(why)) < 0 && !err)
+		err = -ENOMEM;
+	free(out);
+	im_steps_free(&steps);
+	im_graph_free(&g);
+	im_config_free(&cfg);
+	im_moddb_close(&db);
+	__atomic_store_n(&armed, 0, __ATOMIC_RELAXED);
+	o->rc = err;
+	o->errors = m.errors;
+	o->warnings = m.warnings;
+}
+
+static void on_alarm(int sig)
+{
+	static const char msg[] = "alloc-fail: a run did not end within 60 s\n";
+
+	(void)sig;
+	write(2, msg, sizeof(msg) - 1);
+	_exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct outcome clean, o;
+	const char *confs[16];
+	char dir[600];
+	long n, k, same = 0, said = 0, bad = 0;
+	int i;
+
+	if (argc < 3 || argc > 16) {
+		fprintf(stderr, "usage: alloc-fail KROOT KVER [CONFDIR...]\n");
+		return 2;
+	}
+	snprintf(dir, sizeof(dir), "%s/lib/modules/%s", argv[1], argv[2]);
+	for (i = 3; i < argc; i++)
+		confs[i - 3] = argv[i];
+	confs[argc - 3] = NULL;
+	signal(SIGALRM, on_alarm);
+	pipeline(dir, confs, &clean);
+	n = alloc_count;
+	if (clean.rc || clean.double_loads || clean.order_violations || clean.nodes < 20) {
+		fprintf(stderr, "alloc-fail: the clean run failed (rc %d, %zu nodes, %d double loads, %d order violations)\n",
+			clean.rc, clean.nodes, clean.double_loads, clean.order_violations);
+		return 1;
+	}
+	for (k = getenv("ALLOC_FAIL_AT") ? atol(getenv("ALLOC_FAIL_AT")) : 0; k < n; k++) {
+		alloc_count = 0;
+		fail_at = k;
+		alarm(60);
+		pipeline(dir, confs, &o);
+		alarm(0);
+		if (o.double_loads || o.order_violations || o.unexplained) {
+			fprintf(stderr, "alloc-fail: allocation %ld: %d double loads, %d order violations, %zu failures without a reason\n",
+				k, o.double_loads, o.order_violations, o.unexplained);
+			bad++;
+		} else if (o.rc == clean.rc && o.nodes == clean.nodes &&
+			   o.loaded == clean.loaded && o.failed == clean.failed &&
+			   o.errors == clean.errors) {
+			same++;
+		} else if (!o.unexplained && (o.rc || o.errors > clean.errors ||
+			   o.warnings > clean.warnings || o.failed > clean.failed)) {
+			said++;
+		} else {
+			fprintf(stderr, "alloc-fail: allocation %ld: a different result (%zu nodes, %zu loaded, %zu failed) and nothing said\n",
+				k, o.nodes, o.loaded, o.failed);
+			bad++;
+		}
+	}
+	printf("alloc-fail: %ld allocation sites failed in turn: %ld runs as the clean one, %ld said what went wrong, %ld silent or broken\n",
+	       n, same, said, bad);
+	printf("alloc-fail: %ld passed, %ld failed\n", same + said, bad);
+	return bad ? 1 : 0;
+}
