@@ -59,8 +59,10 @@ static int injected(struct fake_kernel *f, struct fake_mod *m,
 		   next_rand(f) % 1000 < f->random_permille) {
 		err = fake_errnos[next_rand(f) % fake_nerrnos];
 	}
-	if (err == EEXIST && m)	/* honest: someone else loaded it */
+	if (err == EEXIST && m) {	/* honest: someone else loaded it */
 		m->state = IM_MOD_LIVE;
+		m->injected_eexist = 1;
+	}
 	if (err && m && !m->injected)
 		m->injected = err;
 	return err;

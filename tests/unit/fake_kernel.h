@@ -21,7 +21,8 @@ struct fake_mod {
 	int flags_seen;
 	int going_after_load;	/* unloaded by someone right after its init */
 	int was_live;
-	int injected;		/* errno a fault injection returned, 0 */
+	int injected;		/* first errno a fault injection returned, 0 */
+	int injected_eexist;	/* one injection said someone else loaded it */
 };
 
 struct fake_kernel {

@@ -251,7 +251,7 @@ static int consistent(struct t *t, struct setup *s, struct im_engine *e,
 			bad = "loaded but not live once";
 		break;
 	case IM_JOB_PRESENT:
-		if (!n->builtin && j->same_file == SIZE_MAX && m->injected != EEXIST)
+		if (!n->builtin && j->same_file == SIZE_MAX && !m->injected_eexist)
 			bad = "present without a reason";
 		break;
 	case IM_JOB_FAILED:
