@@ -403,7 +403,7 @@ int im_engine_run(struct im_engine *e)
 	}
 	err = wait_all(e);
 	if (err) {
-		e->stop = 1;
+		__atomic_store_n(&e->stop, 1, __ATOMIC_RELAXED);	/* read unlocked in load.c */
 		pthread_cond_broadcast(&e->work);
 	} else {
 		/* let idle workers leave before the engine goes away */
