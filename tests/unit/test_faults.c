@@ -73,7 +73,7 @@ static size_t find(const struct im_graph *g, const char *name)
 }
 
 /* One run with kernel call @call failing with @err; 0 when all held. */
-static int one_fault(struct t *t, int call, int err)
+static int one_fault(struct t *t, int call, int err, int threads)
 {
 	struct setup s;
 	struct im_engine e;
@@ -85,7 +85,7 @@ static int one_fault(struct t *t, int call, int err)
 	small_graph(&s, id);
 	s.f.fail_call = call;
 	s.f.fail_err = err;
-	if (run(&s, &e, call % 2 ? 4 : 1, 20) != 0) {
+	if (run(&s, &e, threads, 20) != 0) {
 		t_fail(t, __FILE__, __LINE__, "errno %d at call %d: run did not finish", err, call);
 		return -1;
 	}
@@ -104,8 +104,10 @@ static int one_fault(struct t *t, int call, int err)
 			IM_JOB_SKIPPED : IM_JOB_LOADED;
 		const char *must = i != v ? "dependency" :
 			s.g.nodes[i].install ? "install command" : s.g.nodes[i].path;
+		/* install commands fail in their own words (ENOEXEC: no /bin/sh) */
+		int words = !s.g.nodes[i].install || err != ENOEXEC;
 
-		if (j->st != w || (w == IM_JOB_FAILED && !strstr(j->why, strerror(err))) ||
+		if (j->st != w || (w == IM_JOB_FAILED && words && !strstr(j->why, strerror(err))) ||
 		    (w >= IM_JOB_FAILED && !strstr(j->why, must))) {
 			t_fail(t, __FILE__, __LINE__, "errno %d (%s) at call %d on %s: %s is %s, want %s; why: %s",
 			       err, strerror(err), call, s.f.victim, s.g.nodes[i].name,
@@ -127,9 +129,11 @@ TEST(faults_every_errno_at_every_call)
 	size_t k;
 	int call;
 
+	/* one thread: call k is always the same module; four: any of them */
 	for (k = 0; k < fake_nerrnos; k++)
 		for (call = 0; call < NSMALL; call++)
-			if (one_fault(t, call, fake_errnos[k]) < 0)
+			if (one_fault(t, call, fake_errnos[k], 1) < 0 ||
+			    one_fault(t, call, fake_errnos[k], 4) < 0)
 				return;
 }
 
