@@ -75,9 +75,10 @@ synthetic)
 	append="$append $(awk -v s="$scale" '$1 == "DELAY" && $2 ~ /^tm_[0-9][0-9]$/ { printf "%s.delay_ms=%d ", $2, $3 * s }' "$mods/graph")"
 	limit_s=$(awk -v s="$scale" '
 		$1 == "DELAY" { d[$2] = $3 * s } $1 == "HARD" { e[++n] = $2 " " $3 }
-		END { do { ch = 0; for (i = 1; i <= n; i++) { split(e[i], x, " ")
+		END { for (k in d) f[k] = d[k]	# a chain starts with its first delay
+			do { ch = 0; for (i = 1; i <= n; i++) { split(e[i], x, " ")
 			if (f[x[1]] + d[x[2]] > f[x[2]]) { f[x[2]] = f[x[1]] + d[x[2]]; ch = 1 } } } while (ch)
-			for (k in d) { if (f[k] < d[k]) f[k] = d[k]; if (f[k] > m) m = f[k] }
+			for (k in d) if (f[k] > m) m = f[k]
 			printf "%.3f", m / 1000 }' "$mods/graph")
 	echo "bench: $name: critical path of the init delays = $limit_s s"
 	image "$root" "$work.names" "$work.img"
