@@ -89,15 +89,19 @@ struct outcome {
 	size_t unexplained;	/* failed or skipped jobs without a reason */
 };
 
-static char *xz_buf(size_t *len)
+/* A small xz stream for the decompression step, made once. */
+struct xz_input {
+	char buf[4096];
+	size_t len;
+};
+
+static void xz_make(struct xz_input *x)
 {
 	FILE *p = popen("printf 'initmod alloc-fail test data %.0s' $(seq 200) | xz --check=crc32 -c", "r");
-	static char buf[4096];
 
-	*len = p ? fread(buf, 1, sizeof(buf), p) : 0;
+	x->len = p ? fread(x->buf, 1, sizeof(x->buf), p) : 0;
 	if (p)
 		pclose(p);
-	return buf;
 }
 
 static int engine_step(struct im_graph *g, struct msgs *m, struct outcome *o)
@@ -106,19 +110,13 @@ static int engine_step(struct im_graph *g, struct msgs *m, struct outcome *o)
 	struct im_engine e;
 	struct im_engine_opts eo = { .threads = 4, .timeout_s = 20 };
 	struct im_engine_stats st;
-	size_t i, k;
+	size_t i;
 	int err;
 
 	__atomic_store_n(&armed, 0, __ATOMIC_RELAXED);	/* the fake is not under test */
 	fake_init(&f);
 	f.comp = IM_COMP_XZ;
-	for (i = 0; i < g->n; i++)
-		fake_add(&f, g->nodes[i].name);
-	for (i = 0; i < g->n; i++)
-		for (k = 0; k < g->nodes[i].npred; k++)
-			if (g->nodes[i].pred[k].kind == IM_EDGE_HARD)
-				fake_dep(fake_get(&f, g->nodes[i].name),
-					 g->nodes[g->nodes[i].pred[k].node].name);
+	fake_from_graph(&f, g);
 	__atomic_store_n(&armed, 1, __ATOMIC_RELAXED);
 	err = im_engine_init(&e, g, &f.k, &eo, m);
 	if (err == 0) {
@@ -142,7 +140,7 @@ static int engine_step(struct im_graph *g, struct msgs *m, struct outcome *o)
 }
 
 static void pipeline(const char *dir, const char *const *confs,
-		     struct outcome *o)
+		     const struct xz_input *xz, struct outcome *o)
 {
 	static const char cmd[] = "root=/dev/vda ext4.debug=1 modules_load=xfs,vfat modprobe.blacklist=pcspkr initmod.timeout=30";
 	struct msgs m = { .verbose = -1, .prog = "alloc-fail" };
@@ -151,10 +149,10 @@ static void pipeline(const char *dir, const char *const *confs,
 	struct im_resolver r;
 	struct im_steps steps = { 0 };
 	struct im_graph g;
-	size_t i, xzlen;
+	size_t i;
 	void *out = NULL;
 	size_t outlen;
-	char why[200], *xz = xz_buf(&xzlen);
+	char why[200];
 	int err;
 
 	memset(o, 0, sizeof(*o));
@@ -180,7 +178,7 @@ static void pipeline(const char *dir, const char *const *confs,
 			err = engine_step(&g, &m, o);
 		im_resolver_free(&r);
 	}
-	if (im_decompress(IM_COMP_XZ, xz, xzlen, &out, &outlen, why, sizeof(why)) < 0 && !err)
+	if (im_decompress(IM_COMP_XZ, xz->buf, xz->len, &out, &outlen, why, sizeof(why)) < 0 && !err)
 		err = -ENOMEM;
 	free(out);
 	im_steps_free(&steps);
@@ -205,6 +203,7 @@ static void on_alarm(int sig)
 int main(int argc, char **argv)
 {
 	struct outcome clean, o;
+	struct xz_input xz;
 	const char *confs[16];
 	char dir[600];
 	long n, k, same = 0, said = 0, bad = 0;
@@ -219,7 +218,12 @@ int main(int argc, char **argv)
 		confs[i - 3] = argv[i];
 	confs[argc - 3] = NULL;
 	signal(SIGALRM, on_alarm);
-	pipeline(dir, confs, &clean);
+	xz_make(&xz);
+	if (!xz.len) {
+		fprintf(stderr, "alloc-fail: could not run xz\n");
+		return 1;
+	}
+	pipeline(dir, confs, &xz, &clean);
 	n = alloc_count;
 	if (clean.rc || clean.double_loads || clean.order_violations || clean.nodes < 20) {
 		fprintf(stderr, "alloc-fail: the clean run failed (rc %d, %zu nodes, %d double loads, %d order violations)\n",
@@ -230,7 +234,7 @@ int main(int argc, char **argv)
 		alloc_count = 0;
 		fail_at = k;
 		alarm(60);
-		pipeline(dir, confs, &o);
+		pipeline(dir, confs, &xz, &o);
 		alarm(0);
 		if (o.double_loads || o.order_violations || o.unexplained) {
 			fprintf(stderr, "alloc-fail: allocation %ld: %d double loads, %d order violations, %zu failures without a reason\n",

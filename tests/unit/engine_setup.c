@@ -115,21 +115,6 @@ static int resolve_line(struct real_tree *rt, struct strmap *alias_of,
 	return 0;
 }
 
-void fake_from_graph(struct setup *s)
-{
-	size_t i, k;
-
-	for (i = 0; i < s->g.n; i++) {
-		struct fake_mod *m = fake_get(&s->f, s->g.nodes[i].name);
-
-		if (!m)
-			m = fake_add(&s->f, s->g.nodes[i].name);
-		for (k = 0; k < s->g.nodes[i].npred; k++)
-			if (s->g.nodes[i].pred[k].kind == IM_EDGE_HARD)
-				fake_dep(m, s->g.nodes[s->g.nodes[i].pred[k].node].name);
-	}
-}
-
 int real_tree_open(struct real_tree *rt, struct setup *s)
 {
 	const char *root = getenv("INITMOD_TEST_ROOT"), *kver = getenv("INITMOD_TEST_KVER");
@@ -161,7 +146,7 @@ int real_tree_open(struct real_tree *rt, struct setup *s)
 	free(aliases);
 	rt->r.graph = NULL;
 	s->f.comp = IM_COMP_XZ;
-	fake_from_graph(s);
+	fake_from_graph(&s->f, &s->g);
 	return err;
 }
 

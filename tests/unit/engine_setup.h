@@ -35,7 +35,5 @@ struct real_tree {
 };
 int real_tree_open(struct real_tree *rt, struct setup *s);
 void real_tree_close(struct real_tree *rt);
-/* Tell the fake kernel about every node and its hard dependencies. */
-void fake_from_graph(struct setup *s);
 
 #endif

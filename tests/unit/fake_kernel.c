@@ -272,6 +272,21 @@ void fake_dep(struct fake_mod *m, const char *dep)
 	m->deps[m->ndeps] = NULL;
 }
 
+void fake_from_graph(struct fake_kernel *f, const struct im_graph *g)
+{
+	size_t i, k;
+
+	for (i = 0; i < g->n; i++) {
+		struct fake_mod *m = fake_get(f, g->nodes[i].name);
+
+		if (!m)
+			m = fake_add(f, g->nodes[i].name);
+		for (k = 0; k < g->nodes[i].npred; k++)
+			if (g->nodes[i].pred[k].kind == IM_EDGE_HARD)
+				fake_dep(m, g->nodes[g->nodes[i].pred[k].node].name);
+	}
+}
+
 void fake_release(struct fake_kernel *f)
 {
 	pthread_mutex_lock(&f->lock);

@@ -5,6 +5,7 @@
 #include <pthread.h>
 
 #include "../../loader/kernel.h"
+#include "../../depgraph/graph.h"
 #include "../../depgraph/util.h"
 
 struct fake_mod {
@@ -51,6 +52,8 @@ struct fake_mod *fake_add(struct fake_kernel *f, const char *name);
 struct fake_mod *fake_get(struct fake_kernel *f, const char *name);
 void fake_release(struct fake_kernel *f);	/* let hung inits return */
 void fake_dep(struct fake_mod *m, const char *dep);
+/* Every node of @g as a module, with its hard dependencies. */
+void fake_from_graph(struct fake_kernel *f, const struct im_graph *g);
 /* errnos finit_module, init_module and the install path can return */
 extern const int fake_errnos[];
 extern const size_t fake_nerrnos;

@@ -8,6 +8,7 @@
  * before its dependencies, every failure says why with the module's file.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -64,12 +65,8 @@ static enum im_job_state expected(const struct im_node *n, int err)
 
 static size_t find(const struct im_graph *g, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < g->n; i++)
-		if (strcmp(g->nodes[i].name, name) == 0)
-			return i;
-	return SIZE_MAX;
+	/* byname holds index + 1 (im_graph_node) */
+	return (size_t)(uintptr_t)strmap_get(&g->byname, name) - 1;
 }
 
 /* One run with kernel call @call failing with @err; 0 when all held. */
@@ -328,7 +325,7 @@ TEST(faults_random_on_real_tree)
 
 		fake_free(&s.f);
 		fake_init(&s.f);
-		fake_from_graph(&s);
+		fake_from_graph(&s.f, &s.g);
 		s.f.comp = IM_COMP_XZ;
 		s.f.seed = (unsigned)it * 2654435761u + 1;
 		s.f.random_permille = 20;
