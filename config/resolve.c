@@ -174,8 +174,8 @@ static const char *dep_path(struct im_resolver *r, const char *rel,
 	const char *p = im_moddb_join(r->db, rel, len, buf);
 
 	if (!p)
-		msg_err(r->m, "%s: path '%.*s' from modules.dep leaves %s; ignoring it",
-			mod, (int)len, rel, r->db->dirname);
+		msg_err(r->m, "%s: path '%.*s' from modules.dep has a '..' component or is too long; ignoring it",
+			mod, (int)len, rel);
 	return p;
 }
 
@@ -201,7 +201,9 @@ static struct im_kmod *dep_obj(struct im_resolver *r, const char *rel,
 	if (!path)
 		return NULL;
 	k = obj_from_path(r, path, oom);
-	if (k)	/* a cache: without room for it, the lookup is slower */
+	/* a cache of relative paths: without room for it, the lookup is slower */
+	if (k && rel[0] != '/' && k->plen > dl + 1 &&
+	    strncmp(k->path, r->db->dirname, dl) == 0)
 		(void)strmap_put(&r->bypath, k->path + dl + 1, k);
 	return k;
 }
@@ -237,8 +239,6 @@ static int parse_depline(struct im_resolver *r, struct im_kmod *k,
 	k->dep_init = 1;
 	if (!colon)
 		return 0;
-	memcpy(pbuf, r->db->dirname, r->db->dirlen);
-	pbuf[r->db->dirlen] = '/';
 	if (!k->path) {
 		const char *p = dep_path(r, line, colon - line, k->name, pbuf);
 

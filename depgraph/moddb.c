@@ -178,13 +178,19 @@ const char *im_moddb_join(const struct im_moddb *db, const char *rel,
 
 	if (dl + len + 2 > PATH_MAX || !no_dotdot(rel, len))
 		return NULL;
+	if (rel[0] == '/' && (len <= dl + 1 || strncmp(rel, db->dirname, dl) != 0 ||
+			      rel[dl] != '/')) {
+		/* depmod.d "external": depmod writes the absolute path */
+		memcpy(buf, rel, len);
+		buf[len] = '\0';
+		return buf;
+	}
 	if (rel[0] == '/') {
-		if (len <= dl + 1 || strncmp(rel, db->dirname, dl) != 0 ||
-		    rel[dl] != '/')
-			return NULL;
 		rel += dl + 1;
 		len -= dl + 1;
 	}
+	memcpy(buf, db->dirname, dl);
+	buf[dl] = '/';
 	memcpy(buf + dl + 1, rel, len);
 	buf[dl + 1 + len] = '\0';
 	return buf;

@@ -37,10 +37,12 @@ int im_moddb_lookup_wild(struct im_moddb *db, enum im_idx which,
 			 const char *key, struct im_values *out);
 
 /*
- * The file @rel (@len bytes from an index, relative or absolute) as a path
- * inside the module directory, written into @buf (PATH_MAX bytes) whose
- * first dirlen+1 bytes already hold "dirname/". NULL when it would leave the
- * directory (a ".." component, or an absolute path elsewhere).
+ * The file @rel (@len bytes of a modules.dep path) as kmod opens it,
+ * written into @buf (PATH_MAX bytes): a relative path joined to the module
+ * directory; an absolute one as it is (depmod writes absolute paths for the
+ * modules of depmod.d "external" directories, kmod >= 25, and the index is
+ * trusted as far as the directory holding it). NULL for what depmod never
+ * writes: a ".." component, or a path longer than PATH_MAX.
  */
 const char *im_moddb_join(const struct im_moddb *db, const char *rel,
 			  size_t len, char *buf);

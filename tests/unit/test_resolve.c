@@ -11,6 +11,7 @@ static struct msgs quiet = { .verbose = -1 };
 
 struct fx {
 	char dir[256];
+	char ext[256];		/* a depmod.d "external" directory, elsewhere */
 	struct im_moddb db;
 	struct im_config cfg;
 	struct im_resolver r;
@@ -27,13 +28,16 @@ static void touch(const char *dir, const char *rel)
 
 static void fx_open(struct fx *f, const char *conf, unsigned flags)
 {
-	const char *d = t_tmpdir();
-	char kdir[300];
+	const char *d;
+	char kdir[300], *dep;
 
+	snprintf(f->ext, sizeof(f->ext), "%s", t_tmpdir());
+	free(t_write(f->ext, "ext.ko", "\177ELF", 4));
+	d = t_tmpdir();
 	snprintf(f->dir, sizeof(f->dir), "%s", d);
 	snprintf(kdir, sizeof(kdir), "%s/kernel", d);
 	mkdir(kdir, 0755);
-	free(t_write(d, "modules.dep",
+	if (asprintf(&dep,
 		"kernel/a.ko: kernel/b.ko kernel/c.ko\n"
 		"kernel/b.ko: kernel/c.ko\n"
 		"kernel/c.ko:\n"
@@ -43,9 +47,16 @@ static void fx_open(struct fx *f, const char *conf, unsigned flags)
 		"kernel/q.ko:\n"
 		"kernel/big.ko: kernel/c.ko\n"
 		"kernel/evil.ko: kernel/c.ko ../../../etc/passwd.ko\n"
-		"/etc/outside.ko:\n", -1));
+		"/etc/../etc/dotdot.ko:\n"
+		"%s/ext.ko: kernel/c.ko\n"
+		"kernel/usesext.ko: %s/ext.ko\n"
+		"/nonexistent/external/gone.ko:\n", f->ext, f->ext) < 0)
+		abort();
+	free(t_write(d, "modules.dep", dep, -1));
+	free(dep);
 	free(t_write(d, "modules.alias",
-		"alias pci:v1234d* a\nalias fs-e e\nalias crc c\nalias crc e\n", -1));
+		"alias pci:v1234d* a\nalias fs-e e\nalias crc c\nalias crc e\n"
+		"alias pci:v0ext* ext\n", -1));
 	free(t_write(d, "modules.builtin", "kernel/bi.ko\n", -1));
 	touch(d, "kernel/a.ko");
 	touch(d, "kernel/b.ko");
@@ -55,6 +66,7 @@ static void fx_open(struct fx *f, const char *conf, unsigned flags)
 	touch(d, "kernel/p.ko");
 	touch(d, "kernel/q.ko");
 	touch(d, "kernel/evil.ko");
+	touch(d, "kernel/usesext.ko");
 	free(t_write(d, "kernel/big.ko", "0123456789012345678901234567890123456789", -1));
 	im_moddb_open(&f->db, d, &quiet);
 	im_config_init(&f->cfg);
@@ -135,8 +147,28 @@ TEST(resolve_paths_stay_inside_the_module_directory)
 	before = m->errors;
 	/* a dep outside: the whole dep list is dropped, as kmod drops it for a missing file */
 	CHECK_SHOW(&f, "evil", "insmod @/kernel/evil.ko \n");
-	CHECK_SHOW(&f, "outside", "");
+	/* depmod never writes a ".." component: refused, named */
+	CHECK_SHOW(&f, "dotdot", "");
 	CHECK(m->errors >= before + 2);
+	fx_close(&f);
+}
+
+/* kmod's testsuite case modprobe_external: depmod.d "external" directories */
+TEST(resolve_external_absolute_paths_as_kmod)
+{
+	struct fx f;
+	char want[1024];
+
+	fx_open(&f, "", 0);
+	snprintf(want, sizeof(want), "insmod @/kernel/c.ko \ninsmod %s/ext.ko \n", f.ext);
+	CHECK_SHOW(&f, "ext", want);
+	CHECK_SHOW(&f, "pci:v0ext0001", want);
+	snprintf(want, sizeof(want),
+		 "insmod %s/ext.ko \ninsmod @/kernel/usesext.ko \n",
+		 f.ext);
+	CHECK_SHOW(&f, "usesext", want);
+	/* a missing file: planned as kmod plans it (the load then fails, named) */
+	CHECK_SHOW(&f, "gone", "insmod /nonexistent/external/gone.ko \n");
 	fx_close(&f);
 }
 
