@@ -128,7 +128,8 @@ int im_modules_load_read(const char *root, const char *const *dirs,
 		}
 		closedir(d);
 	}
-	qsort(files.v, files.n, sizeof(*files.v), by_name);
+	if (files.n)	/* qsort(NULL, 0, …) is undefined */
+		qsort(files.v, files.n, sizeof(*files.v), by_name);
 	for (i = 0; i < files.n && !err; i++)
 		err = read_file(files.v[i], out, m);
 	im_strlist_free(&files);

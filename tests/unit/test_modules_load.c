@@ -54,3 +54,29 @@ TEST(modules_load_dirs_precedence_and_order)
 	CHECK_STR(l.v[2], "last");
 	im_strlist_free(&l);
 }
+
+/* No modules-load.d file anywhere: missing dirs, empty dirs, no *.conf. */
+TEST(modules_load_no_files)
+{
+	const char *root = t_tmpdir();
+	char d[300];
+	const char *none[] = { "/nope", "/etc/nope", NULL };
+	const char *empty[] = { "/empty", "/nope", NULL };
+	const char *nodirs[] = { NULL };
+	struct im_strlist l = { 0 };
+
+	quiet.warnings = quiet.errors = 0;
+	CHECK_INT(im_modules_load_read(root, none, &l, &quiet), 0);
+	CHECK_INT(l.n, 0);
+	snprintf(d, sizeof(d), "%s/empty", root);
+	mkdir(d, 0755);
+	CHECK_INT(im_modules_load_read(root, empty, &l, &quiet), 0);
+	CHECK_INT(l.n, 0);
+	free(t_write(d, "notes.txt", "x\n", -1));
+	free(t_write(d, ".hidden.conf", "y\n", -1));
+	CHECK_INT(im_modules_load_read(root, empty, &l, &quiet), 0);
+	CHECK_INT(im_modules_load_read(NULL, nodirs, &l, &quiet), 0);
+	CHECK_INT(l.n, 0);
+	CHECK_INT(quiet.warnings + quiet.errors, 0);
+	im_strlist_free(&l);
+}
