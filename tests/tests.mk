@@ -16,7 +16,7 @@ KROOT_61 := $(CACHE)/kernels/6.1
 ORACLE := tests/oracle/run.sh
 ORACLE_CONF := -C tests/oracle/modprobe.d/A -C tests/oracle/modprobe.d/B
 ORACLE_NAMES := tests/oracle/names-config.txt
-SET := ../shared/sets/generic.set
+SET := bench/sets/generic.set
 
 $(TEST_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
 	@mkdir -p $(dir $@)
@@ -116,8 +116,13 @@ qemu-test: initmod kernels
 kernel:
 	kernel-configs/build.sh $(CACHE)/kernel
 
-# Optional, after `make kernel`: boot it (in-kernel zstd, signatures enforced).
-kernel-test: initmod
+# build.sh copies bzImage last: its presence means a finished build
+$(CACHE)/kernel/bzImage:
+	kernel-configs/build.sh $(CACHE)/kernel
+
+# Optional: boot it (in-kernel zstd, signatures enforced); builds it first
+# when $(CACHE)/kernel has none (about 15 minutes on 2 cores).
+kernel-test: initmod $(CACHE)/kernel/bzImage
 	qemu-tests/kernel-test.sh $(CACHE)/kernel ./initmod $(BUILD)/kernel-test
 
 .PHONY: kernel kernel-test
