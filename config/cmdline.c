@@ -198,20 +198,42 @@ static int add_list(struct im_strlist *l, const char *v)
 	return 0;
 }
 
-static int parse_timeout(struct im_config *c, const char *v, struct msgs *m)
+/*
+ * initmod.timeout's value (already unquoted): decimal seconds, a fraction
+ * allowed, from 0 to IM_TIMEOUT_MAX. Anything else is said and ignored.
+ */
+static int timeout_value(const char *v, double *out, struct msgs *m)
 {
-	char *end;
-	long t;
+	size_t whole = strspn(v, "0123456789"), frac = 0;
+	const char *p = v + whole;
+	double t = -1;
 
-	errno = 0;
-	t = strtol(v, &end, 10);
-	if (errno || end == v || *end || t < 0) {
-		msg_warn(m, "kernel command line: ignoring initmod.timeout=%s (not a number of seconds)",
-			 v);
+	if (*p == '.') {
+		frac = strspn(p + 1, "0123456789");
+		p += 1 + frac;
+	}
+	if (!*p && whole + frac > 0)
+		t = strtod(v, NULL);
+	if (t < 0 || t > IM_TIMEOUT_MAX) {
+		msg_warn(m, "kernel command line: ignoring initmod.timeout=%s (not a number of seconds from 0 to %d)",
+			 v, IM_TIMEOUT_MAX);
 		return 0;
 	}
-	c->timeout_s = t;
-	return 0;
+	*out = t;
+	return 1;
+}
+
+int im_cmdline_timeout(const char *cmdline, double *out, struct msgs *m)
+{
+	static const char key[] = "initmod.timeout=";
+	char tok[IM_CMDLINE_MAX];
+	int found = 0;
+
+	while (cmdline && (cmdline = next_token(cmdline, tok, sizeof(tok))))
+		if (strncmp(tok, key, sizeof(key) - 1) == 0 &&
+		    timeout_value(tok + sizeof(key) - 1, out, m))
+			found = 1;
+	return found;
 }
 
 int im_cmdline_parse_lists(struct im_config *c, const char *cmdline,
@@ -236,7 +258,7 @@ int im_cmdline_parse_lists(struct im_config *c, const char *cmdline,
 			continue;
 		*eq = '\0';
 		if (strcmp(tok, "initmod.timeout") == 0) {
-			parse_timeout(c, eq + 1, m);
+			timeout_value(eq + 1, &c->timeout_s, m);
 			continue;
 		}
 		if (strcmp(tok, "initmod.verbose") == 0) {

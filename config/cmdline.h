@@ -24,6 +24,21 @@ int im_cmdline_parse_kmod(struct im_config *c, const char *cmdline,
 int im_cmdline_parse_lists(struct im_config *c, const char *cmdline,
 			   struct msgs *m);
 
+/*
+ * initmod.timeout=SECONDS, how long the loader waits for modules before it
+ * gives up: a decimal number of seconds, a fraction allowed ("1.5"), from 0
+ * to IM_TIMEOUT_MAX; 0 means no deadline (wait for ever). The kernel's
+ * quoting is honoured (initmod.timeout="30" is 30). A value that is
+ * negative, not a plain decimal number (no sign, exponent, hex or blanks)
+ * or above IM_TIMEOUT_MAX is ignored with a warning naming it. When the key
+ * is given several times the last valid value wins. Returns 1 and sets
+ * *@out when @cmdline (NULL: none) gives a valid value, else 0 leaving *@out
+ * alone. The one parser: im_cmdline_parse() stores the same value in
+ * struct im_config's timeout_s, and PID 1's guard (loader/init.c) asks it.
+ */
+#define IM_TIMEOUT_MAX 86400
+int im_cmdline_timeout(const char *cmdline, double *out, struct msgs *m);
+
 int im_config_add_options(struct im_config *c, const char *mod,
 			  const char *opts);
 

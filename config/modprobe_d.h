@@ -39,7 +39,8 @@ struct im_config {
 	struct im_strlist modules_load;	/* modules_load= and rd.modules_load= */
 	struct im_strlist driver_pre, driver_post;
 	struct im_strlist hard_blacklist; /* rd.driver.blacklist=, module_blacklist= */
-	long timeout_s;			/* initmod.timeout=, -1 unset */
+	double timeout_s;		/* initmod.timeout=, -1 unset, 0 no
+					 * deadline (see im_cmdline_timeout) */
 	int verbose;			/* initmod.verbose= */
 
 	/* lookup aid: plain softdep names -> first line (+1), built lazily */
