@@ -39,7 +39,4 @@ int im_cmdline_parse_lists(struct im_config *c, const char *cmdline,
 #define IM_TIMEOUT_MAX 86400
 int im_cmdline_timeout(const char *cmdline, double *out, struct msgs *m);
 
-int im_config_add_options(struct im_config *c, const char *mod,
-			  const char *opts);
-
 #endif

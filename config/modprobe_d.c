@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "modprobe_d.h"
-#include "cmdline.h"
 #include "../depgraph/names.h"
 
 const char *const im_default_config_paths[] = {
@@ -79,37 +78,6 @@ void im_config_init(struct im_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->timeout_s = -1;
-}
-
-int im_strlist_add(struct im_strlist *l, const char *s, size_t n)
-{
-	char *d = xstrndup(s, n);
-
-	if (!d || VEC_PUSH(l->v, l->n, l->cap, d) < 0) {
-		free(d);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-int im_strlist_has(const struct im_strlist *l, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return 1;
-	return 0;
-}
-
-void im_strlist_free(struct im_strlist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
 }
 
 static void free_pairs(struct im_pair *p, size_t n)
@@ -496,8 +464,8 @@ static int conf_list_path(struct conf_list *l, const char *path,
 	return err;
 }
 
-int im_config_load(struct im_config *c, const char *const *paths,
-		   const char *moddir, const char *kcmdline, struct msgs *m)
+int im_config_load_files(struct im_config *c, const char *const *paths,
+			 const char *moddir, struct msgs *m)
 {
 	struct conf_list l = { 0 };
 	size_t i;
@@ -514,7 +482,5 @@ int im_config_load(struct im_config *c, const char *const *paths,
 		free(l.v[i].path);
 	}
 	free(l.v);
-	if (!err && kcmdline)
-		err = im_cmdline_parse(c, kcmdline, m);
 	return err;
 }

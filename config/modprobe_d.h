@@ -22,11 +22,6 @@ struct im_softdep {
 	int wild;
 };
 
-struct im_strlist {
-	char **v;
-	size_t n, cap;
-};
-
 struct im_config {
 	struct im_pair *aliases, *options, *installs, *removes;
 	size_t naliases, noptions, ninstalls, nremoves;
@@ -58,8 +53,14 @@ void im_config_free(struct im_config *c);
 /*
  * Parse every config file the way kmod does: the files of @paths (dirs or
  * single files) merged into one list sorted by basename, first directory
- * winning a duplicate basename, plus @moddir/modules.softdep; then the
- * kernel command line @kcmdline (NULL: none).
+ * winning a duplicate basename, plus @moddir/modules.softdep.
+ */
+int im_config_load_files(struct im_config *c, const char *const *paths,
+			 const char *moddir, struct msgs *m);
+
+/*
+ * im_config_load_files(), then the kernel command line @kcmdline (NULL:
+ * none) on top. In config/config.c: this parser does not know cmdline.c.
  */
 int im_config_load(struct im_config *c, const char *const *paths,
 		   const char *moddir, const char *kcmdline, struct msgs *m);
@@ -68,15 +69,15 @@ int im_config_load(struct im_config *c, const char *const *paths,
 int im_config_parse_buf(struct im_config *c, const char *buf, size_t len,
 			const char *name, struct msgs *m);
 
+/* Add "options @mod @opts" (tabs in @opts become spaces, as kmod does). */
+int im_config_add_options(struct im_config *c, const char *mod,
+			  const char *opts);
+
 /* fnmatch(pat, s, 0) == 0, with a strcmp fast path for plain names. */
 int im_pattern_match(const char *pat, int wild, const char *s);
 
 /* Index of the first softdep line matching module @name, -1 when none,
  * -ENOMEM when out of memory (ask again later). */
 long im_config_softdep_for(struct im_config *c, const char *name);
-
-int im_strlist_add(struct im_strlist *l, const char *s, size_t n);
-int im_strlist_has(const struct im_strlist *l, const char *s);
-void im_strlist_free(struct im_strlist *l);
 
 #endif

@@ -6,7 +6,7 @@
 #ifndef INITMOD_MODULES_LOAD_H
 #define INITMOD_MODULES_LOAD_H
 
-#include "modprobe_d.h"
+#include "../depgraph/util.h"
 
 extern const char *const im_modules_load_dirs[];
 

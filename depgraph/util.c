@@ -1,4 +1,4 @@
-/* util.c - growable arrays, the string hash map and the message sink. */
+/* util.c - growable arrays, the string hash map, string lists and the message sink. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +151,37 @@ char *xstrndup(const char *s, size_t n)
 	memcpy(d, s, n);
 	d[n] = '\0';
 	return d;
+}
+
+int im_strlist_add(struct im_strlist *l, const char *s, size_t n)
+{
+	char *d = xstrndup(s, n);
+
+	if (!d || VEC_PUSH(l->v, l->n, l->cap, d) < 0) {
+		free(d);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int im_strlist_has(const struct im_strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+void im_strlist_free(struct im_strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }
 
 struct arena_chunk {

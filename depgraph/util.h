@@ -1,4 +1,4 @@
-/* util.h - small containers shared by every layer: growable arrays, a string hash map, messages. */
+/* util.h - small containers shared by every layer: growable arrays, a string hash map, string lists, messages. */
 #ifndef INITMOD_UTIL_H
 #define INITMOD_UTIL_H
 
@@ -46,5 +46,14 @@ void arena_free(struct arena *a);
 
 /* strdup of [s, s+n) */
 char *xstrndup(const char *s, size_t n);
+
+/* A growable list of malloc'd strings, in insertion order. */
+struct im_strlist {
+	char **v;
+	size_t n, cap;
+};
+int im_strlist_add(struct im_strlist *l, const char *s, size_t n); /* [s, s+n) */
+int im_strlist_has(const struct im_strlist *l, const char *s);
+void im_strlist_free(struct im_strlist *l);
 
 #endif
