@@ -6,42 +6,25 @@
  * and are removed).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmdline.h"
+#include "../depgraph/file.h"
 #include "../depgraph/names.h"
 
 char *im_cmdline_read(const char *path, struct msgs *m)
 {
-	char *buf = malloc(IM_CMDLINE_MAX);
-	size_t n = 0;
-	int fd;
+	char *buf;
+	size_t len;
+	int err = im_read_file(path, IM_CMDLINE_MAX - 1, &buf, &len);
 
-	if (!buf)
-		return NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		msg_warn(m, "cannot read kernel command line %s: %s", path,
-			 strerror(errno));
-		free(buf);
-		return NULL;
-	}
-	while (n < IM_CMDLINE_MAX - 1) {
-		ssize_t r = read(fd, buf + n, IM_CMDLINE_MAX - 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	return buf;
+	if (buf)	/* a read that failed part way keeps what it read */
+		return buf;
+	msg_warn(m, "cannot read kernel command line %s: %s", path,
+		 strerror(-err));
+	return NULL;
 }
 
 static int add_list(struct im_strlist *l, const char *v);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "modprobe_d.h"
+#include "../depgraph/file.h"
 #include "../depgraph/names.h"
 
 const char *const im_default_config_paths[] = {
@@ -342,33 +343,15 @@ int im_config_parse_buf(struct im_config *c, const char *buf, size_t len,
 
 static int parse_file(struct im_config *c, const char *path, struct msgs *m)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	int err = 0;
+	char *buf;
+	size_t n;
+	int err = im_read_file(path, IM_READ_ALL, &buf, &n);
 
-	if (fd < 0)
-		return 0;	/* kmod skips files it cannot open */
-	for (;;) {
-		ssize_t r;
-
-		if (vec_reserve((void **)&buf, &cap, n + 4096, 1) < 0) {
-			err = -ENOMEM;
-			break;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r < 0)
-				msg_warn(m, "%s: %s", path, strerror(errno));
-			break;
-		}
-		n += r;
-	}
-	close(fd);
-	if (!err)
-		err = im_config_parse_buf(c, buf ? buf : "", n, path, m);
+	if (!buf)	/* kmod skips files it cannot open */
+		return err == -ENOMEM ? err : 0;
+	if (err)	/* and parses what it read before an error */
+		msg_warn(m, "%s: %s", path, strerror(-err));
+	err = im_config_parse_buf(c, buf, n, path, m);
 	free(buf);
 	return err;
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "modules_load.h"
+#include "../depgraph/file.h"
 #include "../depgraph/names.h"
 
 const char *const im_modules_load_dirs[] = {
@@ -60,28 +61,17 @@ int im_modules_load_parse(const char *buf, size_t len, const char *file,
 
 static int read_file(const char *path, struct im_strlist *out, struct msgs *m)
 {
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0;
-	int err;
+	char *buf;
+	size_t len;
+	int err = im_read_file(path, IM_READ_ALL, &buf, &len);
 
-	if (!f) {
-		msg_warn(m, "cannot read %s: %s", path, strerror(errno));
+	if (!buf && err == -ENOMEM)
+		return err;
+	if (!buf) {
+		msg_warn(m, "cannot read %s: %s", path, strerror(-err));
 		return 0;
 	}
-	{
-		FILE *mem = open_memstream(&buf, &len);
-		int c;
-
-		if (!mem) {
-			fclose(f);
-			return -ENOMEM;
-		}
-		while ((c = getc(f)) != EOF)
-			putc(c, mem);
-		fclose(mem);
-	}
-	fclose(f);
+	/* a read that fails part way ends the file, as EOF would */
 	err = im_modules_load_parse(buf, len, path, out, m);
 	free(buf);
 	return err;

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "index.h"
 #include "names.h"
 
@@ -373,44 +374,6 @@ static int text_parse_line(char *line, enum im_text_kind kind,
 	return 0;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	for (;;) {
-		ssize_t r;
-
-		if (cap - n < 4096) {
-			char *nb = realloc(buf, cap ? 2 * cap : 65536);
-
-			if (!nb)
-				goto fail;
-			buf = nb;
-			cap = cap ? 2 * cap : 65536;
-		}
-		r = read(fd, buf + n, cap - n - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (r == 0)
-			break;
-		n += r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	close(fd);
-	free(buf);
-	return NULL;
-}
-
 /*
  * Module-name keys of dep and builtin lines are derived (basename, then
  * normalised); they go into ix->keys, sized for the whole file up front so
@@ -471,11 +434,12 @@ int im_index_open_text(struct im_index *ix, const char *path,
 {
 	size_t len;
 	char *buf;
+	int err = im_read_file(path, IM_READ_ALL, &buf, &len);
 
-	errno = 0;
-	buf = slurp(path, &len);
-	if (!buf)
-		return errno ? -errno : -ENOMEM;
+	if (err) {
+		free(buf);
+		return err;
+	}
 	return im_index_open_text_buf(ix, buf, len, kind, path);
 }
 

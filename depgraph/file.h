@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* file.h - the one whole-file reader: a file into a NUL-terminated buffer. */
+#ifndef INITMOD_FILE_H
+#define INITMOD_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define IM_READ_ALL SIZE_MAX	/* @max for "no cap" */
+
+/*
+ * Read @path from its start to its end, at most @max bytes (the rest is
+ * left unread), into a malloc'd buffer *@buf of *@len bytes followed by a
+ * NUL (the file may hold NULs of its own). Returns 0, or -errno with:
+ *  - *@buf NULL: @path could not be opened, or memory ran out (-ENOMEM);
+ *  - *@buf set: a read failed part way; *@buf holds the *@len bytes read
+ *    before it, for callers that go on with what they have.
+ * The caller frees *@buf whenever it is set.
+ */
+int im_read_file(const char *path, size_t max, char **buf, size_t *len);
+
+#endif
