@@ -4,17 +4,13 @@
  * blacklist, options, install, remove, softdep and weakdep.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <fnmatch.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "modprobe_d.h"
+#include "confdirs.h"
 #include "../depgraph/file.h"
 #include "../depgraph/names.h"
 
@@ -356,114 +352,19 @@ static int parse_file(struct im_config *c, const char *path, struct msgs *m)
 	return err;
 }
 
-struct conf_file {
-	char *name;	/* sort key: basename */
-	char *path;	/* full path to open */
-};
-
-struct conf_list {
-	struct conf_file *v;
-	size_t n, cap;
-};
-
-/* Insert keeping basename order; an existing basename wins (kmod). */
-static int conf_insert(struct conf_list *l, const char *name,
-		       const char *dir, const char *path)
-{
-	struct conf_file f;
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		int cmp = strcmp(name, l->v[i].name);
-
-		if (cmp == 0)
-			return 0;
-		if (cmp < 0)
-			break;
-	}
-	f.name = strdup(name);
-	if (dir) {
-		f.path = malloc(strlen(dir) + strlen(name) + 2);
-		if (f.path)
-			sprintf(f.path, "%s/%s", dir, name);
-	} else {
-		f.path = strdup(path);
-	}
-	if (!f.name || !f.path ||
-	    vec_reserve((void **)&l->v, &l->cap, l->n, sizeof(f)) < 0) {
-		free(f.name);
-		free(f.path);
-		return -ENOMEM;
-	}
-	memmove(&l->v[i + 1], &l->v[i], (l->n - i) * sizeof(f));
-	l->v[i] = f;
-	l->n++;
-	return 0;
-}
-
-static int conf_wanted(int dfd, const char *dir, const char *fn,
-		       struct msgs *m)
-{
-	size_t len = strlen(fn);
-	struct stat st;
-
-	if (fn[0] == '.')
-		return 0;
-	if (len < 6 || (strcmp(fn + len - 5, ".conf") &&
-			strcmp(fn + len - 6, ".alias")))
-		return 0;
-	if (fstatat(dfd, fn, &st, 0) == 0 && S_ISDIR(st.st_mode)) {
-		msg_warn(m, "directories inside directories are not supported: %s/%s",
-			 dir, fn);
-		return 0;
-	}
-	return 1;
-}
-
-static int conf_list_path(struct conf_list *l, const char *path,
-			  struct msgs *m)
-{
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int err = 0;
-
-	if (stat(path, &st) != 0)
-		return 0;
-	if (!S_ISDIR(st.st_mode)) {
-		const char *base = strrchr(path, '/');
-
-		return conf_insert(l, base ? base + 1 : path, NULL, path);
-	}
-	d = opendir(path);
-	if (!d) {
-		msg_warn(m, "cannot read %s: %s", path, strerror(errno));
-		return 0;
-	}
-	while (!err && (de = readdir(d)))
-		if (conf_wanted(dirfd(d), path, de->d_name, m))
-			err = conf_insert(l, de->d_name, path, NULL);
-	closedir(d);
-	return err;
-}
-
 int im_config_load_files(struct im_config *c, const char *const *paths,
 			 const char *moddir, struct msgs *m)
 {
-	struct conf_list l = { 0 };
+	struct im_conf_list l = { 0 };
 	size_t i;
 	int err = 0;
 
 	if (moddir)
-		err = conf_insert(&l, "modules.softdep", moddir, NULL);
+		err = im_conf_add(&l, moddir, "modules.softdep");
 	for (i = 0; !err && paths && paths[i]; i++)
-		err = conf_list_path(&l, paths[i], m);
+		err = im_conf_scan(&l, paths[i], &im_conf_modprobe_d, m);
 	for (i = 0; !err && i < l.n; i++)
 		err = parse_file(c, l.v[i].path, m);
-	for (i = 0; i < l.n; i++) {
-		free(l.v[i].name);
-		free(l.v[i].path);
-	}
-	free(l.v);
+	im_conf_list_free(&l);
 	return err;
 }

@@ -4,14 +4,13 @@
  * ones, sorted by basename; blank lines and lines starting with '#' or ';'
  * are ignored, surrounding whitespace is trimmed.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "modules_load.h"
+#include "confdirs.h"
 #include "../depgraph/file.h"
 #include "../depgraph/names.h"
 
@@ -77,51 +76,21 @@ static int read_file(const char *path, struct im_strlist *out, struct msgs *m)
 	return err;
 }
 
-static int by_name(const void *a, const void *b)
-{
-	const char *const *x = a, *const *y = b;
-	const char *bx = strrchr(*x, '/'), *by = strrchr(*y, '/');
-
-	return strcmp(bx + 1, by + 1);
-}
-
 int im_modules_load_read(const char *root, const char *const *dirs,
 			 struct im_strlist *out, struct msgs *m)
 {
-	struct im_strlist files = { 0 };
+	struct im_conf_list files = { 0 };
 	size_t i;
 	int err = 0;
 
 	for (i = 0; dirs[i] && !err; i++) {
 		char dir[4096];
-		struct dirent *de;
-		DIR *d;
 
 		snprintf(dir, sizeof(dir), "%s%s", root ? root : "", dirs[i]);
-		d = opendir(dir);
-		if (!d)
-			continue;
-		while (!err && (de = readdir(d))) {
-			char path[8192];
-			size_t l = strlen(de->d_name), k;
-			int masked = 0;
-
-			if (de->d_name[0] == '.' || l < 6 ||
-			    strcmp(de->d_name + l - 5, ".conf"))
-				continue;
-			for (k = 0; k < files.n && !masked; k++)
-				masked = !strcmp(strrchr(files.v[k], '/') + 1, de->d_name);
-			if (masked)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-			err = im_strlist_add(&files, path, strlen(path));
-		}
-		closedir(d);
+		err = im_conf_scan(&files, dir, &im_conf_modules_load_d, m);
 	}
-	if (files.n)	/* qsort(NULL, 0, …) is undefined */
-		qsort(files.v, files.n, sizeof(*files.v), by_name);
 	for (i = 0; i < files.n && !err; i++)
-		err = read_file(files.v[i], out, m);
-	im_strlist_free(&files);
+		err = read_file(files.v[i].path, out, m);
+	im_conf_list_free(&files);
 	return err;
 }

@@ -1,5 +1,6 @@
 /* test_config.c - modprobe.d parsing: keywords, kmod's quirks, file order and overrides. */
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "test.h"
 #include "../../config/modprobe_d.h"
@@ -150,4 +151,43 @@ TEST(config_softdep_first_match_mixes_plain_and_patterns)
 	CHECK_INT(im_config_softdep_for(&c, "x"), 2);
 	CHECK_INT(im_config_softdep_for(&c, "y"), -1);
 	im_config_free(&c);
+}
+
+/* A path may be one file (any name); a directory only gives *.conf and
+ * *.alias, no dotfiles, no subdirectories (said); missing paths are fine. */
+TEST(config_paths_files_dirs_and_masking)
+{
+	char *da = strdup(t_tmpdir());
+	char *db = strdup(t_tmpdir());
+	char sub[300], missing[300];
+	char *single = t_write(db, "10-a.conf", "options m masked\n", -1);
+	char *other = t_write(db, "15-plain.txt", "options m single\n", -1);
+	const char *paths[] = { missing, da, single, other, db, NULL };
+	struct im_config c;
+
+	snprintf(missing, sizeof(missing), "%s/nope", da);
+	snprintf(sub, sizeof(sub), "%s/sub.conf", da);
+	mkdir(sub, 0755);
+	free(t_write(sub, "in-sub.conf", "options m in_sub\n", -1));
+	free(t_write(da, "10-a.conf", "options m a10\n", -1));
+	free(t_write(da, "20-b.alias", "options m b20\n", -1));
+	free(t_write(da, "conf", "options m noext\n", -1));
+	free(t_write(da, "x.conf~", "options m backup\n", -1));
+	free(t_write(db, "30-c.conf", "options m c30\n", -1));
+	free(t_write(db, ".30-d.conf", "options m hidden\n", -1));
+	im_config_init(&c);
+	quiet.warnings = quiet.errors = 0;
+	CHECK_INT(im_config_load(&c, paths, NULL, NULL, &quiet), 0);
+	CHECK_INT(c.noptions, 4);
+	CHECK_STR(c.options[0].value, "a10");	/* da's, not the single file */
+	CHECK_STR(c.options[1].value, "single");
+	CHECK_STR(c.options[2].value, "b20");
+	CHECK_STR(c.options[3].value, "c30");
+	CHECK_INT(quiet.warnings, 1);		/* sub.conf is a directory */
+	CHECK_INT(quiet.errors, 0);
+	im_config_free(&c);
+	free(single);
+	free(other);
+	free(da);
+	free(db);
 }

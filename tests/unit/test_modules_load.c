@@ -80,3 +80,40 @@ TEST(modules_load_no_files)
 	CHECK_INT(quiet.warnings + quiet.errors, 0);
 	im_strlist_free(&l);
 }
+
+/* Only *.conf, no dotfiles; a basename in three directories is read once,
+ * from the first directory that has it (missing directories skipped). */
+TEST(modules_load_first_directory_wins_a_basename)
+{
+	const char *root = t_tmpdir();
+	const char *dirs[] = { "/a", "/missing", "/b", "/c", NULL };
+	struct im_strlist l = { 0 };
+	char d[300];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(d, sizeof(d), "%s/%c", root, 'a' + i);
+		mkdir(d, 0755);
+	}
+	snprintf(d, sizeof(d), "%s/a", root);
+	free(t_write(d, "50-x.conf", "from_a\n", -1));
+	free(t_write(d, "60-y.alias", "not_conf\n", -1));
+	free(t_write(d, ".70-z.conf", "hidden\n", -1));
+	snprintf(d, sizeof(d), "%s/b", root);
+	free(t_write(d, "50-x.conf", "from_b\n", -1));
+	free(t_write(d, "05-w.conf", "w_from_b\n", -1));
+	snprintf(d, sizeof(d), "%s/b/80-dir.conf", root);
+	mkdir(d, 0755);
+	snprintf(d, sizeof(d), "%s/c", root);
+	free(t_write(d, "50-x.conf", "from_c\n", -1));
+	free(t_write(d, "05-w.conf", "w_from_c\n", -1));
+	free(t_write(d, "90-last.conf", "c_last\n", -1));
+	quiet.warnings = quiet.errors = 0;
+	CHECK_INT(im_modules_load_read(root, dirs, &l, &quiet), 0);
+	CHECK_INT(l.n, 3);
+	CHECK_STR(l.v[0], "w_from_b");
+	CHECK_STR(l.v[1], "from_a");
+	CHECK_STR(l.v[2], "c_last");
+	CHECK_INT(quiet.warnings + quiet.errors, 0);
+	im_strlist_free(&l);
+}
