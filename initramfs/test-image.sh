@@ -1,7 +1,11 @@
 #!/bin/sh
 # test-image.sh - build an image for a real Debian tree and check its
 # contents: every module of the set's closure (per initmod --show-depends)
-# is in it, no other module is, and a second build is byte-identical.
+# is in it, no other module is, and a second build is byte-identical. Then
+# the builder's edges: a name it cannot find stops it (--allow-missing does
+# not), the modprobe.d files it copies are the ones initmod reads, and a
+# module of a depmod.d "external" directory ends up in the image.
+# Last line: "image: N passed, N failed".
 # usage: test-image.sh ROOT KVER SETFILE INITMOD
 set -eu
 root=$1 kver=$2 set=$3 bin=$4
@@ -9,15 +13,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pass=0 fail=0
+mk=$here/mkinitramfs
 check() {	# check NAME COMMAND...
 	name=$1; shift
 	if "$@"; then pass=$((pass + 1)); echo "ok $name"
 	else fail=$((fail + 1)); echo "FAIL $name"; fi
 }
 
-"$here/mkinitramfs" -o "$work/a.img" -d "$root" -k "$kver" --initmod "$bin" \
+"$mk" -o "$work/a.img" -d "$root" -k "$kver" --initmod "$bin" \
 	--add-modules-file "$set" --add-dir kernel/drivers/ata --compress zstd 2>/dev/null
-"$here/mkinitramfs" -o "$work/b.img" -d "$root" -k "$kver" --initmod "$bin" \
+"$mk" -o "$work/b.img" -d "$root" -k "$kver" --initmod "$bin" \
 	--add-modules-file "$set" --add-dir kernel/drivers/ata --compress zstd 2>/dev/null
 check image_is_reproducible cmp -s "$work/a.img" "$work/b.img"
 
@@ -35,5 +40,94 @@ check init_is_initmod test -L "$work/x/init"
 check modprobe_is_initmod test "$(readlink "$work/x/sbin/modprobe")" = ../bin/initmod
 check console_node sh -c "[ \$(id -u) != 0 ] || [ -c '$work/x/dev/console' ]"
 echo "image: $(wc -l < "$work/want") modules in the closure, $(wc -l < "$work/have") in the image"
+
+# a name that is not there stops the build: every such name is said, no
+# image is written; --allow-missing builds without them and says which
+set +e
+"$mk" -o "$work/typo.img" -d "$root" -k "$kver" --initmod "$bin" \
+	--add-modules ext4,nosuchmod,no-such_mod2,xfs 2> "$work/typo.err"
+rc=$?
+set -e
+check typo_stops_the_build test $rc -ne 0
+check typo_every_missing_name_said sh -c "grep -q 'nosuchmod' '$work/typo.err' && grep -q 'no-such_mod2' '$work/typo.err'"
+check typo_writes_no_image test ! -e "$work/typo.img"
+set +e
+"$mk" -o "$work/allow.img" -d "$root" -k "$kver" --initmod "$bin" \
+	--add-modules ext4,nosuchmod --allow-missing 2> "$work/allow.err"
+rc=$?
+set -e
+check allow_missing_builds sh -c "[ $rc -eq 0 ] && [ -s '$work/allow.img' ] &&
+	cpio -it --quiet < '$work/allow.img' | grep -q '/ext4\.ko'"
+check allow_missing_says_which grep -q 'nosuchmod' "$work/allow.err"
+
+# modprobe.d: what initmod reads on the host (-C A -C B: A/30-override.conf
+# shadows B's, B/40-more.alias is read, B/.hidden.conf and B/notes.txt are
+# not) is what the image holds, and it means the same there
+conf=$here/../tests/oracle/modprobe.d
+"$mk" -o "$work/conf.img" -d "$root" -k "$kver" --initmod "$bin" \
+	-C "$conf/A" -C "$conf/B" --add-modules ext4 2> /dev/null
+mkdir "$work/c" && (cd "$work/c" && cpio -id --quiet < "$work/conf.img")
+md=$work/c/etc/modprobe.d
+check conf_alias_file_copied cmp -s "$md/40-more.alias" "$conf/B/40-more.alias"
+check conf_dotfile_and_other_names_left_out sh -c "! ls -A '$md' | grep -q -e '^\.' -e 'notes'"
+check conf_first_directory_wins cmp -s "$md/30-override.conf" "$conf/A/30-override.conf"
+names=$(grep -v '^#' "$here/../tests/oracle/names-config.txt" | tr '\n' ' ')
+# shellcheck disable=SC2086
+"$bin" -q -d "$root" -S "$kver" -C "$conf/A" -C "$conf/B" --no-cmdline -a \
+	--show-depends $names > "$work/conf.host" 2>&1 || true
+# shellcheck disable=SC2086
+"$bin" -q -d "$root" -S "$kver" -C "$md" --no-cmdline -a \
+	--show-depends $names > "$work/conf.image" 2>&1 || true
+check conf_image_resolves_like_host cmp -s "$work/conf.host" "$work/conf.image"
+
+# a depmod.d "external" directory (kmod writes the absolute path into
+# modules.dep; kmod 30's depmod -b does not prefix it, so the directory is
+# named with the fixture's own absolute path; the version is a regular
+# expression, where "+" is no literal: "*")
+fx=$work/ext
+src=$root/lib/modules/$kver
+mkdir -p "$fx/lib/modules/$kver" "$fx/opt/ext" "$fx/depmod.d"
+for m in kernel/fs/fat/fat kernel/fs/nls/nls_utf8 kernel/fs/nls/nls_cp437; do
+	f=$(cd "$src" && ls "$m".ko*)
+	mkdir -p "$fx/lib/modules/$kver/$(dirname "$m")"
+	cp "$src/$f" "$fx/lib/modules/$kver/$f"
+done
+vf=$(cd "$src" && ls kernel/fs/fat/vfat.ko*)
+cp "$src/$vf" "$fx/opt/ext/"	# vfat: needs fat, nothing needs it
+cp "$src/modules.builtin" "$src/modules.builtin.modinfo" "$fx/lib/modules/$kver/"
+grep -E '^kernel/fs/(fat/fat|nls/nls_utf8|nls/nls_cp437)\.ko' "$src/modules.order" \
+	> "$fx/lib/modules/$kver/modules.order" || true
+echo "external * $fx/opt/ext" > "$fx/depmod.d/external.conf"
+echo "search updates external built-in" >> "$fx/depmod.d/external.conf"
+depmod -b "$fx" -C "$fx/depmod.d" "$kver"
+check external_fixture_has_absolute_path grep -q "^$fx/opt/ext/vfat\.ko[.a-z]*: kernel/fs/fat/fat\.ko" \
+	"$fx/lib/modules/$kver/modules.dep"
+# the same tree with text indexes only (the builder's path when depmod
+# cannot read the modules: Debian's kmod has no zlib for .ko.gz)
+cp -a "$fx" "$work/extgz"
+fz=$work/extgz
+find "$fz" -name '*.ko*' | while read -r f; do
+	case $f in *.ko) gzip -n "$f" ;; *.ko.*) "${f##*.}" -dc "$f" | gzip -n > "${f%.*}.gz" && rm "$f" ;; esac
+done
+sed "s#^$fx/#$fz/#; s/\.ko\(\.[a-z]*\)\?\([: ]\|\$\)/.ko.gz\2/g" "$fx/lib/modules/$kver/modules.dep" \
+	> "$fz/lib/modules/$kver/modules.dep"
+rm -f "$fz/lib/modules/$kver"/modules.*.bin
+# initmod plans the absolute path as kmod does (the resolver's external
+# support, 51dd32c); the image holds the module under extra/
+check external_planned_by_initmod sh -c "'$bin' -q -d '$fx' -S '$kver' -C /dev/null -a \
+	--show-depends vfat | grep -q '^insmod $fx/opt/ext/vfat'"
+for t in "xz:$fx" "gz:$fz"; do
+	tag=${t%%:*} tr=${t#*:}
+	"$mk" -o "$work/ext-$tag.img" -d "$tr" -k "$kver" --initmod "$bin" \
+		--add-modules vfat,nls_cp437 2> "$work/ext-$tag.err" || cat "$work/ext-$tag.err"
+	mkdir "$work/x-$tag" && (cd "$work/x-$tag" && cpio -id --quiet < "$work/ext-$tag.img")
+	xm=$work/x-$tag/lib/modules/$kver
+	check "external_module_in_extra.$tag" sh -c "ls '$xm'/extra/vfat.ko* > /dev/null 2>&1"
+	check "external_no_host_path_in_image_index.$tag" sh -c "! grep -q '^/' '$xm/modules.dep'"
+	check "external_module_resolves_in_image.$tag" sh -c "'$bin' -q -d '$work/x-$tag' -S '$kver' \
+		-C /dev/null -a --show-depends vfat | tr '\n' ' ' | grep -q \
+		'^insmod $xm/kernel/fs/fat/fat\.ko[.a-z]* *insmod $xm/extra/vfat\.ko[.a-z]* *\$'"
+done
+
 echo "image: $pass passed, $fail failed"
 [ $fail -eq 0 ]
