@@ -99,6 +99,7 @@ grep -E '^kernel/fs/(fat/fat|nls/nls_utf8|nls/nls_cp437)\.ko' "$src/modules.orde
 	> "$fx/lib/modules/$kver/modules.order" || true
 echo "external * $fx/opt/ext" > "$fx/depmod.d/external.conf"
 echo "search updates external built-in" >> "$fx/depmod.d/external.conf"
+command -v depmod > /dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin
 depmod -b "$fx" -C "$fx/depmod.d" "$kver"
 check external_fixture_has_absolute_path grep -q "^$fx/opt/ext/vfat\.ko[.a-z]*: kernel/fs/fat/fat\.ko" \
 	"$fx/lib/modules/$kver/modules.dep"

@@ -35,7 +35,9 @@ mkdir -p "$root/lib/modules"
 cp -a "$kout/root/lib/modules/$kver" "$root/lib/modules/"
 mkdir -p "$root/lib/modules/$kver/extra"
 cp "$work/mod/tm_unsigned.ko" "$root/lib/modules/$kver/extra/"
-depmod -b "$root" "$kver"
+mkdir "$root/.depmod.d"	# hermetic: not the host's depmod.d
+depmod -C "$root/.depmod.d" -b "$root" "$kver"
+rmdir "$root/.depmod.d"
 names="ext4 xfs btrfs virtio_net virtio_blk e1000e ahci nvme tm_unsigned"
 "$here/../initramfs/mkinitramfs" -o "$work/k.img" -d "$root" -k "$kver" --initmod "$bin" \
 	--add-modules "$(echo $names | tr ' ' ',')" --busybox \

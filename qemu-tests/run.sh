@@ -162,7 +162,9 @@ for variant in plain zstd gzip; do
 		sed 's/\.ko\([: ]\|$\)/.ko.gz\1/g' "$dir61/modules.dep" > "$r/lib/modules/$kver61/modules.dep"
 		for f in modules.alias modules.symbols modules.softdep; do cp "$dir61/$f" "$r/lib/modules/$kver61/"; done
 	else
-		depmod -b "$r" "$kver61" 2> /dev/null
+		mkdir "$r/.depmod.d"	# hermetic: not the host's depmod.d
+		depmod -C "$r/.depmod.d" -b "$r" "$kver61" 2> /dev/null
+		rmdir "$r/.depmod.d"
 	fi
 	"$here/../initramfs/mkinitramfs" -o "$work/61-$variant.img" -d "$r" -k "$kver61" --initmod "$bin" \
 		--add-modules-file "$set" --modules-load "$work/generic.conf" --busybox \

@@ -48,6 +48,9 @@ tree() {	# tree DIR KROOT KVER MODS COMPRESSOR
 	zstd) zstd -q --rm "$d/extra/"*.ko ;;
 	esac
 	cp "$2/lib/modules/$3/modules.builtin" "$2/lib/modules/$3/modules.builtin.modinfo" "$d/"
-	depmod -b "$1" "$3" 2> /dev/null
+	# hermetic: an empty depmod.d, not the host's
+	mkdir "$1/.depmod.d"
+	depmod -C "$1/.depmod.d" -b "$1" "$3" 2> /dev/null
+	rmdir "$1/.depmod.d"
 }
 
