@@ -59,6 +59,8 @@ set -e
 check allow_missing_builds sh -c "[ $rc -eq 0 ] && [ -s '$work/allow.img' ] &&
 	cpio -it --quiet < '$work/allow.img' | grep -q '/ext4\.ko'"
 check allow_missing_says_which grep -q 'nosuchmod' "$work/allow.err"
+check missing_modules_file_stops_the_build sh -c "! '$mk' -o '$work/nofile.img' -d '$root' -k '$kver' \
+	--initmod '$bin' --add-modules-file '$work/no-such-list' 2> /dev/null && [ ! -e '$work/nofile.img' ]"
 
 # modprobe.d: what initmod reads on the host (-C A -C B: A/30-override.conf
 # shadows B's, B/40-more.alias is read, B/.hidden.conf and B/notes.txt are
