@@ -62,7 +62,7 @@ static double run_once(size_t n, int maxdeps, int max_us, int threads,
 	struct im_engine_opts o = { .threads = threads };
 	struct im_graph g;
 	struct fake_kernel f;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	uint64_t work = 0, cp = 0;
 	double wall;
 	size_t i;
@@ -72,11 +72,11 @@ static double run_once(size_t n, int maxdeps, int max_us, int threads,
 	im_graph_init(&g);
 	fake_init(&f);
 	build(&g, &f, dir, n, maxdeps, max_us, seed);
-	if (im_engine_init(&e, &g, &f.k, &o, &quiet) < 0 || im_engine_run(&e) < 0)
+	if (im_engine_new(&e, &g, &f.k, &o, &quiet) < 0 || im_engine_run(e) < 0)
 		return -1;
 	/* the bound from what each init really took (sleeps overshoot) */
 	for (i = 0; i < g.n; i++)
-		g.nodes[i].cost = (uint64_t)((e.jobs[i].t_end - e.jobs[i].t_start) * 1e3);
+		g.nodes[i].cost = (uint64_t)((e->jobs[i].t_end - e->jobs[i].t_start) * 1e3);
 	im_graph_order(&g, &quiet);
 	for (i = 0; i < g.n; i++) {
 		work += g.nodes[i].cost;
@@ -84,11 +84,11 @@ static double run_once(size_t n, int maxdeps, int max_us, int threads,
 			cp = g.nodes[i].tail;
 	}
 	*bound = (cp > work / threads ? cp : (double)work / threads) / 1e3;
-	wall = e.wall_ms;
+	wall = e->wall_ms;
 	if (f.order_violations || f.double_loads)
 		fprintf(stderr, "engine_bench: %d order violations, %d double loads\n",
 			f.order_violations, f.double_loads);
-	im_engine_free(&e);
+	im_engine_put(e);
 	im_graph_free(&g);
 	fake_free(&f);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "resolve.h"
 #include "../depgraph/names.h"
@@ -703,6 +704,47 @@ int im_resolve_name(struct im_resolver *r, const char *name, const char *extra,
 	for (i = 0; !err && i < found.n; i++)
 		err = probe(r, found.v[i], extra, out);
 	return err < 0 ? err : 1;
+}
+
+/*
+ * kmod >= 31's modprobe PATH (module_new_from_any(), then
+ * kmod_module_new_from_path()): the object is the file, made absolute
+ * against the working directory; its dependencies, softdeps and options are
+ * those of its name, from the index and the configuration.
+ */
+int im_resolve_path(struct im_resolver *r, const char *path, const char *extra,
+		    struct im_steps *out)
+{
+	char cwd[PATH_MAX], *abs = NULL;
+	struct im_kmod *k;
+	struct stat st;
+	int oom = 0, err;
+
+	if (path[0] == '/')
+		abs = strdup(path);
+	else if (getcwd(cwd, sizeof(cwd)) && asprintf(&abs, "%s/%s", cwd, path) < 0)
+		abs = NULL;
+	if (!abs)
+		return -ENOMEM;
+	if (stat(abs, &st) < 0) {
+		msg_err(r->m, "module file %s: %s", path, strerror(errno));
+		free(abs);
+		return 0;
+	}
+	k = obj_from_path(r, abs, &oom);
+	free(abs);
+	if (!k)
+		return oom ? -ENOMEM : 0;
+	err = probe(r, k, extra, out);
+	return err < 0 ? err : 1;
+}
+
+int im_resolve_arg(struct im_resolver *r, const char *arg, const char *extra,
+		   struct im_steps *out)
+{
+	if (arg[0] == '/' || strncmp(arg, "./", 2) == 0)
+		return im_resolve_path(r, arg, extra, out);
+	return im_resolve_name(r, arg, extra, out);
 }
 
 void im_steps_clear(struct im_steps *s)

@@ -37,7 +37,10 @@ struct im_resolver {
 	size_t probe_cap, found_cap;
 	struct im_kmod *all;		/* every object */
 	struct arena arena;		/* objects, names, paths, dep lists */
-	struct im_graph *graph;		/* when set, edges are recorded */
+	struct im_graph *graph;		/* set by im_plan_build() alone: edges are
+					 * recorded, and a missing dependency
+					 * file stays a node (fails when loaded)
+					 * instead of dropping the dep list */
 	unsigned gen;			/* probe generation: visited flags */
 };
 
@@ -55,6 +58,18 @@ struct im_steps {
 };
 int im_resolve_name(struct im_resolver *r, const char *name, const char *extra,
 		    struct im_steps *out);
+/*
+ * The same for a module file named by its path (kmod >= 31: an argument
+ * that starts with "/" or "./"); its dependencies come from the index when
+ * its name is in the tree. Only arguments of initmod's or modprobe's own
+ * command line take this way: names from modprobe.d and the kernel command
+ * line never become paths.
+ */
+int im_resolve_path(struct im_resolver *r, const char *path, const char *extra,
+		    struct im_steps *out);
+/* im_resolve_path() for "/..." and "./...", else im_resolve_name(). */
+int im_resolve_arg(struct im_resolver *r, const char *arg, const char *extra,
+		   struct im_steps *out);
 void im_steps_free(struct im_steps *s);
 void im_steps_clear(struct im_steps *s);	/* empty, keep the storage */
 

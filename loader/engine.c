@@ -194,10 +194,13 @@ static void job_end(struct im_engine *e, struct im_worker *w, size_t i)
 		pthread_cond_broadcast(&e->work);
 }
 
+static void engine_destroy(struct im_engine *e);
+
 static void *worker_main(void *arg)
 {
 	struct im_worker *w = arg;
 	struct im_engine *e = w->e;
+	int last;
 
 	pthread_mutex_lock(&e->lock);
 	w->have_clk = pthread_getcpuclockid(pthread_self(), &w->clk) == 0;
@@ -220,8 +223,11 @@ static void *worker_main(void *arg)
 		job_end(e, w, i);
 	}
 	e->running--;
+	last = e->put && !e->running;
 	pthread_cond_broadcast(&e->done);
 	pthread_mutex_unlock(&e->lock);
+	if (last)	/* the caller let go during our load: ours to free */
+		engine_destroy(e);
 	return NULL;
 }
 
@@ -287,25 +293,43 @@ static int link_same_files(struct im_engine *e)
 	return err;
 }
 
-int im_engine_init(struct im_engine *e, struct im_graph *g,
-		   struct im_kernel *k, const struct im_engine_opts *o,
-		   struct msgs *m)
+/* The hard blacklist, decided once: the caller's list may go away. */
+static void mark_blacklisted(struct im_engine *e, const struct im_strlist *bl)
+{
+	size_t i;
+
+	for (i = 0; bl && i < e->g->n; i++)
+		e->jobs[i].blacklisted = im_strlist_has(bl, e->g->nodes[i].name);
+}
+
+static int engine_init(struct im_engine *e, struct im_graph *g,
+		       struct im_kernel *k, const struct im_engine_opts *o,
+		       struct msgs *m)
 {
 	size_t i;
 	int err;
 
-	memset(e, 0, sizeof(*e));
-	pthread_mutex_init(&e->lock, NULL);	/* first: im_engine_free() needs them */
+	pthread_mutex_init(&e->lock, NULL);	/* first: engine_destroy() needs them */
 	pthread_cond_init(&e->work, NULL);
 	pthread_cond_init(&e->done, NULL);
-	e->g = g;
-	e->k = k;
-	e->m = m;
 	e->o = *o;
+	if (o->own_graph) {
+		e->graph = *g;		/* moved: the caller's graph is left empty */
+		im_graph_init(g);
+		e->g = &e->graph;
+	} else {
+		e->g = g;
+	}
+	e->kernel = *k;
+	e->k = &e->kernel;
+	e->msgs = *m;
+	e->m = &e->msgs;
+	e->o.hard_blacklist = NULL;
 	if (e->o.threads < 1)
 		e->o.threads = 1;
 	if (e->o.max_threads < e->o.threads)
 		e->o.max_threads = e->o.threads;
+	g = e->g;
 	e->jobs = calloc(g->n ? g->n : 1, sizeof(*e->jobs));
 	e->heap = calloc(g->n ? g->n : 1, sizeof(*e->heap));
 	e->workers = calloc(e->o.max_threads, sizeof(*e->workers));
@@ -315,13 +339,79 @@ int im_engine_init(struct im_engine *e, struct im_graph *g,
 		e->jobs[i].same_file = SIZE_MAX;
 		e->jobs[i].thread = -1;
 	}
+	mark_blacklisted(e, o->hard_blacklist);
 	err = link_same_files(e);
 	if (!err)
-		err = im_graph_order(g, m);	/* levels and tails, cycles broken */
+		err = im_graph_order(g, e->m);	/* levels and tails, cycles broken */
 	if (err)
 		return err;
-	e->kcomp = k->compression(k);
+	e->kcomp = e->k->compression(e->k);
 	return 0;
+}
+
+int im_engine_new(struct im_engine **ep, struct im_graph *g,
+		  struct im_kernel *k, const struct im_engine_opts *o,
+		  struct msgs *m)
+{
+	struct im_engine *e = calloc(1, sizeof(*e));
+	int err;
+
+	*ep = NULL;
+	if (!e) {
+		if (o->own_graph)
+			im_graph_free(g);
+		return -ENOMEM;
+	}
+	err = engine_init(e, g, k, o, m);
+	if (err) {
+		engine_destroy(e);
+		return err;
+	}
+	*ep = e;
+	return 0;
+}
+
+/*
+ * The watchdog (lock held): loads past warn_after_s make a stall, said once
+ * while it lasts (not once per load: loads queued in the kernel behind one
+ * slow init all pass the mark together) with the load running longest and
+ * what is held up behind it. A new stall starts when none is left over.
+ */
+static void watchdog(struct im_engine *e, double now)
+{
+	double limit = e->o.warn_after_s * 1e3;
+	size_t i, oldest = SIZE_MAX, over = 0, inflight = 0, ready = 0, waiting = 0;
+	const struct im_node *n;
+
+	for (i = 0; i < e->g->n; i++) {
+		const struct im_job *j = &e->jobs[i];
+
+		if (j->st == IM_JOB_READY)
+			ready++;
+		else if (j->st == IM_JOB_WAIT)
+			waiting++;
+		if (j->st != IM_JOB_RUN)
+			continue;
+		inflight++;
+		if (now - j->t_start <= limit)
+			continue;
+		over++;
+		if (oldest == SIZE_MAX || j->t_start < e->jobs[oldest].t_start)
+			oldest = i;
+	}
+	if (!over) {
+		e->stall_said = 0;	/* the stall is over */
+		return;
+	}
+	if (e->stall_said)
+		return;
+	e->stall_said = 1;
+	n = &e->g->nodes[oldest];
+	msg_warn(e->m, "%s: still loading after %.0f s (%s); %zu other load%s in flight (%zu of them past %.0f s), %zu ready, %zu waiting for dependencies",
+		 n->name, (now - e->jobs[oldest].t_start) / 1e3,
+		 n->path ? n->path : "install command", inflight - 1,
+		 inflight - 1 == 1 ? "" : "s", over - 1, e->o.warn_after_s,
+		 ready, waiting);
 }
 
 /*
@@ -335,7 +425,6 @@ static int wait_all(struct im_engine *e)
 	for (;;) {
 		struct timespec ts;
 		double now;
-		size_t i;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += tick_ms * 1000000L;
@@ -350,19 +439,8 @@ static int wait_all(struct im_engine *e)
 		now = im_engine_now(e);
 		if (tick_ms < 100)
 			sample_workers(e, now);
-		for (i = 0; e->o.warn_after_s > 0 && i < e->g->n; i++) {
-			struct im_job *j = &e->jobs[i];
-
-			if (j->st == IM_JOB_RUN && !j->warned &&
-			    now - j->t_start > e->o.warn_after_s * 1e3) {
-				j->warned = 1;
-				msg_warn(e->m, "%s: still loading after %.0f s (%s)",
-					 e->g->nodes[i].name,
-					 (now - j->t_start) / 1e3,
-					 e->g->nodes[i].path ? e->g->nodes[i].path :
-					 "install command");
-			}
-		}
+		if (e->o.warn_after_s > 0)
+			watchdog(e, now);
 		if (e->o.timeout_s > 0 && now > e->o.timeout_s * 1e3)
 			return -ETIMEDOUT;
 	}
@@ -460,18 +538,29 @@ int im_engine_workers_gone(struct im_engine *e, double max_s)
 	return gone;
 }
 
-void im_engine_free(struct im_engine *e)
+static void engine_destroy(struct im_engine *e)
 {
-	/* after a timeout, stuck workers still use the engine: leak it */
-	if (!im_engine_workers_gone(e, 0))
-		return;
 	pthread_mutex_destroy(&e->lock);
 	pthread_cond_destroy(&e->work);
 	pthread_cond_destroy(&e->done);
+	if (e->g == &e->graph)
+		im_graph_free(&e->graph);
 	free(e->jobs);
 	free(e->heap);
 	free(e->workers);
-	e->jobs = NULL;
-	e->heap = NULL;
-	e->workers = NULL;
+	free(e);
+}
+
+void im_engine_put(struct im_engine *e)
+{
+	int last;
+
+	if (!e)
+		return;
+	pthread_mutex_lock(&e->lock);
+	e->put = 1;
+	last = !e->running;
+	pthread_mutex_unlock(&e->lock);
+	if (last)
+		engine_destroy(e);
 }

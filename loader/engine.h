@@ -28,18 +28,27 @@ enum im_job_state {
 	IM_JOB_SKIPPED,		/* a dependency failed, or blacklisted */
 };
 
+/*
+ * One module's load. Who may touch what: fields marked [lock] are read and
+ * written only under im_engine.lock; fields marked [worker] belong to the
+ * worker that took the job (from job_begin() to job_end(), the lock is not
+ * held while it loads) and are read by others only after the job finished
+ * (st >= IM_JOB_LOADED, seen under the lock); [init] fields are set before
+ * any worker starts and only read afterwards.
+ */
 struct im_job {
-	enum im_job_state st;		/* read and written under the lock */
-	enum im_job_state result;	/* the worker's outcome, copied to st */
-	size_t pending;			/* unfinished predecessors */
-	int err;			/* -errno of the failing call, 0 */
-	char why[320];			/* failure or skip reason, in words */
-	int doomed;			/* a hard predecessor failed */
-	int warned;			/* watchdog said it is slow */
-	int thread;			/* worker that ran it, -1 none */
-	double t_ready, t_start, t_call, t_end;	/* ms since engine start */
-	double cpu_ms;			/* CPU time of its worker during the load */
-	size_t same_file;		/* SIZE_MAX, or the job with this inode */
+	enum im_job_state st;		/* [lock] */
+	enum im_job_state result;	/* [worker] the outcome, copied to st */
+	size_t pending;			/* [lock] unfinished predecessors */
+	int err;			/* [worker] -errno of the failing call, 0 */
+	char why[320];			/* [worker], or [lock] when skipped */
+	int doomed;			/* [lock] a hard predecessor failed */
+	int thread;			/* [lock] worker that ran it, -1 none */
+	double t_ready, t_start, t_end;	/* [lock] ms since engine start */
+	double t_call;			/* [worker] the kernel call began */
+	double cpu_ms;			/* [worker] its worker's CPU time */
+	size_t same_file;		/* [init] SIZE_MAX, or the job with this inode */
+	int blacklisted;		/* [init] in the hard blacklist */
 };
 
 struct im_engine_opts {
@@ -50,11 +59,13 @@ struct im_engine_opts {
 	double timeout_s;		/* give up waiting, 0 = never */
 	int ignore_install;
 	int user_decompress;		/* never ask the kernel to decompress */
-	const struct im_strlist *hard_blacklist;	/* skip these names */
+	const struct im_strlist *hard_blacklist;	/* skip these names (read
+					 * by im_engine_new() only) */
 	int verbose;
+	int own_graph;			/* the engine takes the graph (see below) */
 };
 
-/* A worker thread; the monitor samples its CPU clock while it loads. */
+/* A worker thread; the monitor samples its CPU clock while it loads [lock]. */
 struct im_worker {
 	struct im_engine *e;
 	int id;
@@ -65,24 +76,42 @@ struct im_worker {
 	double s_wall, s_cpu;		/* last sample, ms */
 };
 
+/*
+ * Lifetime. An engine lives on the heap and outlives every worker: after a
+ * deadline, run returns while stuck inits still hold workers inside the
+ * kernel, and each of those comes back some time later and writes its
+ * job's result. So the engine is freed by whoever leaves last: the caller
+ * (im_engine_put) or the last worker. What a worker touches lives in the
+ * engine: the jobs, a copy of the kernel interface and of the message sink
+ * (after put, a late worker's messages go nowhere visible but are safe),
+ * and the graph when o.own_graph is set (then *g is moved into the engine
+ * and the caller's graph is left empty). Without own_graph the caller
+ * keeps the graph alive until im_engine_workers_gone() said yes, as tests do.
+ * The blacklist is read once, in im_engine_new().
+ */
 struct im_engine {
-	struct im_graph *g;
-	struct im_kernel *k;
-	struct msgs *m;
-	struct im_engine_opts o;
+	struct im_graph *g;		/* [init] &graph or the caller's */
+	struct im_kernel *k;		/* [init] &kernel */
+	struct msgs *m;			/* [init] &msgs */
+	struct im_graph graph;		/* owned when o.own_graph */
+	struct im_kernel kernel;
+	struct msgs msgs;
+	struct im_engine_opts o;	/* [init] */
 	struct im_job *jobs;
 	pthread_mutex_t lock;
 	pthread_cond_t work, done;
-	size_t *heap, nheap;		/* ready jobs, heaviest tail first */
-	size_t remaining;		/* jobs not finished */
-	int stop;			/* timeout: workers quit */
-	int running;			/* workers alive */
+	size_t *heap, nheap;		/* [lock] ready jobs, heaviest tail first */
+	size_t remaining;		/* [lock] jobs not finished */
+	int stop;			/* [lock] written; read atomically: timeout */
+	int running;			/* [lock] workers alive */
+	int put;			/* [lock] the caller let go (im_engine_put) */
 	struct im_worker *workers;	/* o.max_threads of them */
-	int inflight, asleep;		/* workers in a load / of those asleep */
-	int used_threads;		/* highest worker id that ran a job + 1 */
-	int peak_inflight;		/* most loads at once */
-	enum im_comp kcomp;		/* what the kernel decompresses */
-	int kdecomp_broken;		/* the kernel refused the flag once */
+	int inflight, asleep;		/* [lock] workers in a load / of those asleep */
+	int used_threads;		/* [lock] highest worker id that ran a job + 1 */
+	int peak_inflight;		/* [lock] most loads at once */
+	int stall_said;			/* [lock] the watchdog spoke of this stall */
+	enum im_comp kcomp;		/* [init] what the kernel decompresses */
+	int kdecomp_broken;		/* atomic: the kernel refused the flag once */
 	struct timespec t0;
 	double wall_ms;
 };
@@ -92,18 +121,24 @@ struct im_engine_stats {
 	int requested_failed;		/* a requested module not loaded/present */
 };
 
-/* On failure, only im_engine_free() may follow. */
-int im_engine_init(struct im_engine *e, struct im_graph *g,
-		   struct im_kernel *k, const struct im_engine_opts *o,
-		   struct msgs *m);
+/*
+ * A new engine for @g (see "Lifetime" above): *@ep, or NULL with -errno
+ * returned. On failure nothing is left to free (an owned graph is freed).
+ */
+int im_engine_new(struct im_engine **ep, struct im_graph *g,
+		  struct im_kernel *k, const struct im_engine_opts *o,
+		  struct msgs *m);
 /* 0 when every job finished, -ETIMEDOUT when the deadline hit first. */
 int im_engine_run(struct im_engine *e);
 void im_engine_stats(struct im_engine *e, struct im_engine_stats *s);
 const char *im_job_state_word(enum im_job_state s);
 /* 1 when no worker is left (waiting up to @max_s seconds for them). */
 int im_engine_workers_gone(struct im_engine *e, double max_s);
-/* Frees nothing while a stuck worker may still use the engine. */
-void im_engine_free(struct im_engine *e);
+/*
+ * The caller is done with @e (NULL is fine): freed now, or by the last
+ * stuck worker when it returns. @e must not be used afterwards.
+ */
+void im_engine_put(struct im_engine *e);
 double im_engine_now(const struct im_engine *e);
 
 /* What an errno from finit_module/init_module means for a module load. */

@@ -1,8 +1,10 @@
 /*
- * init.c - what initmod does as PID 1 (or called from /init): the pseudo
- * filesystems, becoming the kernel's modprobe, the boot's module groups as
- * one DAG, and the hand-over to the next stage (no switch_root: initmod
- * execs init= or the kernel's usual fallbacks inside the initramfs).
+ * init.c - what initmod does as PID 1 (or called from /init), in the order
+ * im_init_main() does it: mount the pseudo filesystems, read the kernel
+ * command line once, fork the guard; the child becomes the kernel's
+ * modprobe and loads the boot's plan in one DAG run; the parent execs the
+ * next stage (no switch_root: init= or the kernel's usual fallbacks inside
+ * the initramfs).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../config/cmdline.h"
 #include "init.h"
+#include "run.h"
 
 static void mount_one(const char *probe, const char *src, const char *dir,
 		      const char *type, unsigned long flags, struct msgs *m)
@@ -66,64 +70,6 @@ void im_init_set_modprobe(struct msgs *m)
 		close(fd);
 }
 
-static int resolve_list(struct im_resolver *r, const struct im_strlist *l)
-{
-	struct im_steps steps = { 0 };
-	int missing = 0, found = 0;
-	size_t i;
-
-	for (i = 0; l && i < l->n && found >= 0; i++) {
-		found = im_resolve_name(r, l->v[i], NULL, &steps);
-		missing += found == 0;
-		im_steps_clear(&steps);
-	}
-	im_steps_free(&steps);
-	return found < 0 ? found : missing;
-}
-
-/* Every node in [a0, a1) must finish before any node in [b0, b1) starts. */
-static int order_groups(struct im_graph *g, size_t a0, size_t a1, size_t b0,
-			size_t b1)
-{
-	size_t a, b;
-
-	for (a = a0; a < a1; a++)
-		for (b = b0; b < b1; b++)
-			if (im_graph_edge(g, a, b, IM_EDGE_PRE) < 0)
-				return -ENOMEM;
-	return 0;
-}
-
-int im_init_build_graph(struct im_resolver *r, const struct im_strlist *pre,
-			const struct im_strlist *main_list,
-			const struct im_strlist *post, struct im_graph *g)
-{
-	size_t npre, nmain;
-	int missing = 0, k;
-
-	r->graph = g;
-	k = resolve_list(r, pre);
-	missing += k > 0 ? k : 0;
-	npre = g->n;
-	if (k >= 0) {
-		k = resolve_list(r, main_list);
-		missing += k > 0 ? k : 0;
-	}
-	nmain = g->n;
-	if (k >= 0) {
-		k = resolve_list(r, post);
-		missing += k > 0 ? k : 0;
-	}
-	r->graph = NULL;
-	if (k < 0)
-		return k;
-	/* ordering only (a softdep-like edge): a failure here skips nothing */
-	if (order_groups(g, 0, npre, npre, g->n) < 0 ||
-	    order_groups(g, 0, nmain, nmain, g->n) < 0)
-		return -ENOMEM;
-	return missing;
-}
-
 /* The value of KEY= on the kernel command line, into @buf. */
 static int cmdline_value(const char *cmd, const char *key, char *buf,
 			 size_t len)
@@ -148,18 +94,29 @@ static int cmdline_value(const char *cmd, const char *key, char *buf,
 	return 0;
 }
 
-int im_init_guard(const char *kcmdline, int *donefd, struct msgs *m)
+double im_init_deadline(const char *kcmdline, const struct im_opts *o)
 {
-	char buf[32];
-	double t = 120;
+	struct msgs quiet = { .verbose = -1 };	/* the config reader warns */
+	double t;
+
+	if (im_cmdline_timeout(kcmdline, &t, &quiet))
+		return t;
+	return o && o->timeout > 0 ? o->timeout : 120;
+}
+
+double im_init_backstop(double deadline_s)
+{
+	return deadline_s > 0 ? deadline_s + 30 : 0;
+}
+
+int im_init_guard(double backstop_s, int *donefd, struct msgs *m)
+{
 	struct pollfd pfd;
 	int fds[2], r;
+	char c;
 	pid_t pid;
 
 	*donefd = -1;
-	if (kcmdline && cmdline_value(kcmdline, "initmod.timeout", buf, sizeof(buf)) &&
-	    atof(buf) > 0 && atof(buf) < 86400)
-		t = atof(buf);
 	fflush(NULL);
 	if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
 		msg_err(m, "cannot start the loader process (%s); loading in PID 1",
@@ -175,12 +132,13 @@ int im_init_guard(const char *kcmdline, int *donefd, struct msgs *m)
 	pfd.fd = fds[0];
 	pfd.events = POLLIN;
 	/* the child's own deadline reports first; this is the backstop */
-	while ((r = poll(&pfd, 1, (int)(t + 30) * 1000)) < 0 && errno == EINTR)
+	while ((r = poll(&pfd, 1, backstop_s > 0 ? (int)(backstop_s * 1000) : -1)) < 0 &&
+	       errno == EINTR)
 		;
 	if (r == 0)
-		msg_err(m, "the loader did not finish within %.0f s; going on with the boot",
-			t + 30);
-	else if (read(fds[0], buf, 1) != 1)
+		msg_err(m, "the loader did not finish within %.1f s; going on with the boot",
+			backstop_s);
+	else if (read(fds[0], &c, 1) != 1)
 		msg_err(m, "the loader process ended without finishing (crashed?); going on with the boot");
 	close(fds[0]);
 	return 1;
@@ -225,4 +183,55 @@ void im_init_exec_next(char *const *argv, const char *kcmdline,
 		sync();
 		reboot(RB_POWER_OFF);
 	}
+}
+
+/* The loader's work in the guarded child: the boot's plan, one engine run. */
+static void boot_load(const struct im_opts *o, const char *kcmd,
+		      double deadline, struct msgs *m)
+{
+	struct im_engine_opts eo;
+	struct im_session s;
+	struct im_graph g;
+	int err, bad;
+
+	if (im_session_open(&s, o, kcmd, m) < 0) {
+		msg_err(m, "out of memory: loading nothing");
+		return;
+	}
+	if (s.cfg.verbose > m->verbose)
+		m->verbose = s.cfg.verbose;
+	im_init_set_modprobe(m);
+	im_graph_init(&g);
+	err = im_plan_boot(&s.r, NULL, o->req, o->nreq, &g);
+	if (err < 0) {
+		msg_err(m, "cannot build the load plan: %s", strerror(-err));
+		im_graph_free(&g);
+	} else {
+		im_run_engine_opts(&s, o, deadline, m, &eo);
+		im_run_graph(o, &g, &eo, m, &bad);
+	}
+	im_run_print_peak_rss(m, o->stats);
+	im_session_close(&s);
+}
+
+int im_init_main(struct im_opts *o, int opts_err, struct msgs *m)
+{
+	double deadline;
+	char *kcmd;
+	int donefd = -1;
+
+	im_init_mounts(m);
+	kcmd = im_cmdline_read("/proc/cmdline", m);
+	deadline = im_init_deadline(kcmd, o);
+	if (im_init_guard(im_init_backstop(deadline), &donefd, m) <= 0) {
+		/* the child (or PID 1 itself when fork failed) */
+		if (!opts_err)
+			boot_load(o, kcmd, deadline, m);
+		if (donefd >= 0)
+			im_init_guard_done(donefd);	/* _exits */
+	}
+	im_init_exec_next(o->exec_argv, kcmd, m);
+	free(kcmd);
+	im_opts_free(o);
+	return 1;
 }

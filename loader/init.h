@@ -6,8 +6,7 @@
 #ifndef INITMOD_INIT_H
 #define INITMOD_INIT_H
 
-#include "../config/resolve.h"
-#include "engine.h"
+#include "options.h"
 
 /* Mount proc, sysfs and devtmpfs where they are not mounted yet. */
 void im_init_mounts(struct msgs *m);
@@ -15,26 +14,30 @@ void im_init_mounts(struct msgs *m);
 void im_init_set_modprobe(struct msgs *m);
 
 /*
- * The boot's module groups as one graph: rd.driver.pre= modules complete
- * before anything else starts; modules_load=, rd.modules_load= and
- * modules-load.d run in parallel; rd.driver.post= start after all of them.
- * Returns the number of names not found, or -errno.
- */
-int im_init_build_graph(struct im_resolver *r, const struct im_strlist *pre,
-			const struct im_strlist *main_list,
-			const struct im_strlist *post, struct im_graph *g);
-
-/*
  * PID 1 must outlive whatever goes wrong while loading: fork, and let the
  * child do all the work (configuration, indexes, resolving, loading). The
  * parent waits until the child says it is done (a byte on *donefd), dies,
- * or the deadline (initmod.timeout=, default 120 s) plus 30 s passes.
- * Returns 0 in the child, 1 in the parent when it is time to exec the next
- * stage, -1 when fork failed (load in this process).
+ * or @backstop_s passes (0: no limit). Returns 0 in the child, 1 in the
+ * parent when it is time to exec the next stage, -1 when fork failed (load
+ * in this process).
  */
-int im_init_guard(const char *kcmdline, int *donefd, struct msgs *m);
+int im_init_guard(double backstop_s, int *donefd, struct msgs *m);
+/*
+ * The loader's deadline in PID-1 mode: initmod.timeout= (the one parser,
+ * im_cmdline_timeout(); 0 = none), else --timeout, else 120 s.
+ */
+double im_init_deadline(const char *kcmdline, const struct im_opts *o);
+/* How long PID 1 waits for the loader child: the deadline + 30 s, 0 = none. */
+double im_init_backstop(double deadline_s);
 /* The child's last word: tell the waiting parent (see im_init_guard). */
 void im_init_guard_done(int donefd);
+
+/*
+ * PID-1 mode, start to end: mounts, the command line read once, the guard;
+ * the child loads (unless @opts_err: the options were bad) and the parent
+ * execs the next stage. Returns only when nothing could be exec'd.
+ */
+int im_init_main(struct im_opts *o, int opts_err, struct msgs *m);
 
 /* exec @argv, or init= from the command line, or the kernel's fallbacks. */
 void im_init_exec_next(char *const *argv, const char *kcmdline,

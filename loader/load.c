@@ -271,7 +271,7 @@ void im_load_job(struct im_engine *e, size_t i)
 	const char *opts = n->options ? n->options : "";
 	int err;
 
-	if (e->o.hard_blacklist && im_strlist_has(e->o.hard_blacklist, n->name)) {
+	if (j->blacklisted) {
 		j->result = IM_JOB_SKIPPED;
 		snprintf(j->why, sizeof(j->why),
 			 "blacklisted on the kernel command line");

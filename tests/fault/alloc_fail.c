@@ -21,7 +21,7 @@
 
 #include "../unit/fake_kernel.h"
 #include "../../config/cmdline.h"
-#include "../../config/resolve.h"
+#include "../../config/plan.h"
 #include "../../loader/engine.h"
 
 /* ---- the wrapped allocators ---- */
@@ -107,7 +107,7 @@ static void xz_make(struct xz_input *x)
 static int engine_step(struct im_graph *g, struct msgs *m, struct outcome *o)
 {
 	struct fake_kernel f;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	struct im_engine_opts eo = { .threads = 4, .timeout_s = 20 };
 	struct im_engine_stats st;
 	size_t i;
@@ -118,25 +118,43 @@ static int engine_step(struct im_graph *g, struct msgs *m, struct outcome *o)
 	f.comp = IM_COMP_XZ;
 	fake_from_graph(&f, g);
 	__atomic_store_n(&armed, 1, __ATOMIC_RELAXED);
-	err = im_engine_init(&e, g, &f.k, &eo, m);
+	err = im_engine_new(&e, g, &f.k, &eo, m);
 	if (err == 0) {
-		err = im_engine_run(&e);
-		im_engine_stats(&e, &st);
+		err = im_engine_run(e);
+		im_engine_stats(e, &st);
 		o->loaded = st.loaded + st.present;
 		o->failed = st.failed;
 		o->skipped = st.skipped;
 		for (i = 0; i < g->n; i++)
-			if ((e.jobs[i].st == IM_JOB_FAILED ||
-			     e.jobs[i].st == IM_JOB_SKIPPED) && !*e.jobs[i].why)
+			if ((e->jobs[i].st == IM_JOB_FAILED ||
+			     e->jobs[i].st == IM_JOB_SKIPPED) && !*e->jobs[i].why)
 				o->unexplained++;
+		m->errors = e->m->errors;	/* the engine's copy of the sink */
+		m->warnings = e->m->warnings;
 	}
-	im_engine_free(&e);
+	im_engine_put(e);
 	__atomic_store_n(&armed, 0, __ATOMIC_RELAXED);
 	o->double_loads = f.double_loads;
 	o->order_violations = f.order_violations;
 	fake_free(&f);
 	__atomic_store_n(&armed, 1, __ATOMIC_RELAXED);
 	return err;
+}
+
+/* The boot's plan (im_plan_boot) for names[] and the command line's lists;
+ * no modules-load.d: its root does not exist. */
+static int plan(struct im_resolver *r, struct im_graph *g)
+{
+	struct im_request q[sizeof(names) / sizeof(names[0])];
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		q[i].name = names[i];
+		q[i].extra = NULL;
+	}
+	err = im_plan_boot(r, "/nonexistent/alloc-fail", q, i, g);
+	return err < 0 ? err : 0;
 }
 
 static void pipeline(const char *dir, const char *const *confs,
@@ -164,13 +182,7 @@ static void pipeline(const char *dir, const char *const *confs,
 		err = im_config_load(&cfg, confs, db.dirname, cmd, &m);
 	if (err == 0) {
 		im_resolver_init(&r, &db, &cfg, 0, &m);
-		r.graph = &g;
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (im_resolve_name(&r, names[i], NULL, &steps) < 0 && !err)
-				err = -ENOMEM;
-		for (i = 0; i < cfg.modules_load.n; i++)
-			im_resolve_name(&r, cfg.modules_load.v[i], NULL, &steps);
-		r.graph = NULL;
+		err = plan(&r, &g);
 		if (!err)
 			err = im_graph_order(&g, &m);
 		o->nodes = g.n;

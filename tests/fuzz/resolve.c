@@ -6,7 +6,7 @@
  * which is then ordered (cycles broken).
  */
 #include "fuzz.h"
-#include "../../config/resolve.h"
+#include "../../config/plan.h"
 
 #define FUZZ_DIR "/nonexistent/initmod-fuzz/6.12.0"
 #define MAX_NAMES 16
@@ -21,16 +21,19 @@ static void open_part(struct im_moddb *db, enum im_idx i, const char *s,
 		im_index_open_text_buf(&db->idx[i], buf, len, kind, "fuzz");
 }
 
-static void resolve_all(struct im_resolver *r, char *names)
+/* The names as one group of the plan (im_plan_build), as a boot has them. */
+static void resolve_all(struct im_resolver *r, char *names, struct im_graph *g)
 {
-	struct im_steps st = { 0 };
+	struct im_request q[MAX_NAMES];
+	struct im_plan_group grp = { q, 0, 0 };
 	char *save = NULL, *tok;
-	int n = 0;
 
-	for (tok = strtok_r(names, " \t\n", &save); tok && n < MAX_NAMES;
-	     tok = strtok_r(NULL, " \t\n", &save), n++)
-		im_resolve_name(r, tok, NULL, &st);
-	im_steps_free(&st);
+	for (tok = strtok_r(names, " \t\n", &save); tok && grp.n < MAX_NAMES;
+	     tok = strtok_r(NULL, " \t\n", &save)) {
+		q[grp.n].name = tok;
+		q[grp.n++].extra = NULL;
+	}
+	im_plan_build(r, &grp, 1, g);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -55,9 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	im_config_parse_buf(&cfg, part[2], strlen(part[2]), "fuzz.conf", &m);
 	im_resolver_init(&r, &db, &cfg, 0, &m);
 	im_graph_init(&g);
-	r.graph = &g;
-	resolve_all(&r, part[3]);
-	r.graph = NULL;
+	resolve_all(&r, part[3], &g);
 	im_graph_order(&g, &m);
 	im_graph_free(&g);
 	im_resolver_free(&r);

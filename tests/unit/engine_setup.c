@@ -42,15 +42,15 @@ void dep(struct setup *s, size_t from, size_t to)
 	fake_dep(fake_get(&s->f, s->g.nodes[to].name), s->g.nodes[from].name);
 }
 
-int run(struct setup *s, struct im_engine *e, int threads,
+int run(struct setup *s, struct im_engine **e, int threads,
 	       double timeout)
 {
 	struct im_engine_opts o = { .threads = threads, .timeout_s = timeout,
 				    .warn_after_s = timeout / 3 };
 
-	if (im_engine_init(e, &s->g, &s->f.k, &o, &s->m) < 0)
+	if (im_engine_new(e, &s->g, &s->f.k, &o, &s->m) < 0)
 		return -1;
-	return im_engine_run(e);
+	return im_engine_run(*e);
 }
 
 
@@ -87,9 +87,19 @@ static char *alias_map(const char *dir, struct strmap *alias_of)
 	return text;
 }
 
+/* One name into the plan graph: 1 found, 0 not, <0 error. */
+static int plan_one(struct real_tree *rt, const char *name, struct im_graph *g)
+{
+	struct im_request q = { name, NULL };
+	struct im_plan_group grp = { &q, 1, 0 };
+	int missing = im_plan_build(&rt->r, &grp, 1, g);
+
+	return missing < 0 ? missing : !missing;
+}
+
 /* Resolve the module of one modules.dep line three ways; -1 on a miss. */
 static int resolve_line(struct real_tree *rt, struct strmap *alias_of,
-			char *line, struct im_steps *steps)
+			char *line, struct im_graph *g)
 {
 	char name[512], dash[512], *p, *alias;
 
@@ -101,17 +111,15 @@ static int resolve_line(struct real_tree *rt, struct strmap *alias_of,
 	for (p = dash; *p; p++)
 		if (*p == '_')
 			*p = '-';
-	if (im_resolve_name(&rt->r, name, NULL, steps) != 1 ||
-	    im_resolve_name(&rt->r, dash, NULL, steps) != 1)
+	if (plan_one(rt, name, g) != 1 || plan_one(rt, dash, g) != 1)
 		return -1;
 	rt->requests += 2;
 	alias = strmap_get(alias_of, name);
 	if (alias) {
-		if (im_resolve_name(&rt->r, alias, NULL, steps) != 1)
+		if (plan_one(rt, alias, g) != 1)
 			return -1;
 		rt->requests++;
 	}
-	im_steps_clear(steps);
 	return 0;
 }
 
@@ -119,7 +127,6 @@ int real_tree_open(struct real_tree *rt, struct setup *s)
 {
 	const char *root = getenv("INITMOD_TEST_ROOT"), *kver = getenv("INITMOD_TEST_KVER");
 	struct strmap alias_of = { 0 };
-	struct im_steps steps = { 0 };
 	char dir[512], line[4096], *aliases;
 	int err = 0;
 	FILE *f;
@@ -131,20 +138,17 @@ int real_tree_open(struct real_tree *rt, struct setup *s)
 	im_moddb_open(&rt->db, dir, &s->m);
 	im_config_init(&rt->cfg);
 	im_resolver_init(&rt->r, &rt->db, &rt->cfg, 0, &s->m);
-	rt->r.graph = &s->g;
 	aliases = alias_map(dir, &alias_of);
 	snprintf(line, sizeof(line), "%s/modules.dep", dir);
 	f = fopen(line, "r");
 	if (!aliases || !f)
 		err = -1;
 	while (!err && fgets(line, sizeof(line), f))
-		err = resolve_line(rt, &alias_of, line, &steps);
+		err = resolve_line(rt, &alias_of, line, &s->g);
 	if (f)
 		fclose(f);
-	im_steps_free(&steps);
 	strmap_free(&alias_of);
 	free(aliases);
-	rt->r.graph = NULL;
 	s->f.comp = IM_COMP_XZ;
 	fake_from_graph(&s->f, &s->g);
 	return err;

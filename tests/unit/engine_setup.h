@@ -19,10 +19,11 @@ void su_free(struct setup *s);
 size_t node(struct setup *s, const char *name, int delay_us);
 /* @to depends on @from (hard), and the fake kernel checks it */
 void dep(struct setup *s, size_t from, size_t to);
-/* im_engine_init + im_engine_run with @threads CPU slots and a deadline. */
-int run(struct setup *s, struct im_engine *e, int threads, double timeout);
+/* im_engine_new (the graph stays s->g's) + im_engine_run with @threads CPU
+ * slots and a deadline; *@e for the caller to im_engine_put(). */
+int run(struct setup *s, struct im_engine **e, int threads, double timeout);
 
-#include "../../config/resolve.h"
+#include "../../config/plan.h"
 
 /* The Debian tree of INITMOD_TEST_ROOT/INITMOD_TEST_KVER, every module
  * resolved three times (name, dashed name, first plain alias) into s->g,

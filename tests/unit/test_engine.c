@@ -16,7 +16,7 @@
 TEST(engine_dag_order_and_parallelism)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	struct im_engine_stats st;
 	size_t a, b, c, d, x, y;
 
@@ -34,14 +34,14 @@ TEST(engine_dag_order_and_parallelism)
 	(void)x;
 	(void)y;
 	CHECK_INT(run(&s, &e, 4, 10), 0);
-	im_engine_stats(&e, &st);
+	im_engine_stats(e, &st);
 	CHECK_INT(st.loaded, 6);
 	CHECK_INT(s.f.order_violations, 0);
 	CHECK_INT(s.f.double_loads, 0);
 	CHECK(s.f.max_in_flight >= 2);
-	CHECK(e.jobs[d].t_start >= e.jobs[b].t_end && e.jobs[d].t_start >= e.jobs[c].t_end);
+	CHECK(e->jobs[d].t_start >= e->jobs[b].t_end && e->jobs[d].t_start >= e->jobs[c].t_end);
 	CHECK_INT(fake_get(&s.f, "d")->loads, 1);
-	im_engine_free(&e);
+	im_engine_put(e);
 	su_free(&s);
 }
 
@@ -49,7 +49,7 @@ TEST(engine_dag_order_and_parallelism)
 TEST(engine_bound_from_measured_durations)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	struct im_bound b1, b2;
 	size_t a, b;
 
@@ -60,19 +60,19 @@ TEST(engine_bound_from_measured_durations)
 	node(&s, "y", 1000);
 	dep(&s, a, b);
 	CHECK_INT(run(&s, &e, 2, 10), 0);
-	im_trace_bound(&e, 2, &b2);
-	im_trace_bound(&e, 1, &b1);
+	im_trace_bound(e, 2, &b2);
+	im_trace_bound(e, 1, &b1);
 	CHECK_STR(s.g.nodes[b2.path_end].name, "b");
 	CHECK(b2.path_ms >= 100);
-	CHECK(b2.path_ms >= (e.jobs[a].t_end - e.jobs[a].t_start) +
-			   (e.jobs[b].t_end - e.jobs[b].t_start) - 0.001);
+	CHECK(b2.path_ms >= (e->jobs[a].t_end - e->jobs[a].t_start) +
+			   (e->jobs[b].t_end - e->jobs[b].t_start) - 0.001);
 	/* work is CPU time: the fake kernel's inits sleep */
-	CHECK(fabs(b2.work_ms - (e.jobs[0].cpu_ms + e.jobs[1].cpu_ms +
-				 e.jobs[2].cpu_ms + e.jobs[3].cpu_ms)) < 1e-6);
+	CHECK(fabs(b2.work_ms - (e->jobs[0].cpu_ms + e->jobs[1].cpu_ms +
+				 e->jobs[2].cpu_ms + e->jobs[3].cpu_ms)) < 1e-6);
 	CHECK(b2.bound_ms == (b2.path_ms > b2.work_ms / 2 ? b2.path_ms : b2.work_ms / 2));
 	CHECK(b1.bound_ms == (b1.path_ms > b1.work_ms ? b1.path_ms : b1.work_ms));
 	CHECK(b2.wall_ms >= b2.bound_ms - 0.001);
-	im_engine_free(&e);
+	im_engine_put(e);
 	su_free(&s);
 }
 
@@ -80,7 +80,7 @@ TEST(engine_bound_from_measured_durations)
 TEST(engine_sleeping_loads_do_not_hold_cpu_slots)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	struct im_engine_opts o = { .threads = 1, .max_threads = 3,
 				    .timeout_s = 20 };
 	char name[32];
@@ -91,13 +91,13 @@ TEST(engine_sleeping_loads_do_not_hold_cpu_slots)
 		snprintf(name, sizeof(name), "sleeper%d", i);
 		node(&s, name, 200000);
 	}
-	CHECK_INT(im_engine_init(&e, &s.g, &s.f.k, &o, &s.m), 0);
-	CHECK_INT(im_engine_run(&e), 0);
+	CHECK_INT(im_engine_new(&e, &s.g, &s.f.k, &o, &s.m), 0);
+	CHECK_INT(im_engine_run(e), 0);
 	CHECK(s.f.max_in_flight >= 2);
 	CHECK(s.f.max_in_flight <= 3);
-	CHECK(e.used_threads >= 2 && e.used_threads <= 3);
+	CHECK(e->used_threads >= 2 && e->used_threads <= 3);
 	CHECK_INT(s.f.double_loads, 0);
-	im_engine_free(&e);
+	im_engine_put(e);
 	/* max_threads below threads means threads */
 	for (i = 0; i < 8; i++) {
 		snprintf(name, sizeof(name), "sleeper%d", i);
@@ -106,18 +106,18 @@ TEST(engine_sleeping_loads_do_not_hold_cpu_slots)
 	s.f.max_in_flight = 0;
 	o.threads = 2;
 	o.max_threads = 1;
-	CHECK_INT(im_engine_init(&e, &s.g, &s.f.k, &o, &s.m), 0);
-	CHECK_INT(e.o.max_threads, 2);
-	CHECK_INT(im_engine_run(&e), 0);
+	CHECK_INT(im_engine_new(&e, &s.g, &s.f.k, &o, &s.m), 0);
+	CHECK_INT(e->o.max_threads, 2);
+	CHECK_INT(im_engine_run(e), 0);
 	CHECK(s.f.max_in_flight <= 2);
-	im_engine_free(&e);
+	im_engine_put(e);
 	su_free(&s);
 }
 
 TEST(engine_failure_skips_only_dependents)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	struct im_engine_stats st;
 	size_t a, b, c, d, p, tt;
 
@@ -135,25 +135,25 @@ TEST(engine_failure_skips_only_dependents)
 	fake_get(&s.f, "p")->result = -ENOENT;
 	im_graph_edge(&s.g, p, tt, IM_EDGE_PRE);	/* a failed pre: softdep */
 	CHECK_INT(run(&s, &e, 2, 10), 0);
-	im_engine_stats(&e, &st);
-	CHECK_INT(e.jobs[b].st, IM_JOB_FAILED);
-	CHECK(strstr(e.jobs[b].why, "no such device") != NULL);
-	CHECK_INT(e.jobs[c].st, IM_JOB_SKIPPED);
-	CHECK(strstr(e.jobs[c].why, "dependency b failed") != NULL);
-	CHECK_INT(e.jobs[d].st, IM_JOB_LOADED);
-	CHECK_INT(e.jobs[tt].st, IM_JOB_LOADED);	/* kmod: softdeps are optional */
+	im_engine_stats(e, &st);
+	CHECK_INT(e->jobs[b].st, IM_JOB_FAILED);
+	CHECK(strstr(e->jobs[b].why, "no such device") != NULL);
+	CHECK_INT(e->jobs[c].st, IM_JOB_SKIPPED);
+	CHECK(strstr(e->jobs[c].why, "dependency b failed") != NULL);
+	CHECK_INT(e->jobs[d].st, IM_JOB_LOADED);
+	CHECK_INT(e->jobs[tt].st, IM_JOB_LOADED);	/* kmod: softdeps are optional */
 	CHECK_INT(st.failed, 2);
 	CHECK_INT(st.skipped, 1);
 	CHECK(st.requested_failed);
 	CHECK_INT(fake_get(&s.f, "c")->calls, 0);
-	im_engine_free(&e);
+	im_engine_put(e);
 	su_free(&s);
 }
 
 TEST(engine_post_softdep_waits_and_follows_failure)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	size_t a, q, r;
 
 	su_init(&s);
@@ -165,17 +165,17 @@ TEST(engine_post_softdep_waits_and_follows_failure)
 	im_graph_edge(&s.g, r, a, IM_EDGE_HARD);
 	fake_get(&s.f, "r")->result = -ENOEXEC;
 	CHECK_INT(run(&s, &e, 3, 10), 0);
-	CHECK_INT(e.jobs[a].st, IM_JOB_SKIPPED);
-	CHECK_INT(e.jobs[q].st, IM_JOB_SKIPPED);	/* post: of a module that did not load */
-	CHECK(strstr(e.jobs[q].why, "dependency a was skipped") != NULL);
-	im_engine_free(&e);
+	CHECK_INT(e->jobs[a].st, IM_JOB_SKIPPED);
+	CHECK_INT(e->jobs[q].st, IM_JOB_SKIPPED);	/* post: of a module that did not load */
+	CHECK(strstr(e->jobs[q].why, "dependency a was skipped") != NULL);
+	im_engine_put(e);
 	su_free(&s);
 }
 
 TEST(engine_same_inode_loads_once_and_live_is_present)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	struct im_engine_stats st;
 	size_t a, b, live;
 	char link[300];
@@ -189,21 +189,21 @@ TEST(engine_same_inode_loads_once_and_live_is_present)
 	live = node(&s, "live", 0);
 	fake_get(&s.f, "live")->state = IM_MOD_LIVE;
 	CHECK_INT(run(&s, &e, 4, 10), 0);
-	im_engine_stats(&e, &st);
+	im_engine_stats(e, &st);
 	CHECK_INT(fake_get(&s.f, "a")->calls, 1);
-	CHECK_INT(e.jobs[b].st, IM_JOB_PRESENT);
-	CHECK_INT(e.jobs[live].st, IM_JOB_PRESENT);
+	CHECK_INT(e->jobs[b].st, IM_JOB_PRESENT);
+	CHECK_INT(e->jobs[live].st, IM_JOB_PRESENT);
 	CHECK_INT(fake_get(&s.f, "live")->calls, 0);
 	CHECK_INT(st.loaded, 1);
 	CHECK_INT(st.present, 2);
-	im_engine_free(&e);
+	im_engine_put(e);
 	su_free(&s);
 }
 
 TEST(engine_deadline_and_watchdog)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	struct im_engine_stats st;
 	size_t h, after, free_one;
 
@@ -214,15 +214,15 @@ TEST(engine_deadline_and_watchdog)
 	dep(&s, h, after);
 	fake_get(&s.f, "hangs")->hang = 1;
 	CHECK_INT(run(&s, &e, 2, 0.4), -ETIMEDOUT);
-	im_engine_stats(&e, &st);
-	CHECK_INT(e.jobs[h].st, IM_JOB_RUN);
-	CHECK_INT(e.jobs[after].st, IM_JOB_WAIT);
-	CHECK_INT(e.jobs[free_one].st, IM_JOB_LOADED);
+	im_engine_stats(e, &st);
+	CHECK_INT(e->jobs[h].st, IM_JOB_RUN);
+	CHECK_INT(e->jobs[after].st, IM_JOB_WAIT);
+	CHECK_INT(e->jobs[free_one].st, IM_JOB_LOADED);
 	CHECK_INT(st.unfinished, 2);
-	CHECK(s.m.warnings >= 1);	/* the watchdog named it */
+	CHECK(e->m->warnings >= 1);	/* the watchdog named it */
 	fake_release(&s.f);
-	CHECK(im_engine_workers_gone(&e, 5));
-	im_engine_free(&e);
+	CHECK(im_engine_workers_gone(e, 5));
+	im_engine_put(e);
 	su_free(&s);
 }
 
@@ -245,7 +245,7 @@ static char *compress_file(char *path, const char *tool, const char *ext)
 TEST(engine_compressed_files_kernel_or_userspace)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	size_t x, z, g;
 
 	su_init(&s);
@@ -258,22 +258,22 @@ TEST(engine_compressed_files_kernel_or_userspace)
 	CHECK(s.g.nodes[x].path && s.g.nodes[z].path && s.g.nodes[g].path);
 	s.f.comp = IM_COMP_XZ;		/* the kernel decompresses xz only */
 	CHECK_INT(run(&s, &e, 2, 10), 0);
-	CHECK_INT(e.jobs[x].st, IM_JOB_LOADED);
-	CHECK_INT(e.jobs[z].st, IM_JOB_LOADED);
-	CHECK_INT(e.jobs[g].st, IM_JOB_LOADED);
+	CHECK_INT(e->jobs[x].st, IM_JOB_LOADED);
+	CHECK_INT(e->jobs[z].st, IM_JOB_LOADED);
+	CHECK_INT(e->jobs[g].st, IM_JOB_LOADED);
 	CHECK(fake_get(&s.f, "xzmod")->flags_seen & IM_MODULE_INIT_COMPRESSED_FILE);
 	CHECK(!(fake_get(&s.f, "zstmod")->flags_seen & IM_MODULE_INIT_COMPRESSED_FILE));
-	im_engine_free(&e);
+	im_engine_put(e);
 	/* a kernel that names xz but refuses the flag (EINVAL): userspace */
 	s.f.refuse_flag = 1;
 	fake_get(&s.f, "xzmod")->state = IM_MOD_ABSENT;
 	fake_get(&s.f, "zstmod")->state = IM_MOD_ABSENT;
 	fake_get(&s.f, "gzmod")->state = IM_MOD_ABSENT;
 	CHECK_INT(run(&s, &e, 1, 10), 0);
-	CHECK_INT(e.jobs[x].st, IM_JOB_LOADED);
+	CHECK_INT(e->jobs[x].st, IM_JOB_LOADED);
 	CHECK_INT(fake_get(&s.f, "xzmod")->calls, 2);	/* refused before loading; then init_module */
-	CHECK(e.kdecomp_broken);
-	im_engine_free(&e);
+	CHECK(e->kdecomp_broken);
+	im_engine_put(e);
 	/* --decompress user: the kernel could, but is never asked */
 	s.f.refuse_flag = 0;
 	fake_get(&s.f, "xzmod")->state = IM_MOD_ABSENT;
@@ -283,21 +283,21 @@ TEST(engine_compressed_files_kernel_or_userspace)
 		struct im_engine_opts o = { .threads = 1, .timeout_s = 10,
 					    .user_decompress = 1 };
 
-		CHECK_INT(im_engine_init(&e, &s.g, &s.f.k, &o, &s.m), 0);
-		CHECK_INT(im_engine_run(&e), 0);
+		CHECK_INT(im_engine_new(&e, &s.g, &s.f.k, &o, &s.m), 0);
+		CHECK_INT(im_engine_run(e), 0);
 	}
-	CHECK_INT(e.jobs[x].st, IM_JOB_LOADED);
+	CHECK_INT(e->jobs[x].st, IM_JOB_LOADED);
 	CHECK_INT(fake_get(&s.f, "xzmod")->calls, 1);
 	CHECK(!(fake_get(&s.f, "xzmod")->flags_seen & IM_MODULE_INIT_COMPRESSED_FILE));
-	CHECK(!e.kdecomp_broken);
-	im_engine_free(&e);
+	CHECK(!e->kdecomp_broken);
+	im_engine_put(e);
 	su_free(&s);
 }
 
 TEST(engine_install_commands_and_missing_files)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	size_t ok, bad, gone;
 
 	su_init(&s);
@@ -308,12 +308,12 @@ TEST(engine_install_commands_and_missing_files)
 	gone = node(&s, "gone", 0);
 	unlink(s.g.nodes[gone].path);
 	CHECK_INT(run(&s, &e, 2, 10), 0);
-	CHECK_INT(e.jobs[ok].st, IM_JOB_LOADED);
-	CHECK_INT(e.jobs[bad].st, IM_JOB_FAILED);
-	CHECK(strstr(e.jobs[bad].why, "exited with status 1") != NULL);
-	CHECK_INT(e.jobs[gone].st, IM_JOB_FAILED);
-	CHECK(strstr(e.jobs[gone].why, "cannot open") && strstr(e.jobs[gone].why, "gone.ko"));
-	im_engine_free(&e);
+	CHECK_INT(e->jobs[ok].st, IM_JOB_LOADED);
+	CHECK_INT(e->jobs[bad].st, IM_JOB_FAILED);
+	CHECK(strstr(e->jobs[bad].why, "exited with status 1") != NULL);
+	CHECK_INT(e->jobs[gone].st, IM_JOB_FAILED);
+	CHECK(strstr(e->jobs[gone].why, "cannot open") && strstr(e->jobs[gone].why, "gone.ko"));
+	im_engine_put(e);
 	su_free(&s);
 
 	su_init(&s);
@@ -322,7 +322,7 @@ TEST(engine_install_commands_and_missing_files)
 	s.g.nodes[ok].options = strdup("a=1 b=\"c d\"");
 	CHECK_INT(run(&s, &e, 1, 10), 0);
 	CHECK_STR(s.f.last_cmd, "/sbin/x --opts a=1 b=\"c d\";echo a=1 b=\"c d\"");
-	im_engine_free(&e);
+	im_engine_put(e);
 	su_free(&s);
 }
 
@@ -330,7 +330,7 @@ TEST(engine_install_commands_and_missing_files)
 TEST(engine_random_dag_exactly_once)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	struct im_engine_stats st;
 	unsigned seed = 42;
 	size_t n = 600, i;
@@ -352,13 +352,13 @@ TEST(engine_random_dag_exactly_once)
 		}
 	}
 	CHECK_INT(run(&s, &e, 8, 30), 0);
-	im_engine_stats(&e, &st);
+	im_engine_stats(e, &st);
 	CHECK_INT(st.loaded, n);
 	CHECK_INT(s.f.order_violations, 0);
 	CHECK_INT(s.f.double_loads, 0);
 	for (i = 0; i < n; i++)
 		CHECK_INT(fake_get(&s.f, s.g.nodes[i].name)->calls, 1);
-	im_engine_free(&e);
+	im_engine_put(e);
 	su_free(&s);
 }
 
@@ -372,7 +372,7 @@ TEST(engine_real_tree_every_module_exactly_once)
 {
 	struct real_tree rt;
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	struct im_engine_stats st;
 	size_t i;
 
@@ -380,7 +380,7 @@ TEST(engine_real_tree_every_module_exactly_once)
 	CHECK(real_tree_open(&rt, &s) == 0);
 	CHECK(s.g.n >= 4000);
 	CHECK_INT(run(&s, &e, 16, 120), 0);
-	im_engine_stats(&e, &st);
+	im_engine_stats(e, &st);
 	CHECK_INT(s.f.order_violations, 0);
 	CHECK_INT(s.f.double_loads, 0);
 	for (i = 0; i < s.g.n; i++) {
@@ -394,8 +394,8 @@ TEST(engine_real_tree_every_module_exactly_once)
 	CHECK_INT(st.failed, 0);
 	CHECK_INT(st.loaded + st.present, s.g.n);
 	printf("  real tree: %zu modules from %zu requests, %.1f ms with 16 threads, %.1f us per module\n",
-	       s.g.n, rt.requests, e.wall_ms, e.wall_ms * 1e3 / s.g.n);
-	im_engine_free(&e);
+	       s.g.n, rt.requests, e->wall_ms, e->wall_ms * 1e3 / s.g.n);
+	im_engine_put(e);
 	real_tree_close(&rt);
 	su_free(&s);
 }
@@ -403,15 +403,82 @@ TEST(engine_real_tree_every_module_exactly_once)
 TEST(engine_ebusy_is_retried_once)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	size_t a;
 
 	su_init(&s);
 	a = node(&s, "busy", 0);
 	fake_get(&s.f, "busy")->busy_once = 1;
 	CHECK_INT(run(&s, &e, 1, 10), 0);
-	CHECK_INT(e.jobs[a].st, IM_JOB_LOADED);
+	CHECK_INT(e->jobs[a].st, IM_JOB_LOADED);
 	CHECK_INT(fake_get(&s.f, "busy")->calls, 2);
-	im_engine_free(&e);
+	im_engine_put(e);
+	su_free(&s);
+}
+
+/*
+ * #12: after the deadline the caller lets go of the engine and of its own
+ * message sink while an init still hangs in the kernel; the init returns
+ * just after, and its worker must find the engine (and the graph it
+ * owns) alive, finish the job, tell the dependents, and free it. Under ASan
+ * an engine on the caller's stack, or freed by it, is a use after free.
+ */
+TEST(engine_outlives_a_load_that_returns_after_the_deadline)
+{
+	struct setup s;
+	struct im_engine *e = NULL;
+	struct im_engine_opts o = { .threads = 2, .timeout_s = 0.2,
+				    .own_graph = 1, .verbose = 1 };
+	struct msgs *caller = calloc(1, sizeof(*caller));
+	size_t h, after;
+	int left, waited;
+
+	su_init(&s);
+	h = node(&s, "hangs", 0);
+	after = node(&s, "after", 0);
+	dep(&s, h, after);
+	node(&s, "free_one", 0);
+	fake_get(&s.f, "hangs")->hang = 1;
+	caller->verbose = -1;
+	CHECK_INT(im_engine_new(&e, &s.g, &s.f.k, &o, caller), 0);
+	CHECK_INT(s.g.n, 0);		/* the graph moved into the engine */
+	CHECK_INT(im_engine_run(e), -ETIMEDOUT);
+	CHECK_INT(e->jobs[h].st, IM_JOB_RUN);
+	im_engine_put(e);		/* as main does, then it tears down */
+	free(caller);
+	fake_release(&s.f);		/* the hung init returns now */
+	for (waited = 0, left = 1; left && waited < 5000; waited += 5) {
+		usleep(5000);
+		pthread_mutex_lock(&s.f.lock);
+		left = s.f.in_flight;
+		pthread_mutex_unlock(&s.f.lock);
+	}
+	CHECK_INT(left, 0);
+	usleep(50000);			/* the worker frees the engine */
+	CHECK_INT(fake_get(&s.f, "hangs")->loads, 1);
+	CHECK_INT(fake_get(&s.f, "after")->calls, 0);	/* not started after stop */
+	su_free(&s);
+}
+
+/* #12: loads queued behind one slow init pass the mark together: one warning. */
+TEST(engine_watchdog_says_a_stall_once)
+{
+	struct setup s;
+	struct im_engine *e = NULL;
+	struct im_engine_opts o = { .threads = 8, .timeout_s = 20,
+				    .warn_after_s = 0.1 };
+	char name[32];
+	int i;
+
+	su_init(&s);
+	node(&s, "slowest", 600000);
+	for (i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "queued%d", i);
+		node(&s, name, 450000);
+	}
+	CHECK_INT(im_engine_new(&e, &s.g, &s.f.k, &o, &s.m), 0);
+	CHECK_INT(im_engine_run(e), 0);
+	CHECK_INT(e->m->warnings, 1);
+	im_engine_put(e);
 	su_free(&s);
 }

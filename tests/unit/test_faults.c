@@ -73,7 +73,7 @@ static size_t find(const struct im_graph *g, const char *name)
 static int one_fault(struct t *t, int call, int err, int threads)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	struct im_engine_stats st;
 	size_t id[NSMALL], v, i;
 	enum im_job_state want;
@@ -86,7 +86,7 @@ static int one_fault(struct t *t, int call, int err, int threads)
 		t_fail(t, __FILE__, __LINE__, "errno %d at call %d: run did not finish", err, call);
 		return -1;
 	}
-	im_engine_stats(&e, &st);
+	im_engine_stats(e, &st);
 	v = find(&s.g, s.f.victim);
 	if (v == SIZE_MAX || s.f.double_loads || s.f.order_violations) {
 		t_fail(t, __FILE__, __LINE__, "errno %d at call %d: victim '%s', %d double loads, %d order violations",
@@ -95,7 +95,7 @@ static int one_fault(struct t *t, int call, int err, int threads)
 	}
 	want = expected(&s.g.nodes[v], err);
 	for (i = 0; i < s.g.n; i++) {
-		const struct im_job *j = &e.jobs[i];
+		const struct im_job *j = &e->jobs[i];
 		enum im_job_state w = i == v ? want :
 			want == IM_JOB_FAILED && hard_ancestor(&s.g, i, v) ?
 			IM_JOB_SKIPPED : IM_JOB_LOADED;
@@ -116,7 +116,7 @@ static int one_fault(struct t *t, int call, int err, int threads)
 		t_fail(t, __FILE__, __LINE__, "errno %d: requested_failed %d", err, st.requested_failed);
 		return -1;
 	}
-	im_engine_free(&e);
+	im_engine_put(e);
 	su_free(&s);
 	return 0;
 }
@@ -139,7 +139,7 @@ TEST(faults_every_errno_at_every_call)
 TEST(faults_files_vanish_or_change_after_resolution)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	struct im_engine_opts o = { .threads = 2, .timeout_s = 20,
 				    .user_decompress = 1 };
 	size_t a, b, c, x, y;
@@ -163,18 +163,18 @@ TEST(faults_files_vanish_or_change_after_resolution)
 	free(t_write(s.dir, "replaced.new", "replaced", -1));
 	snprintf(tmp, sizeof(tmp), "%s/replaced.new", s.dir);
 	CHECK(rename(tmp, s.g.nodes[c].path) == 0);
-	CHECK(im_engine_init(&e, &s.g, &s.f.k, &o, &s.m) == 0);
-	CHECK_INT(im_engine_run(&e), 0);
-	CHECK_INT(e.jobs[a].st, IM_JOB_FAILED);
-	CHECK(strstr(e.jobs[a].why, s.g.nodes[a].path) && strstr(e.jobs[a].why, strerror(ENOENT)));
-	CHECK_INT(e.jobs[b].st, IM_JOB_SKIPPED);
-	CHECK(strstr(e.jobs[b].why, "dependency gone failed") != NULL);
-	CHECK_INT(e.jobs[c].st, IM_JOB_LOADED);
-	CHECK_INT(e.jobs[x].st, IM_JOB_FAILED);
-	CHECK(strstr(e.jobs[x].why, "truncated") || strstr(e.jobs[x].why, "corrupt"));
-	CHECK_INT(e.jobs[y].st, IM_JOB_LOADED);
+	CHECK(im_engine_new(&e, &s.g, &s.f.k, &o, &s.m) == 0);
+	CHECK_INT(im_engine_run(e), 0);
+	CHECK_INT(e->jobs[a].st, IM_JOB_FAILED);
+	CHECK(strstr(e->jobs[a].why, s.g.nodes[a].path) && strstr(e->jobs[a].why, strerror(ENOENT)));
+	CHECK_INT(e->jobs[b].st, IM_JOB_SKIPPED);
+	CHECK(strstr(e->jobs[b].why, "dependency gone failed") != NULL);
+	CHECK_INT(e->jobs[c].st, IM_JOB_LOADED);
+	CHECK_INT(e->jobs[x].st, IM_JOB_FAILED);
+	CHECK(strstr(e->jobs[x].why, "truncated") || strstr(e->jobs[x].why, "corrupt"));
+	CHECK_INT(e->jobs[y].st, IM_JOB_LOADED);
 	CHECK_INT(s.f.double_loads, 0);
-	im_engine_free(&e);
+	im_engine_put(e);
 	su_free(&s);
 }
 
@@ -183,7 +183,7 @@ TEST(faults_files_vanish_or_change_after_resolution)
 TEST(faults_dependency_goes_away)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	size_t a, b, c;
 
 	su_init(&s);
@@ -193,11 +193,11 @@ TEST(faults_dependency_goes_away)
 	dep(&s, a, b);
 	fake_get(&s.f, "leaves")->going_after_load = 1;
 	CHECK_INT(run(&s, &e, 2, 20), 0);
-	CHECK_INT(e.jobs[a].st, IM_JOB_LOADED);
-	CHECK_INT(e.jobs[b].st, IM_JOB_FAILED);
-	CHECK(strstr(e.jobs[b].why, "unknown symbol") && strstr(e.jobs[b].why, s.g.nodes[b].path));
-	CHECK_INT(e.jobs[c].st, IM_JOB_LOADED);
-	im_engine_free(&e);
+	CHECK_INT(e->jobs[a].st, IM_JOB_LOADED);
+	CHECK_INT(e->jobs[b].st, IM_JOB_FAILED);
+	CHECK(strstr(e->jobs[b].why, "unknown symbol") && strstr(e->jobs[b].why, s.g.nodes[b].path));
+	CHECK_INT(e->jobs[c].st, IM_JOB_LOADED);
+	im_engine_put(e);
 	su_free(&s);
 }
 
@@ -206,7 +206,7 @@ TEST(faults_dependency_goes_away)
 TEST(faults_busy_copy_never_settles)
 {
 	struct setup s;
-	struct im_engine e;
+	struct im_engine *e = NULL;
 	struct timespec t0, t1;
 	struct fake_mod *m;
 	size_t a;
@@ -219,13 +219,13 @@ TEST(faults_busy_copy_never_settles)
 	m->state = IM_MOD_COMING;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CHECK_INT(run(&s, &e, 2, 0.5), -ETIMEDOUT);
-	CHECK(im_engine_workers_gone(&e, 5));
+	CHECK(im_engine_workers_gone(e, 5));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	CHECK(t1.tv_sec - t0.tv_sec < 5);
 	CHECK_INT(m->calls, 1);
 	CHECK_INT(s.f.double_loads, 0);
-	CHECK(e.jobs[a].st != IM_JOB_LOADED);
-	im_engine_free(&e);
+	CHECK(e->jobs[a].st != IM_JOB_LOADED);
+	im_engine_put(e);
 	su_free(&s);
 }
 
@@ -320,7 +320,7 @@ TEST(faults_random_on_real_tree)
 	CHECK(real_tree_open(&rt, &s) == 0);
 	stand_ins(&s);
 	for (it = 0; it < iters; it++) {
-		struct im_engine e;
+		struct im_engine *e = NULL;
 		struct im_engine_stats st;
 
 		fake_free(&s.f);
@@ -331,14 +331,14 @@ TEST(faults_random_on_real_tree)
 		s.f.random_permille = 20;
 		s.f.max_delay_us = 200;
 		CHECK_INT(run(&s, &e, threads, 120), 0);
-		im_engine_stats(&e, &st);
+		im_engine_stats(e, &st);
 		CHECK_INT(s.f.double_loads, 0);
 		CHECK_INT(s.f.order_violations, 0);
 		for (i = 0; i < s.g.n; i++)
-			if (consistent(t, &s, &e, i, it) < 0)
+			if (consistent(t, &s, e, i, it) < 0)
 				return;
 		failed += st.failed;
-		im_engine_free(&e);
+		im_engine_put(e);
 	}
 	printf("  stress: %ld iterations of %zu modules, %d CPU slots, %zu injected failures handled\n",
 	       iters, s.g.n, threads, failed);

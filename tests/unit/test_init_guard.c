@@ -22,7 +22,7 @@ static int guarded(int how, double *took)
 	double t0 = now_s();
 	int fd, r;
 
-	r = im_init_guard("quiet initmod.timeout=5", &fd, &m);
+	r = im_init_guard(im_init_backstop(im_init_deadline("quiet initmod.timeout=5", NULL)), &fd, &m);
 	if (r == 0) {
 		if (how == 1)
 			kill(getpid(), SIGKILL);
@@ -44,4 +44,22 @@ TEST(init_guard_parent_goes_on_whatever_the_child_does)
 	CHECK(took < 30);
 	CHECK_INT(guarded(2, &took), 1);
 	CHECK(took < 30);
+}
+
+/* #12: one parser, one meaning for the loader's deadline and PID 1's backstop. */
+TEST(init_deadline_and_backstop_agree)
+{
+	struct im_opts o = { .timeout = 7 };
+
+	CHECK(im_init_deadline("quiet initmod.timeout=1.5", NULL) == 1.5);
+	CHECK(im_init_backstop(1.5) == 31.5);
+	CHECK(im_init_deadline("initmod.timeout=0", NULL) == 0);
+	CHECK(im_init_backstop(0) == 0);		/* no deadline: no backstop */
+	CHECK(im_init_deadline("initmod.timeout=\"30\" ro", NULL) == 30);
+	CHECK(im_init_backstop(30) == 60);
+	CHECK(im_init_deadline("initmod.timeout=abc", NULL) == 120);
+	CHECK(im_init_deadline(NULL, NULL) == 120);
+	CHECK(im_init_backstop(120) == 150);
+	CHECK(im_init_deadline("ro", &o) == 7);		/* --timeout */
+	CHECK(im_init_deadline("initmod.timeout=2", &o) == 2);
 }

@@ -5,7 +5,7 @@
 
 #include "test.h"
 #include "../../config/resolve.h"
-#include "../../loader/init.h"
+#include "../../config/plan.h"
 
 static struct msgs quiet = { .verbose = -1 };
 
@@ -95,7 +95,7 @@ static char *show(struct fx *f, const char *names)
 
 		if (extra)
 			*extra++ = '\0';
-		if (im_resolve_name(&f->r, tok, extra, &s) == 0)
+		if (im_resolve_arg(&f->r, tok, extra, &s) == 0)
 			fputs("NOTFOUND\n", m);
 		im_steps_print(&f->r, &s, m);
 		im_steps_free(&s);
@@ -222,7 +222,8 @@ TEST(resolve_builds_dag_with_levels)
 {
 	struct fx f;
 	struct im_graph g;
-	struct im_steps s = { 0 };
+	const struct im_request q[] = { { "a", NULL }, { "big", NULL } };
+	const struct im_plan_group grp = { q, 2, 0 };
 	size_t ia, ib, ic, ip, iq, ie, ibig;
 	char *buf = NULL;
 	size_t len = 0;
@@ -230,11 +231,8 @@ TEST(resolve_builds_dag_with_levels)
 
 	fx_open(&f, "softdep a pre: p post: e\nsoftdep p pre: q\nsoftdep q pre: p\n", 0);
 	im_graph_init(&g);
-	f.r.graph = &g;
-	CHECK_INT(im_resolve_name(&f.r, "a", NULL, &s), 1);
-	im_steps_free(&s);
-	CHECK_INT(im_resolve_name(&f.r, "big", NULL, &s), 1);
-	im_steps_free(&s);
+	CHECK_INT(im_plan_build(&f.r, &grp, 1, &g), 0);
+	CHECK(f.r.graph == NULL);	/* recording ends with the plan */
 	CHECK_INT(im_graph_order(&g, &quiet), 0);
 	im_graph_node(&g, "a", &ia);
 	im_graph_node(&g, "b", &ib);
@@ -261,7 +259,6 @@ TEST(resolve_builds_dag_with_levels)
 	CHECK(strstr(buf, "level 0: c") != NULL);
 	CHECK(strstr(buf, "critical path (cost = file size): 0.0 KiB of 0.1 KiB total: c -> big") != NULL);
 	free(buf);
-	f.r.graph = NULL;
 	im_graph_free(&g);
 	fx_close(&f);
 }
@@ -291,21 +288,21 @@ TEST(graph_breaks_cycles_and_reports)
 	im_graph_free(&g);
 }
 
-TEST(init_groups_pre_main_post)
+TEST(plan_groups_pre_main_post)
 {
 	struct fx f;
 	struct im_graph g;
-	struct im_strlist pre = { 0 }, mainl = { 0 }, post = { 0 };
+	const struct im_request pre[] = { { "p", NULL } };
+	const struct im_request mainl[] = { { "a", NULL }, { "e", NULL },
+					    { "nothere", NULL } };
+	const struct im_request post[] = { { "q", NULL } };
+	const struct im_plan_group groups[] = { { pre, 1, 0 }, { mainl, 3, 0 },
+						{ post, 1, 0 } };
 	size_t ip, ia, iq, ie, ic;
 
 	fx_open(&f, "", 0);
-	im_strlist_add(&pre, "p", 1);
-	im_strlist_add(&mainl, "a", 1);
-	im_strlist_add(&mainl, "e", 1);
-	im_strlist_add(&mainl, "nothere", 7);
-	im_strlist_add(&post, "q", 1);
 	im_graph_init(&g);
-	CHECK_INT(im_init_build_graph(&f.r, &pre, &mainl, &post, &g), 1);
+	CHECK_INT(im_plan_build(&f.r, groups, 3, &g), 1);
 	CHECK_INT(im_graph_order(&g, &quiet), 0);
 	im_graph_node(&g, "p", &ip);
 	im_graph_node(&g, "a", &ia);
@@ -318,8 +315,66 @@ TEST(init_groups_pre_main_post)
 	CHECK(g.nodes[iq].level > g.nodes[ia].level);
 	CHECK(g.nodes[iq].level > g.nodes[ie].level);
 	im_graph_free(&g);
-	im_strlist_free(&pre);
-	im_strlist_free(&mainl);
-	im_strlist_free(&post);
+	fx_close(&f);
+}
+
+/* The boot's plan from the configuration's lists and modules-load.d. */
+TEST(plan_boot_from_config_lists)
+{
+	struct fx f;
+	struct im_graph g;
+	const struct im_request extra[] = { { "e", NULL } };
+	char root[256], d[512];
+	size_t ip, ia, iq, ie, ib;
+
+	snprintf(root, sizeof(root), "%s", t_tmpdir());	/* its buffer is reused */
+	snprintf(d, sizeof(d), "%s/etc", root);
+	mkdir(d, 0755);
+	snprintf(d, sizeof(d), "%s/etc/modules-load.d", root);
+	mkdir(d, 0755);
+	free(t_write(d, "x.conf", "b\n", -1));
+	fx_open(&f, "", 0);
+	im_strlist_add(&f.cfg.driver_pre, "p", 1);
+	im_strlist_add(&f.cfg.modules_load, "a", 1);
+	im_strlist_add(&f.cfg.driver_post, "q", 1);
+	im_graph_init(&g);
+	CHECK_INT(im_plan_boot(&f.r, root, extra, 1, &g), 0);
+	CHECK_INT(im_graph_order(&g, &quiet), 0);
+	CHECK(im_graph_node(&g, "b", &ib) == 0 && g.nodes[ib].requested);
+	im_graph_node(&g, "p", &ip);
+	im_graph_node(&g, "a", &ia);
+	im_graph_node(&g, "e", &ie);
+	im_graph_node(&g, "q", &iq);
+	CHECK(g.nodes[ia].level > g.nodes[ip].level);
+	CHECK(g.nodes[ib].level > g.nodes[ip].level);
+	CHECK(g.nodes[ie].level > g.nodes[ip].level);
+	CHECK(g.nodes[iq].level > g.nodes[ia].level);
+	CHECK(g.nodes[iq].level > g.nodes[ib].level);
+	im_graph_free(&g);
+	fx_close(&f);
+}
+
+/* kmod >= 31: modprobe /path/to/mod.ko, dependencies from the index by name */
+TEST(resolve_module_file_by_path)
+{
+	struct fx f;
+	char path[600], want[1400], other[256];
+
+	fx_open(&f, "options b speed=2\n", 0);
+	snprintf(path, sizeof(path), "%s/kernel/b.ko", f.dir);
+	CHECK_SHOW(&f, path, "insmod @/kernel/c.ko \ninsmod @/kernel/b.ko speed=2 \n");
+	fx_close(&f);
+	/* a copy elsewhere, not in the tree under that path: its own file,
+	 * the tree's dependencies for its name */
+	snprintf(other, sizeof(other), "%s", t_tmpdir());
+	fx_open(&f, "", 0);
+	free(t_write(other, "b.ko", "\177ELF", 4));
+	snprintf(path, sizeof(path), "%s/b.ko", other);
+	snprintf(want, sizeof(want), "insmod @/kernel/c.ko \ninsmod %s \n", path);
+	CHECK_SHOW(&f, path, want);
+	/* a file that is not there: said, not found */
+	CHECK_SHOW(&f, "/nonexistent/x.ko", "NOTFOUND\n");
+	/* only arguments that say they are paths are paths */
+	CHECK_SHOW(&f, "kernel/b.ko", "NOTFOUND\n");
 	fx_close(&f);
 }

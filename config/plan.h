@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * plan.h - the one place where requested names become the plan graph the
+ * loader runs: names in groups (a group starts after every module of the
+ * groups before it finished), resolved exactly as modprobe resolves them,
+ * recorded with their dependency edges. The boot's groups (rd.driver.pre=,
+ * then modules_load=, rd.modules_load= and modules-load.d, then
+ * rd.driver.post=) are built here too.
+ */
+#ifndef INITMOD_PLAN_H
+#define INITMOD_PLAN_H
+
+#include "resolve.h"
+
+struct im_request {
+	const char *name;	/* module name or alias; a path when from_argv */
+	const char *extra;	/* options given after it, or NULL */
+};
+
+struct im_plan_group {
+	const struct im_request *req;
+	size_t n;
+	int from_argv;		/* initmod's own arguments: "/x.ko", "./x.ko"
+				 * name files (kmod >= 31); otherwise never */
+};
+
+/*
+ * Resolve every group into @g, in order; the modules of group k (and
+ * their dependencies) start only after all modules of groups < k finished.
+ * Returns the number of names not found (each said through r->m), or
+ * -errno. Missing dependency files stay nodes, which fail when loaded.
+ */
+int im_plan_build(struct im_resolver *r, const struct im_plan_group *groups,
+		  size_t ngroups, struct im_graph *g);
+
+/*
+ * PID-1's plan: r->cfg's rd.driver.pre= first; modules_load=,
+ * rd.modules_load=, modules-load.d (under @root, NULL for /) and @extra
+ * (names from initmod's own command line) together; rd.driver.post= last.
+ */
+int im_plan_boot(struct im_resolver *r, const char *root,
+		 const struct im_request *extra, size_t nextra,
+		 struct im_graph *g);
+
+#endif

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * options.c - initmod's command line and modprobe's (kmod's tools/modprobe.c
+ * option set where initmod can honour it): parsed once into struct im_opts,
+ * every number checked against its range, every refusal said in words.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "decompress.h"
+#include "options.h"
+
+#ifndef INITMOD_VERSION
+#define INITMOD_VERSION "0.1"
+#endif
+
+static void usage(FILE *f, int modprobe)
+{
+	if (modprobe) {
+		fputs("usage: modprobe [options] NAME [PARAM=VALUE...]\n"
+		      "       modprobe [options] -a NAME [NAME...]\n"
+		      "       modprobe [options] /path/to/module.ko [PARAM=VALUE...]\n"
+		      "  -a, --all               every argument is a module name\n"
+		      "  -b, --use-blacklist     blacklist applies to names, not only aliases\n"
+		      "  -C, --config PATH       modprobe.d file or directory (repeatable)\n"
+		      "  -d, --dirname ROOT      module tree under ROOT/lib/modules/KVER\n"
+		      "  -D, --show-depends      print what would be loaded, do nothing\n"
+		      "  -i, --ignore-install    ignore install commands\n"
+		      "  -n, --dry-run           resolve, load nothing\n"
+		      "  -q, --quiet / -v, --verbose\n"
+		      "  -s, --syslog            accepted (messages go to stderr)\n"
+		      "      --first-time        accepted (a module already present is fine)\n"
+		      "  -S, --set-version KVER  kernel version (default: uname -r)\n"
+		      "  -V, --version / -h, --help\n"
+		      "A NAME starting with '/' or './' is a module file (kmod >= 31): it\n"
+		      "loads from that file, with the dependencies the index lists for its name.\n"
+		      "Not supported, refused with a message: -r/--remove, -f/--force,\n"
+		      "--force-modversion, --force-vermagic (initmod never strips version\n"
+		      "checks), -R, -w, -c.\n", f);
+		return;
+	}
+	fputs("usage: initmod [options] NAME [PARAM=VALUE...] [NAME...]\n"
+	      "  -d, --dirname ROOT      module tree under ROOT/lib/modules/KVER\n"
+	      "  -S, --set-version KVER  kernel version (default: uname -r)\n"
+	      "  -C, --config PATH       modprobe.d file or directory (repeatable;\n"
+	      "                          replaces the default directories)\n"
+	      "      --cmdline[=FILE]    kernel command line (default /proc/cmdline)\n"
+	      "      --no-cmdline        ignore the kernel command line\n"
+	      "  -b, --use-blacklist     blacklist applies to names, not only aliases\n"
+	      "  -i, --ignore-install    ignore install commands\n"
+	      "  -a, --all               every argument is a module name\n"
+	      "  -D, --show-depends      print the plan like modprobe --show-depends\n"
+	      "  -n, --dry-run           print the DAG as levels and its critical path\n"
+	      "  -j, --jobs N            at most N loads on a CPU at once, 1 to 1024\n"
+	      "                          (default: online CPUs); loads asleep in the\n"
+	      "                          kernel do not count\n"
+	      "      --max-threads M     at most M loads at once, 1 to 1024\n"
+	      "                          (default: 4 N, 16 to 64)\n"
+	      "      --warn-after S      say so when loads run longer than S s (10;\n"
+	      "                          0 = never)\n"
+	      "      --timeout S         stop waiting after S seconds (default: never;\n"
+	      "                          120 in PID-1 mode, or initmod.timeout=)\n"
+	      "      --trace FILE        timeline as Chrome trace-event JSON (Perfetto)\n"
+	      "      --trace-svg FILE    timeline as an SVG Gantt chart\n"
+	      "      --decompress WHERE  kernel (default: when it can) or user\n"
+	      "      --stats             after loading: the schedule's bound and peak RSS\n"
+	      "      --sysfs DIR         sysfs to read module states from (default /sys)\n"
+	      "  -v, --verbose / -q, --quiet\n"
+	      "  -V, --version / -h, --help\n"
+	      "      --init              PID-1 helper: mount, load what the kernel command\n"
+	      "                          line and modules-load.d ask for, exec the next stage\n"
+	      "      --exec PROG ARG...  the next stage for --init (the rest of the line)\n"
+	      "A NAME starting with '/' or './' is a module file (as kmod >= 31).\n"
+	      "As 'modprobe' (argv[0], or 'initmod modprobe ...'): modprobe's options,\n"
+	      "see 'initmod modprobe --help'.\n", f);
+}
+
+/* A number in [lo, hi]; @integer: no fraction. */
+static int parse_num(const char *s, double *out, double lo, double hi,
+		     int integer)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v >= lo && v <= hi) ||
+	    (integer && v != (double)(long)v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* modprobe's options_from_array(): a value with a space gets quoted. */
+static int append_param(struct im_request *r, const char *arg)
+{
+	const char *v = strchr(arg, '=');
+	size_t len = r->extra ? strlen(r->extra) : 0, alen = strlen(arg);
+	int quote = v && v[1] != '"' && v[1] != '\'' && strchr(v + 1, ' ');
+	char *n = realloc((char *)r->extra, len + alen + 4);
+
+	if (!n)
+		return -ENOMEM;
+	r->extra = n;
+	if (len)
+		n[len++] = ' ';
+	if (quote)
+		sprintf(n + len, "%.*s\"%s\"", (int)(v + 1 - arg), arg, v + 1);
+	else
+		memcpy(n + len, arg, alen + 1);
+	return 0;
+}
+
+enum {
+	OPT_CMDLINE = 256, OPT_NO_CMDLINE, OPT_WARN_AFTER, OPT_TIMEOUT,
+	OPT_TRACE, OPT_TRACE_SVG, OPT_SYSFS, OPT_INIT, OPT_FIRST_TIME,
+	OPT_STATS, OPT_DECOMPRESS, OPT_MAX_THREADS, OPT_FORCE_MODVERSION,
+	OPT_FORCE_VERMAGIC,
+};
+
+static const struct option longopts[] = {
+	{ "dirname", required_argument, 0, 'd' },
+	{ "set-version", required_argument, 0, 'S' },
+	{ "config", required_argument, 0, 'C' },
+	{ "cmdline", optional_argument, 0, OPT_CMDLINE },
+	{ "no-cmdline", no_argument, 0, OPT_NO_CMDLINE },
+	{ "use-blacklist", no_argument, 0, 'b' },
+	{ "ignore-install", no_argument, 0, 'i' },
+	{ "all", no_argument, 0, 'a' },
+	{ "show-depends", no_argument, 0, 'D' },
+	{ "dry-run", no_argument, 0, 'n' },
+	{ "verbose", no_argument, 0, 'v' },
+	{ "quiet", no_argument, 0, 'q' },
+	{ "version", no_argument, 0, 'V' },
+	{ "help", no_argument, 0, 'h' },
+	{ "jobs", required_argument, 0, 'j' },
+	{ "warn-after", required_argument, 0, OPT_WARN_AFTER },
+	{ "timeout", required_argument, 0, OPT_TIMEOUT },
+	{ "trace", required_argument, 0, OPT_TRACE },
+	{ "trace-svg", required_argument, 0, OPT_TRACE_SVG },
+	{ "stats", no_argument, 0, OPT_STATS },
+	{ "max-threads", required_argument, 0, OPT_MAX_THREADS },
+	{ "decompress", required_argument, 0, OPT_DECOMPRESS },
+	{ "sysfs", required_argument, 0, OPT_SYSFS },
+	{ "init", no_argument, 0, OPT_INIT },
+	{ "remove", no_argument, 0, 'r' },
+	{ "first-time", no_argument, 0, OPT_FIRST_TIME },
+	{ "syslog", no_argument, 0, 's' },
+	{ "force", no_argument, 0, 'f' },
+	{ "force-modversion", no_argument, 0, OPT_FORCE_MODVERSION },
+	{ "force-vermagic", no_argument, 0, OPT_FORCE_VERMAGIC },
+	{ 0 }
+};
+
+/* One option; 0 or -EINVAL (said). */
+static int take_option(int c, const char *opt, struct im_opts *o,
+		       struct msgs *m)
+{
+	double d;
+
+	switch (c) {
+	case 'd': o->root = optarg; break;
+	case 'S': o->kver = optarg; break;
+	case 'C':
+		if (VEC_PUSH(o->config, o->nconfig, o->cap_config, optarg) < 0)
+			return -ENOMEM;
+		break;
+	case OPT_CMDLINE: o->cmdline_file = optarg ? optarg : "/proc/cmdline"; break;
+	case OPT_NO_CMDLINE: o->no_cmdline = 1; break;
+	case 'b': o->flags |= IM_RES_BLACKLIST; break;
+	case 'i': o->flags |= IM_RES_IGNORE_CMD; break;
+	case 'a': o->all = 1; break;
+	case 'D': o->show_depends = 1; break;
+	case 'n': o->dry_run = 1; break;
+	case 'v': m->verbose++; break;
+	case 'q': m->verbose = -1; break;
+	case 'j':
+		if (parse_num(optarg, &d, 1, 1024, 1) < 0)
+			goto bad_number;
+		o->threads = (int)d;
+		break;
+	case OPT_MAX_THREADS:
+		if (parse_num(optarg, &d, 1, 1024, 1) < 0)
+			goto bad_number;
+		o->max_threads = (int)d;
+		break;
+	case OPT_WARN_AFTER:
+		if (parse_num(optarg, &o->warn_after, 0, 1e6, 0) < 0)
+			goto bad_number;
+		break;
+	case OPT_TIMEOUT:
+		if (parse_num(optarg, &o->timeout, 0, 1e6, 0) < 0)
+			goto bad_number;
+		break;
+	case OPT_TRACE: o->trace = optarg; break;
+	case OPT_TRACE_SVG: o->trace_svg = optarg; break;
+	case OPT_STATS: o->stats = 1; break;
+	case OPT_DECOMPRESS:
+		if (strcmp(optarg, "user") && strcmp(optarg, "kernel")) {
+			msg_err(m, "--decompress takes 'kernel' or 'user', not '%s'", optarg);
+			return -EINVAL;
+		}
+		o->user_decompress = !strcmp(optarg, "user");
+		break;
+	case OPT_SYSFS: o->sysfs = optarg; break;
+	case OPT_INIT: o->init = 1; break;
+	case OPT_FIRST_TIME: break;	/* modprobe --first-time: present is fine */
+	case 's': break;		/* modprobe -s (syslog): stderr it is */
+	case 'f':
+	case OPT_FORCE_MODVERSION:
+	case OPT_FORCE_VERMAGIC:
+		msg_err(m, "%s is not supported: initmod never strips version checks from a module",
+			c == 'f' ? "--force" : c == OPT_FORCE_VERMAGIC ?
+			"--force-vermagic" : "--force-modversion");
+		return -EINVAL;
+	case 'r':
+		msg_err(m, "removing modules (-r) is not supported");
+		return -EINVAL;
+	case 'V': {
+		char v[128];
+
+		im_comp_versions(v, sizeof(v));
+		printf("initmod %s (%s)\n", INITMOD_VERSION, v);
+		exit(0);
+	}
+	case 'h': usage(stdout, o->modprobe); exit(0);
+	default: usage(stderr, o->modprobe); return -EINVAL;
+	}
+	return 0;
+bad_number:
+	msg_err(m, "option %s: '%s' is not a number in range (see --help)",
+		opt, optarg);
+	return -EINVAL;
+}
+
+/* NAME [PARAM=VALUE...] [NAME...]: options after a name are its own. */
+static int take_names(int argc, char **argv, struct im_opts *o, struct msgs *m)
+{
+	int i;
+
+	o->req = calloc(argc - optind + 1, sizeof(*o->req));
+	if (!o->req)
+		return -ENOMEM;
+	for (i = optind; i < argc; i++) {
+		if (!o->all && o->nreq && strchr(argv[i], '=')) {
+			if (append_param(&o->req[o->nreq - 1], argv[i]) < 0)
+				return -ENOMEM;
+			continue;
+		}
+		o->req[o->nreq++].name = argv[i];
+	}
+	if (!o->nreq && !o->init) {
+		msg_err(m, "missing module name; see --help");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* What no option said: CPU slots from the machine, room for sleepers. */
+static void defaults(struct im_opts *o)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (!o->threads)
+		o->threads = cpus > 0 ? (int)cpus : 1;
+	if (!o->max_threads) {
+		o->max_threads = 4 * o->threads < 16 ? 16 : 4 * o->threads;
+		if (o->max_threads > 64)
+			o->max_threads = o->threads > 64 ? o->threads : 64;
+	}
+}
+
+/* argv[0] or argv[1] "modprobe"; --init and --exec; PID 1. */
+static void mode(int *argc, char ***argv, struct im_opts *o, struct msgs *m)
+{
+	const char *base = strrchr((*argv)[0], '/');
+	int i;
+
+	base = base ? base + 1 : (*argv)[0];
+	if (strcmp(base, "modprobe") == 0) {
+		o->modprobe = 1;
+	} else if (*argc > 1 && strcmp((*argv)[1], "modprobe") == 0) {
+		o->modprobe = 1;
+		(*argv)++;
+		(*argc)--;
+	}
+	m->prog = o->modprobe ? "modprobe" : "initmod";
+	for (i = 1; i < *argc; i++) {
+		if (strcmp((*argv)[i], "--init") == 0)
+			o->init = 1;
+		if (strcmp((*argv)[i], "--exec") == 0) {
+			o->exec_argv = *argv + i + 1;
+			(*argv)[i] = NULL;
+			*argc = i;
+			break;
+		}
+	}
+	if (getpid() == 1 && !o->modprobe)
+		o->init = 1;
+}
+
+int im_opts_parse(int argc, char **argv, struct im_opts *o, struct msgs *m)
+{
+	int c, err = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->warn_after = 10;
+	mode(&argc, &argv, o, m);
+	optind = 1;
+	while (!err && (c = getopt_long(argc, argv, "d:S:C:biaDnvqVhj:rfs",
+					longopts, NULL)) != -1)
+		err = take_option(c, argv[optind - 1], o, m);
+	if (!err)
+		err = take_names(argc, argv, o, m);
+	if (!err && o->config &&
+	    VEC_PUSH(o->config, o->nconfig, o->cap_config, NULL) < 0)
+		err = -ENOMEM;
+	defaults(o);
+	return err;
+}
+
+void im_opts_free(struct im_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nreq; i++)
+		free((char *)o->req[i].extra);
+	free(o->req);
+	free(o->config);
+}
+
+char *im_opts_module_dir(const struct im_opts *o)
+{
+	struct utsname u;
+	const char *kver = o->kver;
+	char *d;
+
+	if (!kver) {
+		if (uname(&u) < 0)
+			return NULL;
+		kver = u.release;
+	}
+	if (asprintf(&d, "%s/lib/modules/%s", o->root ? o->root : "", kver) < 0)
+		return NULL;
+	return d;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * options.h - initmod's own command line (and modprobe's, when called as
+ * modprobe): what to do, with which tree, configuration and limits.
+ */
+#ifndef INITMOD_OPTIONS_H
+#define INITMOD_OPTIONS_H
+
+#include "../config/plan.h"
+
+struct im_opts {
+	const char *root, *kver, *cmdline_file;
+	const char **config;		/* NULL-terminated, or NULL: defaults */
+	size_t nconfig, cap_config;
+	int show_depends, dry_run, all, no_cmdline, threads, max_threads;
+	int init, modprobe;		/* PID-1 helper / invoked as modprobe */
+	int stats;			/* --stats */
+	int user_decompress;		/* --decompress user */
+	char **exec_argv;		/* after --exec */
+	double warn_after, timeout;
+	const char *trace, *trace_svg, *sysfs;
+	unsigned flags;			/* IM_RES_* */
+	struct im_request *req;		/* the names (or paths) to load */
+	size_t nreq;
+};
+
+/*
+ * Parse @argv into @o (argv[0] "modprobe", or "initmod modprobe ...",
+ * selects modprobe mode; PID 1 or --init selects PID-1 mode). -h and -V
+ * print and exit. Returns 0, or -EINVAL after saying what is wrong
+ * (o->init is still set then: PID 1 must go on with the boot).
+ */
+int im_opts_parse(int argc, char **argv, struct im_opts *o, struct msgs *m);
+void im_opts_free(struct im_opts *o);
+
+/* ROOT/lib/modules/KVER (KVER from uname when not given), malloc'd. */
+char *im_opts_module_dir(const struct im_opts *o);
+
+#endif

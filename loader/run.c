@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * run.c - the session (tree, configuration, resolver) and one engine run
+ * with its report: shared by the command line, modprobe mode and PID 1.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../config/cmdline.h"
+#include "run.h"
+#include "trace.h"
+
+int im_session_open(struct im_session *s, const struct im_opts *o,
+		    const char *kcmd, struct msgs *m)
+{
+	memset(s, 0, sizeof(*s));
+	im_config_init(&s->cfg);
+	s->dir = im_opts_module_dir(o);
+	if (!s->dir || im_moddb_open(&s->db, s->dir, m) < 0) {
+		free(s->dir);
+		s->dir = NULL;
+		im_config_free(&s->cfg);
+		return -ENOMEM;
+	}
+	if (im_config_load(&s->cfg, o->config ? o->config : im_default_config_paths,
+			   s->db.dirname, kcmd, m) < 0) {
+		msg_err(m, "out of memory reading configuration");
+		im_moddb_close(&s->db);
+		im_config_free(&s->cfg);
+		free(s->dir);
+		s->dir = NULL;
+		return -ENOMEM;
+	}
+	im_resolver_init(&s->r, &s->db, &s->cfg, o->flags, m);
+	s->open = 1;
+	return 0;
+}
+
+void im_session_close(struct im_session *s)
+{
+	if (s->open) {
+		im_resolver_free(&s->r);
+		im_moddb_close(&s->db);
+		im_config_free(&s->cfg);
+	}
+	free(s->dir);
+	memset(s, 0, sizeof(*s));
+}
+
+void im_run_engine_opts(const struct im_session *s, const struct im_opts *o,
+			double timeout_s, struct msgs *m,
+			struct im_engine_opts *eo)
+{
+	memset(eo, 0, sizeof(*eo));
+	eo->threads = o->threads;
+	eo->max_threads = o->max_threads;
+	eo->warn_after_s = o->warn_after;
+	eo->timeout_s = timeout_s;
+	eo->ignore_install = !!(o->flags & IM_RES_IGNORE_CMD);
+	eo->user_decompress = o->user_decompress;
+	eo->hard_blacklist = &s->cfg.hard_blacklist;
+	eo->verbose = m->verbose;
+	eo->own_graph = 1;
+}
+
+void im_run_print_peak_rss(struct msgs *m, int stats)
+{
+	char line[128];
+	FILE *f;
+
+	if (!stats && m->verbose <= 0)
+		return;
+	f = fopen("/proc/self/status", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "VmHWM:", 6) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			fprintf(stderr, "%s: peak RSS (VmHWM): %s\n", m->prog,
+				line + 6 + strspn(line + 6, " \t"));
+		}
+	fclose(f);
+}
+
+/* One line per module that did not load, then the summary. */
+static void report(struct im_engine *e, const struct im_engine_stats *s,
+		   int timed_out)
+{
+	size_t i;
+
+	for (i = 0; i < e->g->n; i++) {
+		const struct im_job *j = &e->jobs[i];
+		const struct im_node *n = &e->g->nodes[i];
+
+		if (j->st == IM_JOB_FAILED)
+			msg_err(e->m, "%s: failed: %s", n->name, j->why);
+		else if (j->st == IM_JOB_SKIPPED)
+			msg_err(e->m, "%s: skipped: %s", n->name, j->why);
+		else if (timed_out && j->st == IM_JOB_RUN)
+			msg_err(e->m, "%s: still loading at the deadline (%s)",
+				n->name, n->path ? n->path : "install command");
+		else if (timed_out && j->st != IM_JOB_LOADED &&
+			 j->st != IM_JOB_PRESENT)
+			msg_err(e->m, "%s: not started before the deadline", n->name);
+	}
+	if (e->m->verbose < 0 || (!strcmp(e->m->prog, "modprobe") && e->m->verbose == 0))
+		return;		/* modprobe says nothing when all went well */
+	fprintf(stderr, "initmod: %zu loaded, %zu already present, %zu failed, %zu skipped",
+		s->loaded, s->present, s->failed, s->skipped);
+	if (s->unfinished)
+		fprintf(stderr, ", %zu unfinished", s->unfinished);
+	fprintf(stderr, " in %.3f s, %d CPU slots, at most %d loads at once%s\n",
+		e->wall_ms / 1e3, e->o.threads, e->peak_inflight,
+		timed_out ? " (deadline reached)" : "");
+}
+
+int im_run_graph(const struct im_opts *o, struct im_graph *g,
+		 const struct im_engine_opts *eo, struct msgs *m, int *bad)
+{
+	struct im_engine_stats s;
+	struct im_engine *e;
+	struct im_kernel k;
+	int err;
+
+	im_kernel_linux(&k, o->sysfs ? o->sysfs : "/sys");
+	err = im_engine_new(&e, g, &k, eo, m);
+	if (err) {
+		msg_err(m, "cannot start loading: %s", strerror(-err));
+		return err;
+	}
+	err = im_engine_run(e);
+	im_engine_stats(e, &s);
+	report(e, &s, err == -ETIMEDOUT);
+	if (o->stats || m->verbose > 0)
+		im_trace_print_bound(e, (int)sysconf(_SC_NPROCESSORS_ONLN), stderr);
+	*bad = s.requested_failed;
+	if (o->trace && (errno = -im_trace_json(e, o->trace)))
+		msg_err(m, "cannot write trace %s: %s", o->trace, strerror(errno));
+	if (o->trace_svg && (errno = -im_trace_svg(e, o->trace_svg)))
+		msg_err(m, "cannot write %s: %s", o->trace_svg, strerror(errno));
+	m->errors = e->m->errors;	/* its copy started from ours */
+	m->warnings = e->m->warnings;
+	im_engine_put(e);	/* a stuck worker frees it when its init returns */
+	return err;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * run.h - what every way of loading shares: the session (module directory,
+ * indexes, configuration, resolver) and one run of a plan graph against the
+ * running kernel with its report, traces and statistics.
+ */
+#ifndef INITMOD_RUN_H
+#define INITMOD_RUN_H
+
+#include "engine.h"
+#include "options.h"
+
+struct im_session {
+	char *dir;			/* ROOT/lib/modules/KVER */
+	struct im_moddb db;
+	struct im_config cfg;
+	struct im_resolver r;
+	int open;			/* db, cfg and r are set up */
+};
+
+/* Open the tree of @o with the kernel command line @kcmd (NULL: none). */
+int im_session_open(struct im_session *s, const struct im_opts *o,
+		    const char *kcmd, struct msgs *m);
+void im_session_close(struct im_session *s);
+
+/* The engine's options from @o, with the deadline @timeout_s. */
+void im_run_engine_opts(const struct im_session *s, const struct im_opts *o,
+			double timeout_s, struct msgs *m,
+			struct im_engine_opts *eo);
+
+/*
+ * Run @g (moved into the engine: *g is left empty) against the kernel,
+ * report one line per module that did not load and a summary, write the
+ * traces. Returns -ETIMEDOUT, another -errno, or 0 with *@bad set when a
+ * requested module is not loaded or present.
+ */
+int im_run_graph(const struct im_opts *o, struct im_graph *g,
+		 const struct im_engine_opts *eo, struct msgs *m, int *bad);
+
+/* Peak resident memory (VmHWM) on stderr, with --stats or -v. */
+void im_run_print_peak_rss(struct msgs *m, int stats);
+
+#endif
