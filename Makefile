@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # initmod - parallel early-boot kernel module loader.
 # `make` builds ./initmod (static, musl, libzstd+liblzma+zlib linked in);
 # `make check` runs the unit tests; `make oracle` compares with modprobe.

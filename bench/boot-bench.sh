@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # boot-bench.sh - one workload of `make bench`: build its image, boot it under
 # QEMU once per vCPU count, run and loader (loaders interleaved within a run,
 # so drift hits them alike), and append one JSON line per boot to OUT/raw.jsonl.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # discover.sh - the `everything` workload of `make bench`: boot ROOT's kernel
 # with every module of its tree (minus the ones that exist to stress or test
 # the kernel: *torture*, *scale, test_*, *_test, kunit, tcrypt, lkdtm) in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * engine_bench.c - `make bench-engine`: the engine against the fake kernel.
  *  1. scheduling overhead: N zero-cost modules in a random DAG, per module;

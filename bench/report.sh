@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # report.sh - `make bench`'s report: medians, spreads and ratios from
 # raw.jsonl into OUT/results.md (with a footprint table), and a bar chart of
 # the median time per loader per workload into OUT/chart.svg.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # resolve.sh - `make bench-resolve`: resolve 1000 module names with initmod
 # and with kmod's modprobe --show-depends on the same tree and config, and
 # report wall time (median of RUNS runs, side by side) and instructions

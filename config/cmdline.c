@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmdline.c - kernel command line parsing. The module-option part is a port
  * of kmod's kmod_config_parse_kcmdline() state machine, so that quoting and

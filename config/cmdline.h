@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmdline.h - the kernel command line: kmod's MODULE.PARAM=VALUE and
  * modprobe.blacklist= (parsed exactly as kmod does), and initmod's list

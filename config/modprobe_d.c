@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * modprobe_d.c - modprobe.d parsing with kmod's exact rules: file order,
  * line joining, tokenising, name normalisation and the keywords alias,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * modprobe_d.h - policy from modprobe.d files, modules.softdep and the kernel
  * command line, stored in parse order (kmod's first-match rules depend on it).

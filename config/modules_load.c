@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * modules_load.c - reads modules-load.d the way systemd-modules-load does:
  * the union of *.conf files by basename, earlier directories masking later

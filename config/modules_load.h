@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * modules_load.h - systemd's modules-load.d: *.conf files in /etc, /run,
  * /usr/local/lib, /usr/lib and /lib (first directory wins a basename, files

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * resolve.c - libkmod's module objects, lookup chain and probe list, modelled
  * closely enough that --show-depends is byte-identical to modprobe's:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * resolve.h - turn requested names into modprobe's plan. This is a model of
  * libkmod's lookup and probe-list logic (kmod 30), object for object, so that

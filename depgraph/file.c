@@ -24,12 +24,14 @@ static size_t first_cap(int fd, size_t max)
 	return cap < max ? cap : max;
 }
 
-static int read_fd(int fd, size_t max, char **buf, size_t *len)
+int im_read_fd(int fd, size_t max, char **buf, size_t *len)
 {
 	size_t cap = first_cap(fd, max), n = 0;
 	char *b = malloc(cap + 1);
 	int err = 0;
 
+	*buf = NULL;
+	*len = 0;
 	if (!b)
 		return -ENOMEM;
 	while (n < max) {
@@ -69,7 +71,7 @@ int im_read_file(const char *path, size_t max, char **buf, size_t *len)
 	*len = 0;
 	if (fd < 0)
 		return -errno;
-	err = read_fd(fd, max, buf, len);
+	err = im_read_fd(fd, max, buf, len);
 	close(fd);
 	return err;
 }

@@ -18,5 +18,7 @@
  * The caller frees *@buf whenever it is set.
  */
 int im_read_file(const char *path, size_t max, char **buf, size_t *len);
+/* The same from an open @fd, from its current offset to its end. */
+int im_read_fd(int fd, size_t max, char **buf, size_t *len);
 
 #endif

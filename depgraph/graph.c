@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * graph.c - the plan DAG: nodes by module name, edges "must complete
  * before", cycle breaking, levels (what may run in parallel) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * graph.h - the load plan as a DAG: one node per module name, an edge
  * from A to B when B may start only after A completed (hard dependency,

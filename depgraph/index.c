@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * index.c - kmod's binary trie index (and the text fallback), read through a
  * read-only mmap with every offset checked against the file size.

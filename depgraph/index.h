@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * index.h - read-only access to kmod's index files (modules.dep.bin,
  * modules.alias.bin, modules.symbols.bin, modules.builtin.bin,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * moddb.c - the indexes of one module directory. A missing .bin falls back
  * to its text twin (modules.dep, modules.alias, modules.symbols,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * moddb.h - one module directory (/lib/modules/KVER): its indexes, opened
  * once, with the text files as fallback when a .bin is missing or corrupt.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * names.c - the three spellings kmod accepts for a module: names ('-' and '_'
  * are the same, anything from the first '.' is a file suffix), aliases (same,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* names.h - module name and alias normalisation, exactly as kmod does it. */
 #ifndef INITMOD_NAMES_H
 #define INITMOD_NAMES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* util.c - growable arrays, the string hash map, string lists and the message sink. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* util.h - small containers shared by every layer: growable arrays, a string hash map, string lists, messages. */
 #ifndef INITMOD_UTIL_H
 #define INITMOD_UTIL_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # test-image.sh - build an image for a real Debian tree and check its
 # contents: every module of the set's closure (per initmod --show-depends)
 # is in it, no other module is, and a second build is byte-identical. Then

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # build.sh - `make kernel` (optional, not run by CI): build a small kernel
 # from Debian's linux-source-6.12 with kernel-configs/initmod.config
 # (x86_64_defconfig + zstd in-kernel module decompression + MODULE_SIG_FORCE),

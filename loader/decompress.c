@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * decompress.c - xz (liblzma), zstd (libzstd) and gzip (zlib) decoding of a
  * whole module image in memory, with an output cap against bombs and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * decompress.h - userspace decompression of module files (xz, zstd, gzip)
  * for kernels that cannot decompress them: the file's magic bytes decide.

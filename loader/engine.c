@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * engine.c - the scheduler: a ready heap ordered by remaining critical path,
  * workers that start a load while fewer than N loads are on a CPU (loads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * engine.h - runs the plan DAG against the kernel with a pool of threads:
  * a module starts only when every predecessor finished, the ready module

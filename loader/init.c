@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * init.c - what initmod does as PID 1 (or called from /init), in the order
  * im_init_main() does it: mount the pseudo filesystems, read the kernel

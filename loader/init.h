@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * init.h - PID-1 helper mode: make /proc, /sys and /dev exist, become the
  * kernel's modprobe, load what the command line and modules-load.d ask for

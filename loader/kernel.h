@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * kernel.h - every call that touches the kernel goes through this table, so
  * the engine can run against a fake kernel in tests (no root, simulated

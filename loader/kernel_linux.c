@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * kernel_linux.c - the real kernel: finit_module/init_module system calls,
  * /sys/module for module states and the kernel's decompressor, /bin/sh for

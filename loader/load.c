@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * load.c - one module load. Order of business: hard blacklist, already in
  * the kernel, install command, then the file: finit_module with the
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../depgraph/file.h"
 #include "engine.h"
 #include "load.h"
 
@@ -68,30 +70,17 @@ static void fail(struct im_job *j, int err, const char *fmt, ...)
 /* The whole file, for userspace decompression or the init_module path. */
 static int read_all(int fd, void **buf, size_t *len)
 {
-	struct stat st;
-	size_t n = 0;
 	char *b;
+	int err;
 
-	if (fstat(fd, &st) < 0)
+	if (lseek(fd, 0, SEEK_SET) < 0)
 		return -errno;
-	b = malloc(st.st_size ? st.st_size : 1);
-	if (!b)
-		return -ENOMEM;
-	while (n < (size_t)st.st_size) {
-		ssize_t r = pread(fd, b + n, st.st_size - n, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			int e = r < 0 ? -errno : -EIO;
-
-			free(b);
-			return e;
-		}
-		n += r;
+	err = im_read_fd(fd, IM_READ_ALL, &b, len);
+	if (err) {
+		free(b);
+		return err;
 	}
 	*buf = b;
-	*len = n;
 	return 0;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* load.h - what a worker does for one job: install command, finit_module, or userspace decompression and init_module. */
 #ifndef INITMOD_LOAD_H
 #define INITMOD_LOAD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * trace.c - timelines of a run. JSON: one complete ("X") event per module on
  * its worker's track, with the wait before it (ready -> start) and the time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* trace.h - a finished engine run as a timeline: Chrome trace-event JSON (Perfetto) and an SVG Gantt chart. */
 #ifndef INITMOD_TRACE_H
 #define INITMOD_TRACE_H

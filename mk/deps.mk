@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # deps.mk - static musl builds of zlib, liblzma and libzstd from Debian's
 # own source packages (apt-get source; deb-src must be enabled, see
 # scripts/setup-debian.sh). Built once into $(CACHE)/musl-deps.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # boot.sh - boot KERNEL with INITRD under QEMU (TCG, -cpu max) and save the
 # serial console to LOG; a guest still running after TIMEOUT seconds is
 # killed and reported as a failure (exit 124).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # demo.sh - `make demo`: build an initmod initramfs for the generic module set
 # on Debian's 6.12 kernel, boot it under QEMU (TCG), print initmod's summary
 # and per-module results from the serial console; then the same boot with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # kernel-test.sh - `make kernel-test` (optional, after `make kernel`): boot
 # the small kernel of kernel-configs/ with initmod as /init. Its modules are
 # zstd-compressed and signed, and the kernel decompresses zstd itself, so

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # run.sh - `make qemu-test`: boot Debian kernels under QEMU (TCG) with initmod
 # as /init and purpose-built test modules, parse what the guest prints on the
 # serial console, and report one line per test case, then "N passed, N failed".

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # testmods.sh - sourced by run.sh and bench/boot-bench.sh: fetch a kernel's
 # headers, build initmod's test modules (qemu-tests/modules) against them and
 # lay them out as a module tree. The caller sets $cache (the project's cache).

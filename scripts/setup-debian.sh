@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # setup-debian.sh - install what initmod's build, tests and benchmarks need on
 # a fresh Debian 12 (run as root). Idempotent: a second run only checks.
 # usage: setup-debian.sh [EXTRA-PACKAGE...]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests.mk - unit tests (host gcc with ASan+UBSan), the modprobe oracle on
 # real Debian kernels, the demo and the resolver benchmark.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * kmod-pool.c - benchmark peer: a reimplementation of the loading strategy
  * of systemd-modules-load v259 (systemd PR #38549), written for initmod's

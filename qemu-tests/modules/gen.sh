@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # gen.sh - generate initmod's test modules into DIR: 40 modules in a DAG of
 # hard dependencies (symbol references) with init delays, plus special
 # cases: a failing init and its dependent, pre:/post: softdeps, an init that

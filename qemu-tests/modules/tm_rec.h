@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* tm_rec.h - the recorder's interface for initmod's test modules. */
 #ifndef TM_REC_H
 #define TM_REC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * alloc_fail.c - allocation failure at every allocation site, in turn.
  *

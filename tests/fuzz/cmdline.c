@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmdline.c - fuzz the kernel command-line parser (kmod's MODULE.PARAM=V and
  * modprobe.blacklist=, initmod's list options and initmod.timeout=).

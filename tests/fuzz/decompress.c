@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * decompress.c - fuzz the userspace decompressors (xz, zstd, gzip) on
  * truncated and corrupt streams: the first byte picks the format, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz.h - helpers shared by the libFuzzer targets: a NUL-terminated copy
  * of the input, and splitting it into sections at "\n----\n" lines.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # fuzz.mk - libFuzzer targets (clang, ASan+UBSan) for every parser initmod
 # has: `make fuzz` fuzzes each for FUZZ_TIME seconds and writes a report;
 # `make fuzz-regress` (part of `make check`) runs each over its seeds and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * index_bin.c - fuzz the binary index reader (modules.*.bin) on arbitrary
  * bytes: open from memory, exact and wildcard lookups of fixed keys and of

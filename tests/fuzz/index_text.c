@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * index_text.c - fuzz the text index fallback (modules.dep, modules.alias,
  * modules.builtin, modules.builtin.modinfo): the first byte picks the kind,

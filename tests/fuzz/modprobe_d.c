@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * modprobe_d.c - fuzz the modprobe.d parser: parse the input as one file,
  * then ask the lookups the resolver asks (softdeps, patterns, blacklist).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * modules_load.c - fuzz the modules-load.d / /etc/modules parser.
  */

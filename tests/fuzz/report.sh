@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # report.sh - sum up a `make fuzz` run: executions, corpus, coverage, the
 # slowest input and findings per target, into DIR/report.md (and stdout).
 # usage: report.sh DIR TARGET...

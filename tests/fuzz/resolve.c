@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * resolve.c - fuzz the dep-line parser and the resolver behind it: the
  * input is modules.dep text, modules.alias text, a modprobe.d file and the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # seeds.sh - write the fuzz targets' seed corpora from a real Debian module
 # tree: a small tree of real modules is copied out and run through depmod,
 # so the binary indexes are real kmod output but a few KB each; text files,
@@ -25,7 +26,9 @@ done
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -f "$src/$f" ] && cp "$src/$f" "$mini/"
 done
-depmod -b "$tmp" "$kver"
+# hermetic: an empty depmod.d instead of the host's
+mkdir -p "$tmp/.depmod.d"
+depmod -b "$tmp" -C "$tmp/.depmod.d" "$kver"
 
 mkdir -p "$out"
 for t in index_bin index_text modprobe_d cmdline modules_load decompress resolve; do

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # fetch-kernel.sh - a Debian kernel's module tree, ready for kmod and initmod:
 # apt-get download PKG (kept in $CACHE/debs), dpkg-deb -x into DEST, depmod -b.
 #

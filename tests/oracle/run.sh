@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # run.sh - the modprobe oracle: initmod --show-depends must print exactly what
 # kmod's modprobe --show-depends prints (stdout and exit status), for the same
 # root, kernel version, configuration and names.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* engine_setup.c - shared set-up for the engine and fault-injection tests. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* engine_setup.h - a graph of test modules backed by files, a fake kernel that knows them, and an engine run over both. */
 #ifndef INITMOD_ENGINE_SETUP_H
 #define INITMOD_ENGINE_SETUP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fake_kernel.c - a kernel for tests: modules known by name, dependency
  * checks at load time (a module whose dependency is not live fails with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fake_kernel.h - an in-process stand-in for the kernel's module loader, for engine tests. */
 #ifndef INITMOD_FAKE_KERNEL_H
 #define INITMOD_FAKE_KERNEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * idxwrite.c - a test-only writer for kmod's binary trie: entries sorted by
  * key, nodes written post-order (the root last, as older depmods did), so

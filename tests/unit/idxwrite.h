@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* idxwrite.h - writes kmod-format binary indexes for tests (children before parents). */
 #ifndef INITMOD_IDXWRITE_H
 #define INITMOD_IDXWRITE_H

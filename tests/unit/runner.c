@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* runner.c - runs every registered test, prints "N passed, N failed". */
 #include <stdarg.h>
 #include <stdio.h>

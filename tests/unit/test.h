@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test.h - a minimal unit-test runner: TEST() registers, CHECK*() fails the test. */
 #ifndef INITMOD_TEST_H
 #define INITMOD_TEST_H

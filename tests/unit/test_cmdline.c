@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_cmdline.c - kernel command line: kmod's option grammar and initmod's lists. */
 #include <stdio.h>
 #include <unistd.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_config.c - modprobe.d parsing: keywords, kmod's quirks, file order and overrides. */
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_decompress.c - xz, zstd and gzip decoding against the command-line tools, plus bad input. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_engine.c - the parallel engine against the fake kernel: order, parallelism, once-only, failures, deadline. */
 #include <errno.h>
 #include <math.h>

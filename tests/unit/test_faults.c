@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_faults.c - fault injection on the engine against the fake kernel:
  * every errno at every kernel call, module files that vanish or change

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_index.c - binary index reader: lookups, kmod's wildcard order, corrupt and truncated files. */
 #include <errno.h>
 #include <fnmatch.h>

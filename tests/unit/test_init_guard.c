@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_init_guard.c - PID-1 mode's guard: the loader child may crash, exit early or finish; the parent always goes on. */
 #include <signal.h>
 #include <stdlib.h>

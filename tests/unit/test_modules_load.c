@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_modules_load.c - modules-load.d parsing and precedence; the PID-1 module groups. */
 #include <stdlib.h>
 #include <sys/stat.h>

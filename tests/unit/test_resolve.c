@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_resolve.c - the modprobe model on a small tree: order, softdeps, options, install, blacklist, DAG. */
 #include <stdio.h>
 #include <stdlib.h>
