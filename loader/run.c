@@ -85,12 +85,16 @@ void im_run_print_peak_rss(struct msgs *m, int stats)
 	fclose(f);
 }
 
-/* One line per module that did not load, then the summary. */
+/*
+ * One line per module that did not load, then the summary. Under the lock:
+ * after a deadline, stuck workers may still finish jobs.
+ */
 static void report(struct im_engine *e, const struct im_engine_stats *s,
 		   int timed_out)
 {
 	size_t i;
 
+	pthread_mutex_lock(&e->lock);
 	for (i = 0; i < e->g->n; i++) {
 		const struct im_job *j = &e->jobs[i];
 		const struct im_node *n = &e->g->nodes[i];
@@ -106,6 +110,7 @@ static void report(struct im_engine *e, const struct im_engine_stats *s,
 			 j->st != IM_JOB_PRESENT)
 			msg_err(e->m, "%s: not started before the deadline", n->name);
 	}
+	pthread_mutex_unlock(&e->lock);
 	if (e->m->verbose < 0 || (!strcmp(e->m->prog, "modprobe") && e->m->verbose == 0))
 		return;		/* modprobe says nothing when all went well */
 	fprintf(stderr, "initmod: %zu loaded, %zu already present, %zu failed, %zu skipped",
@@ -141,8 +146,10 @@ int im_run_graph(const struct im_opts *o, struct im_graph *g,
 		msg_err(m, "cannot write trace %s: %s", o->trace, strerror(errno));
 	if (o->trace_svg && (errno = -im_trace_svg(e, o->trace_svg)))
 		msg_err(m, "cannot write %s: %s", o->trace_svg, strerror(errno));
+	pthread_mutex_lock(&e->lock);
 	m->errors = e->m->errors;	/* its copy started from ours */
 	m->warnings = e->m->warnings;
+	pthread_mutex_unlock(&e->lock);
 	im_engine_put(e);	/* a stuck worker frees it when its init returns */
 	return err;
 }
