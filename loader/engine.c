@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <stddef.h>
+
 #include "engine.h"
 #include "load.h"
 
@@ -87,6 +89,33 @@ static int job_ok(const struct im_job *j)
 
 static void make_ready(struct im_engine *e, size_t i);
 
+/* Does a failure of the edge's source skip @to? Softdeps do not, except a
+ * post: softdep pulled in only for its module (kmod loads it after). */
+static int edge_is_hard(const struct im_engine *e, const struct im_edge *ed,
+			size_t to)
+{
+	return ed->kind == IM_EDGE_HARD ||
+	       (ed->kind == IM_EDGE_POST && !e->g->nodes[to].requested);
+}
+
+/* Job @s will be skipped: @i, which it needs, did not load (lock held). */
+static void doom(struct im_engine *e, size_t s, size_t i)
+{
+	struct im_job *sj = &e->jobs[s];
+	const struct im_job *j = &e->jobs[i];
+	const char *name = e->g->nodes[i].name;
+
+	if (sj->doomed)
+		return;
+	sj->doomed = 1;
+	if (sj->same_file == i)
+		snprintf(sj->why, sizeof(sj->why),
+			 "same file as %s, which did not load", name);
+	else
+		snprintf(sj->why, sizeof(sj->why), "dependency %s %s", name,
+			 j->st == IM_JOB_SKIPPED ? "was skipped" : "failed");
+}
+
 /* Job @i ended (lock held): tell its successors. */
 static void finish(struct im_engine *e, size_t i)
 {
@@ -103,26 +132,12 @@ static void finish(struct im_engine *e, size_t i)
 			 j->why);
 	for (k = 0; k < n->nsucc; k++) {
 		const struct im_edge *ed = &n->succ[k];
-		struct im_job *s = &e->jobs[ed->node];
-		int hard = ed->kind == IM_EDGE_HARD ||
-			   (ed->kind == IM_EDGE_POST &&
-			    !e->g->nodes[ed->node].requested);
 
-		if (ed->dropped)
-			continue;
-		if (!job_ok(j) && hard && !s->doomed) {
-			s->doomed = 1;
-			if (s->same_file == i)
-				snprintf(s->why, sizeof(s->why),
-					 "same file as %s, which did not load",
-					 n->name);
-			else
-				snprintf(s->why, sizeof(s->why),
-					 "dependency %s %s", n->name,
-					 j->st == IM_JOB_SKIPPED ? "was skipped" :
-					 "failed");
-		}
-		if (--s->pending == 0)
+		if (ed->dropped || ed->node >= e->njobs)
+			continue;	/* (a node that could not join the run) */
+		if (!job_ok(j) && edge_is_hard(e, ed, ed->node))
+			doom(e, ed->node, i);
+		if (--e->jobs[ed->node].pending == 0)
 			make_ready(e, ed->node);
 	}
 	if (e->remaining == 0)
@@ -184,14 +199,40 @@ static void job_begin(struct im_engine *e, struct im_worker *w, size_t i)
 			 w->id);
 }
 
-static void job_end(struct im_engine *e, struct im_worker *w, size_t i)
+/* What a worker needs for job @i, copied under the lock (see load.h). */
+static void load_in(const struct im_engine *e, size_t i, struct im_load *l)
 {
+	const struct im_node *n = &e->g->nodes[i];
+	const struct im_job *j = &e->jobs[i];
+
+	memset(l, 0, offsetof(struct im_load, why) + 1);
+	l->name = n->name;
+	l->path = n->path;
+	l->options = n->options;
+	l->install = n->install;
+	l->builtin = n->builtin;
+	l->blacklisted = j->blacklisted;
+	l->same_file = j->same_file;
+	l->result = IM_JOB_RUN;
+}
+
+/* Worker @w is done with job @i, its outcome in @l (lock held). */
+static void job_end(struct im_engine *e, struct im_worker *w, size_t i,
+		    const struct im_load *l, double cpu_ms)
+{
+	struct im_job *j = &e->jobs[i];
+
 	e->inflight--;
 	e->asleep -= w->asleep;
 	w->busy = w->asleep = 0;
-	e->jobs[i].st = e->jobs[i].result;
+	j->st = l->result;
+	j->err = l->err;
+	j->t_call = l->t_call;
+	j->cpu_ms = cpu_ms;
+	if (*l->why)
+		memcpy(j->why, l->why, sizeof(j->why));
 	finish(e, i);
-	if (!e->remaining)
+	if (!e->remaining && !e->hold)
 		pthread_cond_broadcast(&e->work);
 }
 
@@ -206,22 +247,24 @@ static void *worker_main(void *arg)
 	pthread_mutex_lock(&e->lock);
 	w->have_clk = pthread_getcpuclockid(pthread_self(), &w->clk) == 0;
 	for (;;) {
+		struct im_load l;
 		double cpu;
 		size_t i;
 
-		while (!(e->nheap && can_start(e)) && e->remaining && !e->stop)
+		while (!(e->nheap && can_start(e)) && (e->remaining || e->hold) &&
+		       !e->stop)
 			pthread_cond_wait(&e->work, &e->lock);
 		if (!e->nheap || e->stop)
 			break;		/* all done, or past the deadline */
 		i = heap_pop(e);
 		job_begin(e, w, i);
+		load_in(e, i, &l);
 		pthread_mutex_unlock(&e->lock);
-		e->jobs[i].result = IM_JOB_RUN;
 		cpu = thread_cpu_ms();
-		im_load_job(e, i);
-		e->jobs[i].cpu_ms = thread_cpu_ms() - cpu;
+		im_load_run(e, &l);
+		cpu = thread_cpu_ms() - cpu;
 		pthread_mutex_lock(&e->lock);
-		job_end(e, w, i);
+		job_end(e, w, i, &l, cpu);
 	}
 	e->running--;
 	last = e->put && !e->running;
@@ -261,46 +304,103 @@ static void sample_workers(struct im_engine *e, double now)
 	e->asleep = asleep;
 }
 
-/* Same inode under two names (links): the second waits and copies. */
-static int link_same_files(struct im_engine *e)
+/*
+ * Jobs [from, g->n): the once-guard by inode (two names, one file: the
+ * second waits for the first and copies its outcome), the blacklist.
+ */
+static int new_jobs(struct im_engine *e, size_t from)
 {
-	struct strmap seen = { 0 };
-	char (*keys)[48] = calloc(e->g->n ? e->g->n : 1, sizeof(*keys));
 	size_t i;
 	int err = 0;
 
-	if (!keys)
-		return -ENOMEM;
-	for (i = 0; i < e->g->n && !err; i++) {
+	for (i = from; i < e->g->n && !err; i++) {
 		struct im_node *n = &e->g->nodes[i];
+		char key[48], *k;
 		struct stat st;
 		void *prev;
 
+		memset(&e->jobs[i], 0, sizeof(e->jobs[i]));
+		e->jobs[i].same_file = SIZE_MAX;
+		e->jobs[i].thread = -1;
+		e->jobs[i].blacklisted = im_strlist_has(&e->blacklist, n->name);
 		if (!n->path || n->builtin || stat(n->path, &st) < 0)
 			continue;
-		snprintf(keys[i], sizeof(keys[i]), "%llx:%llx",
+		snprintf(key, sizeof(key), "%llx:%llx",
 			 (unsigned long long)st.st_dev,
 			 (unsigned long long)st.st_ino);
-		prev = strmap_get(&seen, keys[i]);
+		prev = strmap_get(&e->inodes, key);
 		if (!prev) {
-			err = strmap_put(&seen, keys[i], (void *)(i + 1));
+			k = arena_strndup(&e->arena, key, strlen(key));
+			err = k ? strmap_put(&e->inodes, k, (void *)(i + 1)) : -ENOMEM;
 			continue;
 		}
 		e->jobs[i].same_file = (size_t)prev - 1;
 		err = im_graph_edge(e->g, (size_t)prev - 1, i, IM_EDGE_HARD);
 	}
-	strmap_free(&seen);
-	free(keys);
 	return err;
 }
 
-/* The hard blacklist, decided once: the caller's list may go away. */
-static void mark_blacklisted(struct im_engine *e, const struct im_strlist *bl)
+/* Room for @n jobs (lock held, or before any worker runs). */
+static int reserve_jobs(struct im_engine *e, size_t n)
 {
-	size_t i;
+	struct im_job *j;
+	size_t *h, cap = e->cap ? e->cap : 16;
 
-	for (i = 0; bl && i < e->g->n; i++)
-		e->jobs[i].blacklisted = im_strlist_has(bl, e->g->nodes[i].name);
+	if (n <= e->cap)
+		return 0;
+	while (cap < n)
+		cap *= 2;
+	j = realloc(e->jobs, cap * sizeof(*j));
+	if (!j)
+		return -ENOMEM;
+	e->jobs = j;
+	h = realloc(e->heap, cap * sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	e->heap = h;
+	e->cap = cap;
+	return 0;
+}
+
+/*
+ * New jobs [from, g->n) join the run (lock held): each waits for its
+ * unfinished predecessors; one whose hard predecessor already failed is
+ * skipped; the others are ready.
+ */
+static void start_jobs(struct im_engine *e, size_t from)
+{
+	size_t i, k;
+
+	e->remaining += e->g->n - from;
+	for (i = from; i < e->g->n; i++) {
+		const struct im_node *n = &e->g->nodes[i];
+
+		for (k = 0; k < n->npred; k++) {
+			const struct im_edge *ed = &n->pred[k];
+			const struct im_job *p = &e->jobs[ed->node];
+
+			if (ed->dropped)
+				continue;
+			if (ed->node >= from || p->st < IM_JOB_LOADED) {
+				e->jobs[i].pending++;
+				continue;
+			}
+			if (!job_ok(p)) {
+				const struct im_edge *se = NULL;
+				size_t s;
+
+				for (s = 0; s < e->g->nodes[ed->node].nsucc; s++)
+					if (e->g->nodes[ed->node].succ[s].node == i)
+						se = &e->g->nodes[ed->node].succ[s];
+				if (se && edge_is_hard(e, se, i))
+					doom(e, i, ed->node);
+			}
+		}
+	}
+	e->njobs = e->g->n;
+	for (i = from; i < e->g->n; i++)
+		if (!e->jobs[i].pending && e->jobs[i].st == IM_JOB_WAIT)
+			make_ready(e, i);
 }
 
 static int engine_init(struct im_engine *e, struct im_graph *g,
@@ -330,22 +430,20 @@ static int engine_init(struct im_engine *e, struct im_graph *g,
 		e->o.threads = 1;
 	if (e->o.max_threads < e->o.threads)
 		e->o.max_threads = e->o.threads;
-	g = e->g;
-	e->jobs = calloc(g->n ? g->n : 1, sizeof(*e->jobs));
-	e->heap = calloc(g->n ? g->n : 1, sizeof(*e->heap));
+	clock_gettime(CLOCK_MONOTONIC, &e->t0);
+	for (i = 0; o->hard_blacklist && i < o->hard_blacklist->n; i++)
+		if (im_strlist_add(&e->blacklist, o->hard_blacklist->v[i],
+				   strlen(o->hard_blacklist->v[i])) < 0)
+			return -ENOMEM;
 	e->workers = calloc(e->o.max_threads, sizeof(*e->workers));
-	if (!e->jobs || !e->heap || !e->workers)
+	if (!e->workers || reserve_jobs(e, e->g->n) < 0)
 		return -ENOMEM;
-	for (i = 0; i < g->n; i++) {
-		e->jobs[i].same_file = SIZE_MAX;
-		e->jobs[i].thread = -1;
-	}
-	mark_blacklisted(e, o->hard_blacklist);
-	err = link_same_files(e);
+	err = new_jobs(e, 0);
 	if (!err)
-		err = im_graph_order(g, e->m);	/* levels and tails, cycles broken */
+		err = im_graph_order(e->g, e->m);	/* levels and tails, cycles broken */
 	if (err)
 		return err;
+	start_jobs(e, 0);
 	e->kcomp = e->k->compression(e->k);
 	return 0;
 }
@@ -384,7 +482,7 @@ static void watchdog(struct im_engine *e, double now)
 	size_t i, oldest = SIZE_MAX, over = 0, inflight = 0, ready = 0, waiting = 0;
 	const struct im_node *n;
 
-	for (i = 0; i < e->g->n; i++) {
+	for (i = 0; i < e->njobs; i++) {
 		const struct im_job *j = &e->jobs[i];
 
 		if (j->st == IM_JOB_READY)
@@ -433,9 +531,9 @@ static int wait_all(struct im_engine *e)
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		if (e->remaining)
+		if (e->remaining || e->hold)
 			pthread_cond_timedwait(&e->done, &e->lock, &ts);
-		if (!e->remaining)
+		if (!e->remaining && !e->hold)
 			return 0;
 		now = im_engine_now(e);
 		if (tick_ms < 100)
@@ -449,22 +547,10 @@ static int wait_all(struct im_engine *e)
 
 int im_engine_run(struct im_engine *e)
 {
-	size_t i;
 	int t, err;
 
-	clock_gettime(CLOCK_MONOTONIC, &e->t0);
 	pthread_mutex_lock(&e->lock);
-	e->remaining = e->g->n;
-	for (i = 0; i < e->g->n; i++) {
-		size_t k;
-
-		for (k = 0; k < e->g->nodes[i].npred; k++)
-			e->jobs[i].pending += !e->g->nodes[i].pred[k].dropped;
-	}
-	for (i = 0; i < e->g->n; i++)
-		if (!e->jobs[i].pending && e->jobs[i].st == IM_JOB_WAIT)
-			make_ready(e, i);
-	for (t = 0; t < e->o.max_threads && e->remaining; t++) {
+	for (t = 0; t < e->o.max_threads && (e->remaining || e->hold); t++) {
 		struct im_worker *w = &e->workers[t];
 		pthread_t th;
 
@@ -475,7 +561,7 @@ int im_engine_run(struct im_engine *e)
 		pthread_detach(th);
 		e->running++;
 	}
-	if (!e->running && e->remaining) {
+	if (!e->running && (e->remaining || e->hold)) {
 		pthread_mutex_unlock(&e->lock);
 		msg_err(e->m, "could not start any worker thread");
 		return -EAGAIN;
@@ -501,7 +587,7 @@ void im_engine_stats(struct im_engine *e, struct im_engine_stats *s)
 
 	pthread_mutex_lock(&e->lock);
 	memset(s, 0, sizeof(*s));
-	for (i = 0; i < e->g->n; i++) {
+	for (i = 0; i < e->njobs; i++) {
 		const struct im_job *j = &e->jobs[i];
 
 		switch (j->st) {
@@ -546,6 +632,9 @@ static void engine_destroy(struct im_engine *e)
 	pthread_cond_destroy(&e->done);
 	if (e->g == &e->graph)
 		im_graph_free(&e->graph);
+	im_strlist_free(&e->blacklist);
+	strmap_free(&e->inodes);
+	arena_free(&e->arena);
 	free(e->jobs);
 	free(e->heap);
 	free(e->workers);
@@ -564,4 +653,83 @@ void im_engine_put(struct im_engine *e)
 	pthread_mutex_unlock(&e->lock);
 	if (last)
 		engine_destroy(e);
+}
+
+void im_engine_hold(struct im_engine *e, int on)
+{
+	pthread_mutex_lock(&e->lock);
+	e->hold = on;
+	pthread_cond_broadcast(&e->done);
+	pthread_cond_broadcast(&e->work);
+	pthread_mutex_unlock(&e->lock);
+}
+
+/*
+ * New edges into nodes planned before (lock held): dropped. Their order was
+ * settled when they were planned (some may run or be done), and only edges
+ * from old to new nodes keep a grown graph free of cycles through old ones.
+ */
+static void drop_edges_into_old(struct im_graph *g, size_t n0,
+				const size_t *npred0)
+{
+	size_t i, k, s;
+
+	for (i = 0; i < n0; i++) {
+		struct im_node *n = &g->nodes[i];
+
+		for (k = npred0[i]; k < n->npred; k++) {
+			struct im_node *p = &g->nodes[n->pred[k].node];
+
+			n->pred[k].dropped = 1;
+			for (s = 0; s < p->nsucc; s++)
+				if (p->succ[s].node == i)
+					p->succ[s].dropped = 1;
+		}
+	}
+}
+
+/* Restore the heap order after tails changed (lock held). */
+static void heapify(struct im_engine *e)
+{
+	size_t n = e->nheap, i;
+
+	e->nheap = 0;
+	for (i = 0; i < n; i++)
+		heap_push(e, e->heap[i]);
+}
+
+int im_engine_grow(struct im_engine *e,
+		   int (*add)(void *arg, struct im_graph *g), void *arg)
+{
+	size_t n0, i, *npred0;
+	int ret, err = 0;
+
+	pthread_mutex_lock(&e->lock);
+	n0 = e->njobs;	/* nodes past it (a failed growth) get another chance */
+	npred0 = malloc((n0 ? n0 : 1) * sizeof(*npred0));
+	if (!npred0) {
+		pthread_mutex_unlock(&e->lock);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n0; i++)
+		npred0[i] = e->g->nodes[i].npred;
+	ret = add(arg, e->g);
+	drop_edges_into_old(e->g, n0, npred0);
+	free(npred0);
+	if (e->g->n > n0) {
+		err = reserve_jobs(e, e->g->n);
+		if (!err)
+			err = new_jobs(e, n0);
+		if (!err)
+			err = im_graph_order(e->g, e->m);
+		if (err) {	/* not run (njobs stays), said by the caller */
+			e->njobs = n0;
+		} else {
+			heapify(e);
+			start_jobs(e, n0);
+			pthread_cond_broadcast(&e->work);
+		}
+	}
+	pthread_mutex_unlock(&e->lock);
+	return err ? err : ret;
 }

@@ -31,23 +31,22 @@ enum im_job_state {
 
 /*
  * One module's load. Who may touch what: fields marked [lock] are read and
- * written only under im_engine.lock; fields marked [worker] belong to the
- * worker that took the job (from job_begin() to job_end(), the lock is not
- * held while it loads) and are read by others only after the job finished
- * (st >= IM_JOB_LOADED, seen under the lock); [init] fields are set before
- * any worker starts and only read afterwards.
+ * written only under im_engine.lock; [init] fields are set when the job
+ * joins the run (under the lock) and only read afterwards. A worker holds
+ * no pointer into the jobs or the nodes while it loads: it works on a copy
+ * (struct im_load, load.h) and stores the outcome under the lock, because
+ * both arrays may move when the plan grows (im_engine_grow).
  */
 struct im_job {
 	enum im_job_state st;		/* [lock] */
-	enum im_job_state result;	/* [worker] the outcome, copied to st */
 	size_t pending;			/* [lock] unfinished predecessors */
-	int err;			/* [worker] -errno of the failing call, 0 */
-	char why[320];			/* [worker], or [lock] when skipped */
+	int err;			/* [lock] -errno of the failing call, 0 */
+	char why[320];			/* [lock] failure or skip reason */
 	int doomed;			/* [lock] a hard predecessor failed */
 	int thread;			/* [lock] worker that ran it, -1 none */
 	double t_ready, t_start, t_end;	/* [lock] ms since engine start */
-	double t_call;			/* [worker] the kernel call began */
-	double cpu_ms;			/* [worker] its worker's CPU time */
+	double t_call;			/* [lock] the kernel call began */
+	double cpu_ms;			/* [lock] its worker's CPU time */
 	size_t same_file;		/* [init] SIZE_MAX, or the job with this inode */
 	int blacklisted;		/* [init] in the hard blacklist */
 };
@@ -98,7 +97,12 @@ struct im_engine {
 	struct im_kernel kernel;
 	struct msgs msgs;
 	struct im_engine_opts o;	/* [init] */
-	struct im_job *jobs;
+	struct im_job *jobs;		/* [lock] one per node below njobs */
+	size_t njobs, cap;		/* [lock] nodes with a job / room */
+	int hold;			/* [lock] run does not end while set */
+	struct im_strlist blacklist;	/* [init] the hard blacklist, a copy */
+	struct strmap inodes;		/* [lock] "dev:ino" -> job + 1 */
+	struct arena arena;		/* [lock] the inode keys */
 	pthread_mutex_t lock;
 	pthread_cond_t work, done;
 	size_t *heap, nheap;		/* [lock] ready jobs, heaviest tail first */
@@ -129,8 +133,29 @@ struct im_engine_stats {
 int im_engine_new(struct im_engine **ep, struct im_graph *g,
 		  struct im_kernel *k, const struct im_engine_opts *o,
 		  struct msgs *m);
-/* 0 when every job finished, -ETIMEDOUT when the deadline hit first. */
+/*
+ * 0 when every job finished (and no hold is on), -ETIMEDOUT when the
+ * deadline hit first.
+ */
 int im_engine_run(struct im_engine *e);
+/*
+ * While @on, im_engine_run() does not return when every job finished: a
+ * source (coldplug's uevents) may still add work. Any thread may call it.
+ */
+void im_engine_hold(struct im_engine *e, int on);
+/*
+ * Grow the running plan, from any thread, before or while run() runs:
+ * @add resolves new names into the engine's graph under the engine's lock
+ * (so it must be quick and must not call back into the engine); it may
+ * only add nodes and edges. The new nodes become jobs: each starts after
+ * its predecessors (those already finished count as done; a failed hard
+ * one skips it); a module already in the plan is never added twice (the
+ * graph's names), nor loaded twice (the once-guard by inode). New edges
+ * into nodes planned before are dropped: their order was settled. Returns
+ * @add's result, or -errno when the new nodes could not join the run.
+ */
+int im_engine_grow(struct im_engine *e,
+		   int (*add)(void *arg, struct im_graph *g), void *arg);
 void im_engine_stats(struct im_engine *e, struct im_engine_stats *s);
 const char *im_job_state_word(enum im_job_state s);
 /* 1 when no worker is left (waiting up to @max_s seconds for them). */

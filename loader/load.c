@@ -53,17 +53,17 @@ const char *im_load_errmsg(int err)
 	}
 }
 
-static void fail(struct im_job *j, int err, const char *fmt, ...)
+static void fail(struct im_load *l, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void fail(struct im_job *j, int err, const char *fmt, ...)
+static void fail(struct im_load *l, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	j->result = IM_JOB_FAILED;
-	j->err = err;
+	l->result = IM_JOB_FAILED;
+	l->err = err;
 	va_start(ap, fmt);
-	vsnprintf(j->why, sizeof(j->why), fmt, ap);
+	vsnprintf(l->why, sizeof(l->why), fmt, ap);
 	va_end(ap);
 }
 
@@ -85,11 +85,10 @@ static int read_all(int fd, void **buf, size_t *len)
 }
 
 /* Decompress in userspace, then init_module. */
-static int load_buffer(struct im_engine *e, size_t i, int fd,
+static int load_buffer(struct im_engine *e, struct im_load *l, int fd,
 		       enum im_comp c, const char *opts)
 {
-	struct im_job *j = &e->jobs[i];
-	const char *path = e->g->nodes[i].path;
+	const char *path = l->path;
 	void *raw = NULL, *img = NULL;
 	size_t rawlen = 0, imglen = 0;
 	char why[200];
@@ -97,7 +96,7 @@ static int load_buffer(struct im_engine *e, size_t i, int fd,
 
 	err = read_all(fd, &raw, &rawlen);
 	if (err) {
-		fail(j, err, "cannot read %s: %s", path, strerror(-err));
+		fail(l, err, "cannot read %s: %s", path, strerror(-err));
 		return err;
 	}
 	if (c != IM_COMP_NONE) {
@@ -105,14 +104,14 @@ static int load_buffer(struct im_engine *e, size_t i, int fd,
 				    sizeof(why));
 		free(raw);
 		if (err) {
-			fail(j, err, "cannot decompress %s: %s", path, why);
+			fail(l, err, "cannot decompress %s: %s", path, why);
 			return err;
 		}
 	} else {
 		img = raw;
 		imglen = rawlen;
 	}
-	j->t_call = im_engine_now(e);
+	l->t_call = im_engine_now(e);
 	err = e->k->init_module(e->k, img, imglen, opts);
 	free(img);
 	return err;
@@ -125,11 +124,11 @@ static int load_buffer(struct im_engine *e, size_t i, int fd,
  * cannot (EOPNOTSUPP), decompress in userspace from now on: a module that
  * fails on its own must not slow down every later load.
  */
-static int kernel_refused(struct im_engine *e, size_t i, int fd,
+static int kernel_refused(struct im_engine *e, struct im_load *l, int fd,
 			  enum im_comp c, const char *opts, int kerr)
 {
-	const char *name = e->g->nodes[i].name;
-	int err = load_buffer(e, i, fd, c, opts);
+	const char *name = l->name;
+	int err = load_buffer(e, l, fd, c, opts);
 
 	if ((err == 0 || kerr == -EOPNOTSUPP) &&
 	    !__atomic_exchange_n(&e->kdecomp_broken, 1, __ATOMIC_RELAXED))
@@ -138,39 +137,37 @@ static int kernel_refused(struct im_engine *e, size_t i, int fd,
 	return err;
 }
 
-static int load_file(struct im_engine *e, size_t i, const char *opts)
+static int load_file(struct im_engine *e, struct im_load *l, const char *opts)
 {
-	struct im_node *n = &e->g->nodes[i];
-	struct im_job *j = &e->jobs[i];
 	unsigned char magic[6];
 	enum im_comp c;
 	ssize_t r;
 	int fd, err;
 
-	fd = open(n->path, O_RDONLY | O_CLOEXEC);
+	fd = open(l->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
-		fail(j, err, "cannot open %s: %s", n->path, strerror(errno));
+		fail(l, err, "cannot open %s: %s", l->path, strerror(errno));
 		return err;
 	}
 	r = pread(fd, magic, sizeof(magic), 0);
 	c = im_comp_detect(magic, r > 0 ? (size_t)r : 0);
-	j->t_call = im_engine_now(e);
+	l->t_call = im_engine_now(e);
 	if (c == IM_COMP_NONE) {
 		err = e->k->finit_module(e->k, fd, opts, 0);
 		if (err == -ENOSYS)	/* no finit_module: very old kernel */
-			err = load_buffer(e, i, fd, c, opts);
+			err = load_buffer(e, l, fd, c, opts);
 	} else if (c == e->kcomp && !e->o.user_decompress &&
 		   !__atomic_load_n(&e->kdecomp_broken, __ATOMIC_RELAXED)) {
 		err = e->k->finit_module(e->k, fd, opts,
 					 IM_MODULE_INIT_COMPRESSED_FILE);
 		if (!err)
 			msg_info(e->m, "%s: the kernel decompressed %s (%s)",
-				 n->name, n->path, im_comp_name(c));
+				 l->name, l->path, im_comp_name(c));
 		if (err == -EINVAL || err == -EOPNOTSUPP)
-			err = kernel_refused(e, i, fd, c, opts, err);
+			err = kernel_refused(e, l, fd, c, opts, err);
 	} else {
-		err = load_buffer(e, i, fd, c, opts);
+		err = load_buffer(e, l, fd, c, opts);
 	}
 	close(fd);
 	return err;
@@ -225,85 +222,81 @@ static char *expand_install(const char *cmd, const char *opts)
 	return out;
 }
 
-static void run_install(struct im_engine *e, size_t i, const char *opts)
+static void run_install(struct im_engine *e, struct im_load *l, const char *opts)
 {
-	struct im_node *n = &e->g->nodes[i];
-	struct im_job *j = &e->jobs[i];
-	char *cmd = expand_install(n->install, opts);
+	char *cmd = expand_install(l->install, opts);
 	int r;
 
 	if (!cmd) {
-		fail(j, -ENOMEM, "out of memory for the install command");
+		fail(l, -ENOMEM, "out of memory for the install command");
 		return;
 	}
-	j->t_call = im_engine_now(e);
-	r = e->k->run_command(e->k, cmd, n->name);
+	l->t_call = im_engine_now(e);
+	r = e->k->run_command(e->k, cmd, l->name);
 	free(cmd);
 	if (r == 0) {
-		j->result = IM_JOB_LOADED;
+		l->result = IM_JOB_LOADED;
 	} else if (r == -ENOEXEC) {
-		fail(j, r, "install command needs /bin/sh, which is missing: %s",
-		     n->install);
+		fail(l, r, "install command needs /bin/sh, which is missing: %s",
+		     l->install);
 	} else if (r < 0) {
-		fail(j, r, "install command could not run (%s): %s",
-		     strerror(-r), n->install);
+		fail(l, r, "install command could not run (%s): %s",
+		     strerror(-r), l->install);
 	} else {
-		fail(j, -EIO, "install command exited with status %d: %s", r,
-		     n->install);
+		fail(l, -EIO, "install command exited with status %d: %s", r,
+		     l->install);
 	}
 }
 
-void im_load_job(struct im_engine *e, size_t i)
+void im_load_run(struct im_engine *e, struct im_load *l)
 {
-	struct im_node *n = &e->g->nodes[i];
-	struct im_job *j = &e->jobs[i];
-	const char *opts = n->options ? n->options : "";
+	const char *opts = l->options ? l->options : "";
 	int err;
 
-	if (j->blacklisted) {
-		j->result = IM_JOB_SKIPPED;
-		snprintf(j->why, sizeof(j->why),
+	if (l->blacklisted) {
+		l->result = IM_JOB_SKIPPED;
+		snprintf(l->why, sizeof(l->why),
 			 "blacklisted on the kernel command line");
 		return;
 	}
-	if (n->builtin || j->same_file != SIZE_MAX) {
-		j->result = IM_JOB_PRESENT;
+	if (l->builtin || l->same_file != SIZE_MAX) {
+		l->result = IM_JOB_PRESENT;
 		return;
 	}
-	if (e->k->module_state(e->k, n->name) == IM_MOD_LIVE) {
-		j->result = IM_JOB_PRESENT;
+	if (e->k->module_state(e->k, l->name) == IM_MOD_LIVE) {
+		l->result = IM_JOB_PRESENT;
 		return;
 	}
-	if (n->install && !e->o.ignore_install) {
-		run_install(e, i, opts);
+	if (l->install && !e->o.ignore_install) {
+		run_install(e, l, opts);
 		return;
 	}
-	if (!n->path) {
-		fail(j, -ENOENT, "no file for this module in the module directory");
+	if (!l->path) {
+		fail(l, -ENOENT, "no file for this module in the module directory");
 		return;
 	}
-	err = load_file(e, i, opts);
-	if (j->result == IM_JOB_FAILED)
+	err = load_file(e, l, opts);
+	if (l->result == IM_JOB_FAILED)
 		return;
 	if (err == -EBUSY) {
-		wait_settled(e, n->name);
+		wait_settled(e, l->name);
 		if (__atomic_load_n(&e->stop, __ATOMIC_RELAXED)) {
-			fail(j, err, "%s: another copy was still loading or unloading at the deadline",
-			     n->path);
+			fail(l, err, "%s: another copy was still loading or unloading at the deadline",
+			     l->path);
 			return;
 		}
-		err = load_file(e, i, opts);
-		if (j->result == IM_JOB_FAILED)
+		err = load_file(e, l, opts);
+		if (l->result == IM_JOB_FAILED)
 			return;
 	}
 	if (err == 0) {
-		j->result = IM_JOB_LOADED;
+		l->result = IM_JOB_LOADED;
 	} else if (err == -EEXIST) {
-		j->result = IM_JOB_PRESENT;
+		l->result = IM_JOB_PRESENT;
 	} else if (strcmp(im_load_errmsg(err), strerror(-err)) == 0) {
-		fail(j, err, "%s: %s", n->path, strerror(-err));
+		fail(l, err, "%s: %s", l->path, strerror(-err));
 	} else {
-		fail(j, err, "%s: %s (%s)", n->path, im_load_errmsg(err),
+		fail(l, err, "%s: %s (%s)", l->path, im_load_errmsg(err),
 		     strerror(-err));
 	}
 }

@@ -95,7 +95,7 @@ static void report(struct im_engine *e, const struct im_engine_stats *s,
 	size_t i;
 
 	pthread_mutex_lock(&e->lock);
-	for (i = 0; i < e->g->n; i++) {
+	for (i = 0; i < e->njobs; i++) {
 		const struct im_job *j = &e->jobs[i];
 		const struct im_node *n = &e->g->nodes[i];
 

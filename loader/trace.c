@@ -41,7 +41,7 @@ int im_trace_json(const struct im_engine *e, const char *path)
 			first ? "" : ",\n", t, t);
 		first = 0;
 	}
-	for (i = 0; i < e->g->n; i++) {
+	for (i = 0; i < e->njobs; i++) {
 		const struct im_job *j = &e->jobs[i];
 		double end = j->t_end > 0 ? j->t_end : e->wall_ms;
 
@@ -88,11 +88,11 @@ int im_trace_svg(const struct im_engine *e, const char *path)
 		   "font-family=\"sans-serif\" font-size=\"11\">\n", W,
 		top + row * rows + 40);
 	fprintf(f, "<text x=\"%.0f\" y=\"18\" font-size=\"13\">initmod: %zu modules, %d workers (CPU slots: %d), %.1f ms</text>\n",
-		left, e->g->n, rows, e->o.threads, total);
+		left, e->njobs, rows, e->o.threads, total);
 	for (int t = 0; t < rows; t++)
 		fprintf(f, "<text x=\"4\" y=\"%.0f\">worker %d</text>\n",
 			top + row * t + row * 0.65, t);
-	for (i = 0; i < e->g->n; i++) {
+	for (i = 0; i < e->njobs; i++) {
 		const struct im_job *j = &e->jobs[i];
 		double end = j->t_end > 0 ? j->t_end : total, x, w;
 		const char *color = j->st == IM_JOB_FAILED ? "#d9534f" :
@@ -146,6 +146,8 @@ void im_trace_bound(const struct im_engine *e, int vcpus, struct im_bound *b)
 		const struct im_node *n = &g->nodes[i];
 		double start = 0;
 
+		if (i >= e->njobs)
+			continue;	/* a node that never joined the run */
 		for (p = 0; fin && p < n->npred; p++)
 			if (!n->pred[p].dropped && fin[n->pred[p].node] > start)
 				start = fin[n->pred[p].node];

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_engine.c - the parallel engine against the fake kernel: order, parallelism, once-only, failures, deadline. */
 #include <errno.h>
+#include <pthread.h>
+#include <string.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -480,6 +482,168 @@ TEST(engine_watchdog_says_a_stall_once)
 	CHECK_INT(im_engine_new(&e, &s.g, &s.f.k, &o, &s.m), 0);
 	CHECK_INT(im_engine_run(e), 0);
 	CHECK_INT(e->m->warnings, 1);
+	im_engine_put(e);
+	su_free(&s);
+}
+
+/* ---- the plan grows while it runs (coldplug's uevents, #13) ---- */
+
+struct grow_arg {
+	struct setup *s;
+	const char *names[8];	/* name, or "name<dep" (dep in the graph) */
+	int delay_us;
+};
+
+static int add_names(void *arg, struct im_graph *g)
+{
+	struct grow_arg *a = arg;
+	size_t i, k, d;
+
+	for (k = 0; k < 8 && a->names[k]; k++) {
+		char name[64], *lt;
+
+		snprintf(name, sizeof(name), "%s", a->names[k]);
+		lt = strchr(name, '<');
+		if (lt)
+			*lt++ = '\0';
+		if (im_graph_node(g, name, &i) == 0 && g->nodes[i].path)
+			continue;	/* planned already: nothing new */
+		i = node(a->s, name, a->delay_us);
+		if (lt && im_graph_node(g, lt, &d) == 0)
+			dep(a->s, d, i);
+	}
+	return 0;
+}
+
+struct grower {
+	struct im_engine *e;
+	struct grow_arg a;
+	int sleep_us;
+};
+
+static void *grow_later(void *arg)
+{
+	struct grower *gr = arg;
+
+	usleep(gr->sleep_us);
+	im_engine_grow(gr->e, add_names, &gr->a);
+	im_engine_hold(gr->e, 0);
+	return NULL;
+}
+
+static void *grow_only(void *arg)
+{
+	struct grower *gr = arg;
+
+	usleep(gr->sleep_us);
+	im_engine_grow(gr->e, add_names, &gr->a);
+	return NULL;
+}
+
+TEST(engine_grows_while_running)
+{
+	struct setup s;
+	struct im_engine *e = NULL;
+	struct im_engine_opts o = { .threads = 2, .timeout_s = 20 };
+	struct grower gr = { .a = { .names = { "b<a", "c", "a", "d<c" },
+				    .delay_us = 20000 }, .sleep_us = 30000 };
+	size_t a, b, c, d;
+	pthread_t th;
+
+	su_init(&s);
+	a = node(&s, "a", 150000);
+	CHECK_INT(im_engine_new(&e, &s.g, &s.f.k, &o, &s.m), 0);
+	im_engine_hold(e, 1);
+	gr.e = e;
+	gr.a.s = &s;
+	pthread_create(&th, NULL, grow_later, &gr);
+	CHECK_INT(im_engine_run(e), 0);
+	pthread_join(th, NULL);
+	CHECK_INT(s.g.n, 4);
+	im_graph_node(&s.g, "b", &b);
+	im_graph_node(&s.g, "c", &c);
+	im_graph_node(&s.g, "d", &d);
+	CHECK_INT(e->jobs[b].st, IM_JOB_LOADED);
+	CHECK_INT(e->jobs[d].st, IM_JOB_LOADED);
+	CHECK(e->jobs[b].t_start >= e->jobs[a].t_end);	/* waited for a */
+	CHECK(e->jobs[c].t_start < e->jobs[a].t_end);	/* did not */
+	CHECK(e->jobs[d].t_start >= e->jobs[c].t_end);
+	CHECK_INT(fake_get(&s.f, "a")->loads, 1);
+	CHECK_INT(s.f.order_violations, 0);
+	CHECK_INT(s.f.double_loads, 0);
+	im_engine_put(e);
+	su_free(&s);
+}
+
+TEST(engine_grown_job_after_failed_dependency_is_skipped)
+{
+	struct setup s;
+	struct im_engine *e = NULL;
+	struct im_engine_opts o = { .threads = 2, .timeout_s = 20 };
+	struct grow_arg ga = { .names = { "y<x" } };
+	size_t y;
+
+	su_init(&s);
+	node(&s, "x", 1000);
+	fake_get(&s.f, "x")->result = -ENOEXEC;
+	CHECK_INT(im_engine_new(&e, &s.g, &s.f.k, &o, &s.m), 0);
+	CHECK_INT(im_engine_run(e), 0);		/* x failed */
+	ga.s = &s;
+	im_engine_hold(e, 1);
+	CHECK_INT(im_engine_grow(e, add_names, &ga), 0);
+	im_engine_hold(e, 0);
+	CHECK_INT(im_engine_run(e), 0);
+	im_graph_node(&s.g, "y", &y);
+	CHECK_INT(e->jobs[y].st, IM_JOB_SKIPPED);
+	CHECK(strstr(e->jobs[y].why, "dependency x failed") != NULL);
+	CHECK_INT(fake_get(&s.f, "y")->calls, 0);
+	im_engine_put(e);
+	su_free(&s);
+}
+
+/* Many growths racing the workers (TSan in check-tsan): exactly once, in order. */
+TEST(engine_grows_under_load)
+{
+	struct setup s;
+	struct im_engine *e = NULL;
+	struct im_engine_opts o = { .threads = 4, .max_threads = 8,
+				    .timeout_s = 60 };
+	struct grower gr[24];
+	pthread_t th[24];
+	char names[24][3][32];
+	int i;
+
+	su_init(&s);
+	node(&s, "root", 5000);
+	CHECK_INT(im_engine_new(&e, &s.g, &s.f.k, &o, &s.m), 0);
+	im_engine_hold(e, 1);
+	for (i = 0; i < 24; i++) {
+		memset(&gr[i], 0, sizeof(gr[i]));
+		snprintf(names[i][0], 32, "g%d<root", i);
+		snprintf(names[i][1], 32, "h%d<g%d", i, i);
+		snprintf(names[i][2], 32, "g%d", (i + 1) % 24);	/* maybe planned */
+		gr[i].e = e;
+		gr[i].a.s = &s;
+		gr[i].a.delay_us = 1000 * (i % 5);
+		gr[i].a.names[0] = names[i][0];
+		gr[i].a.names[1] = names[i][1];
+		gr[i].a.names[2] = names[i][2];
+		gr[i].sleep_us = 2000 * i;
+	}
+	/* the last grower lets the run end; the others only grow */
+	for (i = 0; i < 24; i++)
+		pthread_create(&th[i], NULL, i == 23 ? grow_later : grow_only, &gr[i]);
+	CHECK_INT(im_engine_run(e), 0);
+	for (i = 0; i < 24; i++)
+		pthread_join(th[i], NULL);
+	CHECK_INT(s.f.double_loads, 0);
+	CHECK_INT(s.f.order_violations, 0);
+	for (i = 0; i < 24; i++) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "h%d", i);
+		CHECK_INT(fake_get(&s.f, n)->loads, 1);
+	}
 	im_engine_put(e);
 	su_free(&s);
 }
