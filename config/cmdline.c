@@ -245,6 +245,10 @@ int im_cmdline_parse_lists(struct im_config *c, const char *cmdline,
 			timeout_value(eq + 1, &c->timeout_s, m);
 			continue;
 		}
+		if (strcmp(tok, "initmod.coldplug") == 0) {
+			c->coldplug = strcmp(eq + 1, "0") != 0;
+			continue;
+		}
 		if (strcmp(tok, "initmod.verbose") == 0) {
 			c->verbose = atoi(eq + 1);
 			continue;

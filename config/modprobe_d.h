@@ -38,6 +38,7 @@ struct im_config {
 	double timeout_s;		/* initmod.timeout=, -1 unset, 0 no
 					 * deadline (see im_cmdline_timeout) */
 	int verbose;			/* initmod.verbose= */
+	int coldplug;			/* initmod.coldplug=: -1 unset, 0 off, 1 on */
 
 	/* lookup aid: plain softdep names -> first line (+1), built lazily */
 	struct strmap softdep_plain;

@@ -35,8 +35,12 @@ static int resolve_group(struct im_resolver *r, const struct im_plan_group *grp)
 	for (i = 0; i < grp->n && found >= 0; i++) {
 		const struct im_request *q = &grp->req[i];
 
-		found = grp->from_argv ? im_resolve_arg(r, q->name, q->extra, &steps) :
-			im_resolve_name(r, q->name, q->extra, &steps);
+		if (grp->devices)
+			found = im_resolve_device(r, q->name, &steps);
+		else if (grp->from_argv)
+			found = im_resolve_arg(r, q->name, q->extra, &steps);
+		else
+			found = im_resolve_name(r, q->name, q->extra, &steps);
 		missing += found == 0;
 		im_steps_clear(&steps);
 	}
@@ -47,18 +51,20 @@ static int resolve_group(struct im_resolver *r, const struct im_plan_group *grp)
 int im_plan_build(struct im_resolver *r, const struct im_plan_group *groups,
 		  size_t ngroups, struct im_graph *g)
 {
-	size_t k;
+	size_t k, stage = g->n;	/* nodes before the current stage */
 	int missing = 0, err = 0;
 
 	r->graph = g;
 	for (k = 0; k < ngroups && err >= 0; k++) {
 		size_t before = g->n;
 
+		if (!groups[k].parallel)
+			stage = before;
 		err = resolve_group(r, &groups[k]);
 		if (err > 0)
 			missing += err;
-		/* what this group added waits for everything before it */
-		if (err >= 0 && order_groups(g, 0, before, before, g->n) < 0)
+		/* what this group added waits for the stages before it */
+		if (err >= 0 && order_groups(g, 0, stage, before, g->n) < 0)
 			err = -ENOMEM;
 	}
 	r->graph = NULL;
@@ -76,41 +82,57 @@ static struct im_request *requests(const struct im_strlist *l)
 	return q;
 }
 
+int im_boot_groups_init(struct im_boot_groups *b, struct im_resolver *r,
+			const char *root, const struct im_request *extra,
+			size_t nextra)
+{
+	struct im_config *cfg = r->cfg;
+	size_t i;
+	int err = 0;
+
+	memset(b, 0, sizeof(*b));
+	for (i = 0; i < cfg->modules_load.n && !err; i++)
+		err = im_strlist_add(&b->main_list, cfg->modules_load.v[i],
+				     strlen(cfg->modules_load.v[i]));
+	if (!err)
+		err = im_modules_load_read(root, im_modules_load_dirs,
+					   &b->main_list, r->m);
+	for (i = 0; i < nextra && !err; i++)
+		err = im_strlist_add(&b->main_list, extra[i].name,
+				     strlen(extra[i].name));
+	if (!err) {
+		b->g[0].req = b->q[0] = requests(&cfg->driver_pre);
+		b->g[0].n = cfg->driver_pre.n;
+		b->g[1].req = b->q[1] = requests(&b->main_list);
+		b->g[1].n = b->main_list.n;
+		b->g[2].req = b->q[2] = requests(&cfg->driver_post);
+		b->g[2].n = cfg->driver_post.n;
+		err = b->q[0] && b->q[1] && b->q[2] ? 0 : -ENOMEM;
+	}
+	if (err)
+		im_boot_groups_free(b);
+	return err;
+}
+
+void im_boot_groups_free(struct im_boot_groups *b)
+{
+	free(b->q[0]);
+	free(b->q[1]);
+	free(b->q[2]);
+	im_strlist_free(&b->main_list);
+	memset(b, 0, sizeof(*b));
+}
+
 int im_plan_boot(struct im_resolver *r, const char *root,
 		 const struct im_request *extra, size_t nextra,
 		 struct im_graph *g)
 {
-	struct im_config *cfg = r->cfg;
-	struct im_strlist main_list = { 0 };
-	struct im_request *pre = NULL, *mid = NULL, *post = NULL;
-	size_t i;
-	int err = 0;
+	struct im_boot_groups b;
+	int err = im_boot_groups_init(&b, r, root, extra, nextra);
 
-	for (i = 0; i < cfg->modules_load.n && !err; i++)
-		err = im_strlist_add(&main_list, cfg->modules_load.v[i],
-				     strlen(cfg->modules_load.v[i]));
-	if (!err)
-		err = im_modules_load_read(root, im_modules_load_dirs, &main_list, r->m);
-	for (i = 0; i < nextra && !err; i++)
-		err = im_strlist_add(&main_list, extra[i].name, strlen(extra[i].name));
-	if (!err) {
-		pre = requests(&cfg->driver_pre);
-		mid = requests(&main_list);
-		post = requests(&cfg->driver_post);
-		err = pre && mid && post ? 0 : -ENOMEM;
-	}
-	if (!err) {
-		const struct im_plan_group groups[] = {
-			{ pre, cfg->driver_pre.n, 0 },
-			{ mid, main_list.n, 0 },
-			{ post, cfg->driver_post.n, 0 },
-		};
-
-		err = im_plan_build(r, groups, 3, g);
-	}
-	free(pre);
-	free(mid);
-	free(post);
-	im_strlist_free(&main_list);
+	if (err)
+		return err;
+	err = im_plan_build(r, b.g, 3, g);
+	im_boot_groups_free(&b);
 	return err;
 }

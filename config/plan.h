@@ -22,16 +22,32 @@ struct im_plan_group {
 	size_t n;
 	int from_argv;		/* initmod's own arguments: "/x.ko", "./x.ko"
 				 * name files (kmod >= 31); otherwise never */
+	int devices;		/* names are devices' modaliases: resolved as
+				 * udev resolves them, none found is silent */
+	int parallel;		/* starts with the group before it, not after */
 };
 
 /*
  * Resolve every group into @g, in order; the modules of group k (and
- * their dependencies) start only after all modules of groups < k finished.
- * Returns the number of names not found (each said through r->m), or
- * -errno. Missing dependency files stay nodes, which fail when loaded.
+ * their dependencies) start only after all modules of the groups before
+ * it finished (before the group it runs in parallel with, for a parallel
+ * one). Returns the number of names not found (each said through r->m,
+ * devices' excepted), or -errno. Missing dependency files stay nodes,
+ * which fail when loaded.
  */
 int im_plan_build(struct im_resolver *r, const struct im_plan_group *groups,
 		  size_t ngroups, struct im_graph *g);
+
+/* The boot's three groups: pre, main, post (see im_plan_boot). */
+struct im_boot_groups {
+	struct im_plan_group g[3];
+	struct im_request *q[3];
+	struct im_strlist main_list;
+};
+int im_boot_groups_init(struct im_boot_groups *b, struct im_resolver *r,
+			const char *root, const struct im_request *extra,
+			size_t nextra);
+void im_boot_groups_free(struct im_boot_groups *b);
 
 /*
  * PID-1's plan: r->cfg's rd.driver.pre= first; modules_load=,

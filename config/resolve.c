@@ -677,16 +677,18 @@ static int probe(struct im_resolver *r, struct im_kmod *target,
 	if (r->graph && !p.err) {
 		size_t idx;
 
-		if (im_graph_node(r->graph, target->name, &idx) == 0)
+		if (im_graph_node(r->graph, target->name, &idx) == 0) {
 			r->graph->nodes[idx].requested = 1;
+			r->graph->nodes[idx].device |= r->for_device;
+		}
 	}
 	r->probe_buf = p.list.v;
 	r->probe_cap = p.list.cap;
 	return p.err;
 }
 
-int im_resolve_name(struct im_resolver *r, const char *name, const char *extra,
-		    struct im_steps *out)
+static int resolve(struct im_resolver *r, const char *name, const char *extra,
+		   struct im_steps *out, int quiet)
 {
 	struct objlist found = { r->found_buf, 0, r->found_cap };
 	size_t i;
@@ -698,13 +700,31 @@ int im_resolve_name(struct im_resolver *r, const char *name, const char *extra,
 	if (err == -ENOMEM)
 		return err;
 	if (err < 0 || !found.n) {
-		msg_err(r->m, "module %s not found in directory %s", name,
-			r->db->dirname);
+		if (!quiet)
+			msg_err(r->m, "module %s not found in directory %s", name,
+				r->db->dirname);
 		return 0;
 	}
 	for (i = 0; !err && i < found.n; i++)
 		err = probe(r, found.v[i], extra, out);
 	return err < 0 ? err : 1;
+}
+
+int im_resolve_name(struct im_resolver *r, const char *name, const char *extra,
+		    struct im_steps *out)
+{
+	return resolve(r, name, extra, out, 0);
+}
+
+int im_resolve_device(struct im_resolver *r, const char *modalias,
+		      struct im_steps *out)
+{
+	int ret;
+
+	r->for_device = 1;
+	ret = resolve(r, modalias, NULL, out, 1);
+	r->for_device = 0;
+	return ret;
 }
 
 /*

@@ -43,6 +43,8 @@ struct im_resolver {
 					 * file stays a node (fails when loaded)
 					 * instead of dropping the dep list */
 	unsigned gen;			/* probe generation: visited flags */
+	int for_device;			/* im_resolve_device(): targets are
+					 * marked as a device's drivers */
 };
 
 void im_resolver_init(struct im_resolver *r, struct im_moddb *db,
@@ -59,6 +61,13 @@ struct im_steps {
 };
 int im_resolve_name(struct im_resolver *r, const char *name, const char *extra,
 		    struct im_steps *out);
+/*
+ * udev's kmod builtin for a device (kmod load MODALIAS): the modalias
+ * resolved as modprobe resolves an alias, every match, the blacklist
+ * applied; none found is no error (0, said nowhere).
+ */
+int im_resolve_device(struct im_resolver *r, const char *modalias,
+		      struct im_steps *out);
 /*
  * The same for a module file named by its path (kmod >= 31: an argument
  * that starts with "/" or "./"); its dependencies come from the index when

@@ -27,6 +27,8 @@ struct im_node {
 	char *options;		/* NULL: none */
 	char *install;		/* install command, NULL: insmod */
 	int builtin, requested, required, missing;
+	int device;		/* planned for a device's MODALIAS: a probe that
+				 * finds no hardware (ENODEV, ENXIO) is no failure */
 	uint64_t cost;		/* estimate: file size in bytes */
 	struct im_edge *pred, *succ;
 	size_t npred, nsucc, cap_pred, cap_succ;

@@ -590,6 +590,10 @@ void im_engine_stats(struct im_engine *e, struct im_engine_stats *s)
 	for (i = 0; i < e->njobs; i++) {
 		const struct im_job *j = &e->jobs[i];
 
+		if (im_engine_no_device(e, i)) {
+			s->nodevice++;
+			continue;
+		}
 		switch (j->st) {
 		case IM_JOB_LOADED: s->loaded++; break;
 		case IM_JOB_PRESENT: s->present++; break;
@@ -633,6 +637,7 @@ static void engine_destroy(struct im_engine *e)
 	if (e->g == &e->graph)
 		im_graph_free(&e->graph);
 	im_strlist_free(&e->blacklist);
+	free(e->marks);
 	strmap_free(&e->inodes);
 	arena_free(&e->arena);
 	free(e->jobs);
@@ -732,4 +737,38 @@ int im_engine_grow(struct im_engine *e,
 	}
 	pthread_mutex_unlock(&e->lock);
 	return err ? err : ret;
+}
+
+int im_engine_no_device(const struct im_engine *e, size_t i)
+{
+	const struct im_job *j = &e->jobs[i];
+
+	return j->st == IM_JOB_FAILED && e->g->nodes[i].device &&
+	       (j->err == -ENODEV || j->err == -ENXIO);
+}
+
+int im_engine_idle(struct im_engine *e)
+{
+	int idle;
+
+	pthread_mutex_lock(&e->lock);
+	idle = !e->remaining;
+	pthread_mutex_unlock(&e->lock);
+	return idle;
+}
+
+int im_engine_stopped(struct im_engine *e)
+{
+	return __atomic_load_n(&e->stop, __ATOMIC_RELAXED);
+}
+
+void im_engine_mark(struct im_engine *e, const char *what)
+{
+	struct im_mark mk;
+
+	pthread_mutex_lock(&e->lock);
+	mk.t = im_engine_now(e);
+	snprintf(mk.what, sizeof(mk.what), "%s", what);
+	(void)VEC_PUSH(e->marks, e->nmarks, e->cap_marks, mk);
+	pthread_mutex_unlock(&e->lock);
 }

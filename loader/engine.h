@@ -117,12 +117,22 @@ struct im_engine {
 	int stall_said;			/* [lock] the watchdog spoke of this stall */
 	enum im_comp kcomp;		/* [init] what the kernel decompresses */
 	int kdecomp_broken;		/* atomic: the kernel refused the flag once */
+	struct im_mark *marks;		/* [lock] */
+	size_t nmarks, cap_marks;
 	struct timespec t0;
 	double wall_ms;
 };
 
+/* Something that happened beside the loads, for the timeline (a uevent). */
+struct im_mark {
+	double t;			/* ms since engine start */
+	char what[96];
+};
+
 struct im_engine_stats {
 	size_t loaded, present, failed, skipped, unfinished;
+	size_t nodevice;		/* a device's driver found no hardware
+					 * (ENODEV, ENXIO): as udev, no failure */
 	int requested_failed;		/* a requested module not loaded/present */
 };
 
@@ -143,6 +153,14 @@ int im_engine_run(struct im_engine *e);
  * source (coldplug's uevents) may still add work. Any thread may call it.
  */
 void im_engine_hold(struct im_engine *e, int on);
+/* 1 when no job is unfinished (a source may still add some). */
+int im_engine_idle(struct im_engine *e);
+/* 1 once the deadline stopped the run. */
+int im_engine_stopped(struct im_engine *e);
+/* A mark on the timeline at this moment (dropped when out of memory). */
+void im_engine_mark(struct im_engine *e, const char *what);
+/* Did job @i fail only because its device is not there (ENODEV, ENXIO)? */
+int im_engine_no_device(const struct im_engine *e, size_t i);
 /*
  * Grow the running plan, from any thread, before or while run() runs:
  * @add resolves new names into the engine's graph under the engine's lock

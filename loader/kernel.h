@@ -36,6 +36,15 @@ struct im_kernel {
 	/* modprobe.d install command through /bin/sh -c: exit status or -errno */
 	int (*run_command)(struct im_kernel *k, const char *cmd,
 			   const char *module);
+	/*
+	 * The kernel's device events: a non-blocking socket bound to them
+	 * (NETLINK_KOBJECT_UEVENT, the kernel's group), or -errno. Opened
+	 * before sysfs is walked, so no device added meanwhile is missed.
+	 */
+	int (*uevent_open)(struct im_kernel *k);
+	/* One message from it into @buf: its length, -EAGAIN when none is
+	 * waiting, another -errno; messages not from the kernel are dropped. */
+	long (*uevent_recv)(struct im_kernel *k, int fd, char *buf, size_t len);
 	void *priv;
 };
 

@@ -2,13 +2,15 @@
 /*
  * kernel_linux.c - the real kernel: finit_module/init_module system calls,
  * /sys/module for module states and the kernel's decompressor, /bin/sh for
- * modprobe.d install commands.
+ * modprobe.d install commands, the uevent netlink socket for devices.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -17,6 +19,15 @@
 #include "kernel.h"
 
 extern char **environ;
+
+/* <linux/netlink.h>'s part we need: musl-gcc has no kernel headers. */
+#define IM_NETLINK_KOBJECT_UEVENT 15
+struct im_sockaddr_nl {
+	sa_family_t nl_family;
+	unsigned short nl_pad;
+	uint32_t nl_pid;	/* 0: the kernel */
+	uint32_t nl_groups;	/* 1: the kernel's uevents */
+};
 
 static int sys_finit(struct im_kernel *k, int fd, const char *params, int flags)
 {
@@ -107,6 +118,50 @@ static int sys_run(struct im_kernel *k, const char *cmd, const char *module)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* Bound before the walk; a big buffer: a burst of probes must not overflow it. */
+static int sys_uevent_open(struct im_kernel *k)
+{
+	struct im_sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int fd, size = 8 << 20;
+
+	(void)k;
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    IM_NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* The kernel's messages only (sender port 0): udev and others are dropped. */
+static long sys_uevent_recv(struct im_kernel *k, int fd, char *buf, size_t len)
+{
+	struct im_sockaddr_nl sa;
+	struct iovec iov = { buf, len };
+	struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa),
+			     .msg_iov = &iov, .msg_iovlen = 1 };
+
+	(void)k;
+	for (;;) {
+		ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+		if (mh.msg_namelen == sizeof(sa) && sa.nl_pid == 0)
+			return n;
+		mh.msg_namelen = sizeof(sa);
+	}
+}
+
 void im_kernel_linux(struct im_kernel *k, const char *sysfs)
 {
 	k->finit_module = sys_finit;
@@ -114,5 +169,7 @@ void im_kernel_linux(struct im_kernel *k, const char *sysfs)
 	k->module_state = sys_state;
 	k->compression = sys_compression;
 	k->run_command = sys_run;
+	k->uevent_open = sys_uevent_open;
+	k->uevent_recv = sys_uevent_recv;
 	k->priv = (void *)sysfs;
 }

@@ -13,6 +13,7 @@
 #include "../config/cmdline.h"
 #include "init.h"
 #include "run.h"
+#include "uevent.h"
 
 static double now_ms(void)
 {
@@ -22,6 +23,23 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* With --coldplug: the devices present now, as requests (no uevents). */
+static struct im_request *present_devices(const struct im_opts *o,
+					  struct im_devices *d, struct msgs *m)
+{
+	struct im_request *q;
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	if (o->coldplug != 1)
+		return NULL;
+	im_uevent_walk(o->sysfs ? o->sysfs : "/sys", d, m);
+	q = calloc(d->n ? d->n : 1, sizeof(*q));
+	for (i = 0; q && i < d->n; i++)
+		q[i].name = d->v[i].modalias;
+	return q;
+}
+
 static int show_depends(struct im_resolver *r, const struct im_opts *o)
 {
 	double t0 = now_ms();
@@ -29,25 +47,43 @@ static int show_depends(struct im_resolver *r, const struct im_opts *o)
 	int failed = 0, found = 0;
 	size_t i;
 
+	struct im_devices d;
+	struct im_request *dq = present_devices(o, &d, r->m);
+
 	for (i = 0; i < o->nreq && found >= 0; i++) {
 		found = im_resolve_arg(r, o->req[i].name, o->req[i].extra, &steps);
 		failed |= !found;
 		im_steps_print(r, &steps, stdout);
 		im_steps_clear(&steps);
 	}
+	for (i = 0; dq && i < d.n && found >= 0; i++) {	/* udev's view */
+		found = im_resolve_device(r, dq[i].name, &steps);
+		im_steps_print(r, &steps, stdout);
+		im_steps_clear(&steps);
+	}
+	free(dq);
+	im_devices_free(&d);
 	im_steps_free(&steps);
 	fflush(stdout);
 	msg_info(r->m, "resolved %zu names in %.3f ms", o->nreq, now_ms() - t0);
 	return found < 0 ? found : failed;
 }
 
-/* The names of the command line, one group. */
+/* The names of the command line, and with --coldplug the devices' drivers. */
 static int build(struct im_resolver *r, const struct im_opts *o,
-		 struct im_graph *g)
+		 struct im_graph *g, struct msgs *m)
 {
-	struct im_plan_group grp = { o->req, o->nreq, 1 };
+	struct im_devices d;
+	struct im_request *dq = present_devices(o, &d, m);
+	struct im_plan_group grp[2] = {
+		{ .req = o->req, .n = o->nreq, .from_argv = 1 },
+		{ .req = dq, .n = dq ? d.n : 0, .devices = 1, .parallel = 1 },
+	};
+	int err = o->coldplug == 1 && !dq ? -ENOMEM : im_plan_build(r, grp, 2, g);
 
-	return im_plan_build(r, &grp, 1, g);
+	free(dq);
+	im_devices_free(&d);
+	return err;
 }
 
 static int dry_run(struct im_resolver *r, const struct im_opts *o)
@@ -56,7 +92,7 @@ static int dry_run(struct im_resolver *r, const struct im_opts *o)
 	int err;
 
 	im_graph_init(&g);
-	err = build(r, o, &g);
+	err = build(r, o, &g, r->m);
 	if (err >= 0) {
 		int e2 = im_graph_order(&g, r->m);
 
@@ -75,13 +111,21 @@ static int load(struct im_session *s, const struct im_opts *o, struct msgs *m)
 	struct im_graph g;
 	int notfound, bad = 0, err;
 
+	im_run_engine_opts(s, o, o->timeout, m, &eo);
+	if (o->coldplug == 1) {
+		struct im_plan_group groups[3] = {
+			{ 0 }, { .req = o->req, .n = o->nreq, .from_argv = 1 }, { 0 },
+		};
+
+		err = im_run_coldplug(s, o, groups, &eo, m, &bad);
+		return err < 0 && err != -ETIMEDOUT ? err : err < 0 || bad;
+	}
 	im_graph_init(&g);
-	notfound = build(&s->r, o, &g);
+	notfound = build(&s->r, o, &g, m);
 	if (notfound < 0) {
 		im_graph_free(&g);
 		return notfound;
 	}
-	im_run_engine_opts(s, o, o->timeout, m, &eo);
 	err = im_run_graph(o, &g, &eo, m, &bad);
 	if (err == -ETIMEDOUT)
 		return 1;

@@ -45,6 +45,7 @@ static void usage(FILE *f, int modprobe)
 		return;
 	}
 	fputs("usage: initmod [options] NAME [PARAM=VALUE...] [NAME...]\n"
+	      "       initmod [options] --coldplug [NAME...]\n"
 	      "  -d, --dirname ROOT      module tree under ROOT/lib/modules/KVER\n"
 	      "  -S, --set-version KVER  kernel version (default: uname -r)\n"
 	      "  -C, --config PATH       modprobe.d file or directory (repeatable;\n"
@@ -69,7 +70,12 @@ static void usage(FILE *f, int modprobe)
 	      "      --trace-svg FILE    timeline as an SVG Gantt chart\n"
 	      "      --decompress WHERE  kernel (default: when it can) or user\n"
 	      "      --stats             after loading: the schedule's bound and peak RSS\n"
-	      "      --sysfs DIR         sysfs to read module states from (default /sys)\n"
+	      "      --sysfs DIR         sysfs to read devices and module states from\n"
+	      "                          (default /sys)\n"
+	      "      --coldplug          also load the drivers of the devices present\n"
+	      "                          and of those that appear while loading (MODALIAS)\n"
+	      "      --no-coldplug       not even in PID-1 mode (initmod.coldplug=0)\n"
+	      "      --settle S          settled when no uevent came for S s (1.0)\n"
 	      "  -v, --verbose / -q, --quiet\n"
 	      "  -V, --version / -h, --help\n"
 	      "      --init              PID-1 helper: mount, load what the kernel command\n"
@@ -118,7 +124,7 @@ enum {
 	OPT_CMDLINE = 256, OPT_NO_CMDLINE, OPT_WARN_AFTER, OPT_TIMEOUT,
 	OPT_TRACE, OPT_TRACE_SVG, OPT_SYSFS, OPT_INIT, OPT_FIRST_TIME,
 	OPT_STATS, OPT_DECOMPRESS, OPT_MAX_THREADS, OPT_FORCE_MODVERSION,
-	OPT_FORCE_VERMAGIC,
+	OPT_FORCE_VERMAGIC, OPT_COLDPLUG, OPT_NO_COLDPLUG, OPT_SETTLE,
 };
 
 static const struct option longopts[] = {
@@ -152,6 +158,9 @@ static const struct option longopts[] = {
 	{ "force", no_argument, 0, 'f' },
 	{ "force-modversion", no_argument, 0, OPT_FORCE_MODVERSION },
 	{ "force-vermagic", no_argument, 0, OPT_FORCE_VERMAGIC },
+	{ "coldplug", no_argument, 0, OPT_COLDPLUG },
+	{ "no-coldplug", no_argument, 0, OPT_NO_COLDPLUG },
+	{ "settle", required_argument, 0, OPT_SETTLE },
 	{ 0 }
 };
 
@@ -193,6 +202,12 @@ static int take_option(int c, const char *opt, struct im_opts *o,
 		break;
 	case OPT_TIMEOUT:
 		if (parse_num(optarg, &o->timeout, 0, 1e6, 0) < 0)
+			goto bad_number;
+		break;
+	case OPT_COLDPLUG: o->coldplug = 1; break;
+	case OPT_NO_COLDPLUG: o->coldplug = 0; break;
+	case OPT_SETTLE:
+		if (parse_num(optarg, &o->settle_s, 0.01, 600, 0) < 0)
 			goto bad_number;
 		break;
 	case OPT_TRACE: o->trace = optarg; break;
@@ -252,7 +267,7 @@ static int take_names(int argc, char **argv, struct im_opts *o, struct msgs *m)
 		}
 		o->req[o->nreq++].name = argv[i];
 	}
-	if (!o->nreq && !o->init) {
+	if (!o->nreq && !o->init && o->coldplug != 1) {
 		msg_err(m, "missing module name; see --help");
 		return -EINVAL;
 	}
@@ -308,6 +323,7 @@ int im_opts_parse(int argc, char **argv, struct im_opts *o, struct msgs *m)
 
 	memset(o, 0, sizeof(*o));
 	o->warn_after = 10;
+	o->coldplug = -1;
 	mode(&argc, &argv, o, m);
 	optind = 1;
 	while (!err && (c = getopt_long(argc, argv, "d:S:C:biaDnvqVhj:rfs",

@@ -15,6 +15,8 @@ struct im_opts {
 	int show_depends, dry_run, all, no_cmdline, threads, max_threads;
 	int init, modprobe;		/* PID-1 helper / invoked as modprobe */
 	int stats;			/* --stats */
+	int coldplug;			/* --coldplug, --no-coldplug: 1, 0; -1 unset */
+	double settle_s;		/* --settle: quiet period, 0 default */
 	int user_decompress;		/* --decompress user */
 	char **exec_argv;		/* after --exec */
 	double warn_after, timeout;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../config/cmdline.h"
+#include "coldplug.h"
 #include "run.h"
 #include "trace.h"
 
@@ -99,7 +100,9 @@ static void report(struct im_engine *e, const struct im_engine_stats *s,
 		const struct im_job *j = &e->jobs[i];
 		const struct im_node *n = &e->g->nodes[i];
 
-		if (j->st == IM_JOB_FAILED)
+		if (im_engine_no_device(e, i))
+			msg_info(e->m, "%s: no device for it: %s", n->name, j->why);
+		else if (j->st == IM_JOB_FAILED)
 			msg_err(e->m, "%s: failed: %s", n->name, j->why);
 		else if (j->st == IM_JOB_SKIPPED)
 			msg_err(e->m, "%s: skipped: %s", n->name, j->why);
@@ -115,6 +118,8 @@ static void report(struct im_engine *e, const struct im_engine_stats *s,
 		return;		/* modprobe says nothing when all went well */
 	fprintf(stderr, "initmod: %zu loaded, %zu already present, %zu failed, %zu skipped",
 		s->loaded, s->present, s->failed, s->skipped);
+	if (s->nodevice)
+		fprintf(stderr, ", %zu found no device", s->nodevice);
 	if (s->unfinished)
 		fprintf(stderr, ", %zu unfinished", s->unfinished);
 	fprintf(stderr, " in %.3f s, %d CPU slots, at most %d loads at once%s\n",
@@ -122,21 +127,12 @@ static void report(struct im_engine *e, const struct im_engine_stats *s,
 		timed_out ? " (deadline reached)" : "");
 }
 
-int im_run_graph(const struct im_opts *o, struct im_graph *g,
-		 const struct im_engine_opts *eo, struct msgs *m, int *bad)
+/* After the run: report, bound, traces, the caller's counts; puts @e. */
+static int finish_run(const struct im_opts *o, struct im_engine *e, int err,
+		      struct msgs *m, int *bad)
 {
 	struct im_engine_stats s;
-	struct im_engine *e;
-	struct im_kernel k;
-	int err;
 
-	im_kernel_linux(&k, o->sysfs ? o->sysfs : "/sys");
-	err = im_engine_new(&e, g, &k, eo, m);
-	if (err) {
-		msg_err(m, "cannot start loading: %s", strerror(-err));
-		return err;
-	}
-	err = im_engine_run(e);
 	im_engine_stats(e, &s);
 	report(e, &s, err == -ETIMEDOUT);
 	if (o->stats || m->verbose > 0)
@@ -151,5 +147,48 @@ int im_run_graph(const struct im_opts *o, struct im_graph *g,
 	m->warnings = e->m->warnings;
 	pthread_mutex_unlock(&e->lock);
 	im_engine_put(e);	/* a stuck worker frees it when its init returns */
+	return err;
+}
+
+int im_run_graph(const struct im_opts *o, struct im_graph *g,
+		 const struct im_engine_opts *eo, struct msgs *m, int *bad)
+{
+	struct im_engine *e;
+	struct im_kernel k;
+	int err;
+
+	im_kernel_linux(&k, o->sysfs ? o->sysfs : "/sys");
+	err = im_engine_new(&e, g, &k, eo, m);
+	if (err) {
+		msg_err(m, "cannot start loading: %s", strerror(-err));
+		return err;
+	}
+	return finish_run(o, e, im_engine_run(e), m, bad);
+}
+
+int im_run_coldplug(struct im_session *s, const struct im_opts *o,
+		    const struct im_plan_group groups[3],
+		    const struct im_engine_opts *eo, struct msgs *m, int *bad)
+{
+	struct im_coldplug_opts co = {
+		.sysfs = o->sysfs ? o->sysfs : "/sys",
+		.quiet_s = o->settle_s > 0 ? o->settle_s : IM_SETTLE_QUIET_S,
+	};
+	struct im_coldplug_stats st;
+	struct im_engine *e;
+	struct im_kernel k;
+	int err;
+
+	im_kernel_linux(&k, co.sysfs);
+	err = im_coldplug_run(&s->r, &k, &co, groups, eo, m, &e, &st);
+	if (!e) {
+		msg_err(m, "cannot start loading: %s", strerror(-err));
+		im_coldplug_stats_free(&st);
+		return err;
+	}
+	im_coldplug_report(&st, m);
+	err = finish_run(o, e, err, m, bad);
+	*bad |= st.missing > 0;
+	im_coldplug_stats_free(&st);
 	return err;
 }

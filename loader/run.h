@@ -37,6 +37,14 @@ void im_run_engine_opts(const struct im_session *s, const struct im_opts *o,
 int im_run_graph(const struct im_opts *o, struct im_graph *g,
 		 const struct im_engine_opts *eo, struct msgs *m, int *bad);
 
+/*
+ * The same with coldplug (coldplug.h): @groups pre, main, post; the
+ * devices' drivers join main, devices that appear join while it runs.
+ */
+int im_run_coldplug(struct im_session *s, const struct im_opts *o,
+		    const struct im_plan_group groups[3],
+		    const struct im_engine_opts *eo, struct msgs *m, int *bad);
+
 /* Peak resident memory (VmHWM) on stderr, with --stats or -v. */
 void im_run_print_peak_rss(struct msgs *m, int stats);
 

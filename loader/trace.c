@@ -57,6 +57,12 @@ int im_trace_json(const struct im_engine *e, const char *path)
 		json_str(f, j->why);
 		fputs("\"}}", f);
 	}
+	for (i = 0; i < e->nmarks; i++) {	/* uevents: instant events */
+		fprintf(f, ",\n{\"ph\":\"i\",\"s\":\"g\",\"pid\":1,\"tid\":0,\"ts\":%.0f,\"name\":\"",
+			e->marks[i].t * 1e3);
+		json_str(f, e->marks[i].what);
+		fputs("\"}", f);
+	}
 	fputs("\n],\"displayTimeUnit\":\"ms\"}\n", f);
 	return fclose(f) == 0 ? 0 : -errno;
 }
@@ -115,6 +121,13 @@ int im_trace_svg(const struct im_engine *e, const char *path)
 			xml_str(f, e->g->nodes[i].name);
 			fputs("</text>\n", f);
 		}
+	}
+	for (i = 0; i < e->nmarks; i++) {	/* uevents: a tick above the rows */
+		fprintf(f, "<line x1=\"%.2f\" x2=\"%.2f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"#2e7d32\"><title>",
+			left + e->marks[i].t * scale, left + e->marks[i].t * scale,
+			top - 8, top + row * rows);
+		xml_str(f, e->marks[i].what);
+		fprintf(f, " at %.1f ms</title></line>\n", e->marks[i].t);
 	}
 	fprintf(f, "<text x=\"%.0f\" y=\"%.0f\">0</text><text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%.1f ms</text>\n",
 		left, top + row * rows + 20, W - 20,

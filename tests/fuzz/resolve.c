@@ -26,7 +26,7 @@ static void open_part(struct im_moddb *db, enum im_idx i, const char *s,
 static void resolve_all(struct im_resolver *r, char *names, struct im_graph *g)
 {
 	struct im_request q[MAX_NAMES];
-	struct im_plan_group grp = { q, 0, 0 };
+	struct im_plan_group grp = { .req = q };
 	char *save = NULL, *tok;
 
 	for (tok = strtok_r(names, " \t\n", &save); tok && grp.n < MAX_NAMES;

@@ -92,7 +92,7 @@ static char *alias_map(const char *dir, struct strmap *alias_of)
 static int plan_one(struct real_tree *rt, const char *name, struct im_graph *g)
 {
 	struct im_request q = { name, NULL };
-	struct im_plan_group grp = { &q, 1, 0 };
+	struct im_plan_group grp = { .req = &q, .n = 1 };
 	int missing = im_plan_build(&rt->r, &grp, 1, g);
 
 	return missing < 0 ? missing : !missing;

@@ -224,7 +224,7 @@ TEST(resolve_builds_dag_with_levels)
 	struct fx f;
 	struct im_graph g;
 	const struct im_request q[] = { { "a", NULL }, { "big", NULL } };
-	const struct im_plan_group grp = { q, 2, 0 };
+	const struct im_plan_group grp = { .req = q, .n = 2 };
 	size_t ia, ib, ic, ip, iq, ie, ibig;
 	char *buf = NULL;
 	size_t len = 0;
@@ -297,8 +297,9 @@ TEST(plan_groups_pre_main_post)
 	const struct im_request mainl[] = { { "a", NULL }, { "e", NULL },
 					    { "nothere", NULL } };
 	const struct im_request post[] = { { "q", NULL } };
-	const struct im_plan_group groups[] = { { pre, 1, 0 }, { mainl, 3, 0 },
-						{ post, 1, 0 } };
+	const struct im_plan_group groups[] = { { .req = pre, .n = 1 },
+						{ .req = mainl, .n = 3 },
+						{ .req = post, .n = 1 } };
 	size_t ip, ia, iq, ie, ic;
 
 	fx_open(&f, "", 0);

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * coldplug.c - see coldplug.h. The engine runs in the calling thread; a
+ * source thread feeds it: it waits for rd.driver.pre=, walks sysfs, adds
+ * the main names and the devices' drivers, then reads uevents and adds the
+ * drivers of new devices (im_engine_grow) until the run settles, adds
+ * rd.driver.post= and lets the run end (im_engine_hold). Resolution is
+ * udev's kmod builtin: each modalias as modprobe resolves an alias.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "coldplug.h"
+
+struct source {
+	struct im_resolver *r;
+	struct im_kernel *k;
+	struct im_engine *e;
+	const struct im_coldplug_opts *co;
+	const struct im_plan_group *groups;
+	struct im_coldplug_stats *st;
+	struct msgs *m;
+	double deadline_ms;		/* settle gives up here */
+	int fd;				/* uevents, -1 none */
+	int quit;			/* atomic: the run is over */
+	/* what the next growth adds */
+	const struct im_plan_group *grp;
+	size_t dev_from;		/* devices [dev_from, dev.n) */
+};
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int over(struct source *s)
+{
+	return __atomic_load_n(&s->quit, __ATOMIC_RELAXED) ||
+	       im_engine_stopped(s->e) || im_engine_now(s->e) > s->deadline_ms;
+}
+
+/* im_engine_grow()'s callback (engine lock held): a group, then devices. */
+static int add(void *arg, struct im_graph *g)
+{
+	struct source *s = arg;
+	struct im_coldplug_stats *st = s->st;
+	size_t i;
+	int err = 0, k;
+
+	if (s->grp && s->grp->n) {
+		k = im_plan_build(s->r, s->grp, 1, g);
+		if (k < 0)
+			return k;
+		st->missing += k;
+	}
+	for (i = s->dev_from; i < st->dev.n && !err; i++) {
+		struct im_request q = { st->dev.v[i].modalias, NULL };
+		struct im_plan_group grp = { .req = &q, .n = 1, .devices = 1 };
+
+		k = im_plan_build(s->r, &grp, 1, g);
+		if (k < 0)
+			err = k;
+		else if (k > 0 && VEC_PUSH(st->nodriver, st->nnodriver,
+					   st->cap_nodriver, i) < 0)
+			err = -ENOMEM;
+	}
+	return err;
+}
+
+static void grow(struct source *s, const struct im_plan_group *grp)
+{
+	int err;
+
+	s->grp = grp;
+	err = im_engine_grow(s->e, add, s);
+	if (err < 0)
+		msg_err(s->m, "coldplug: cannot add to the running plan: %s",
+			strerror(-err));
+	s->grp = NULL;
+	s->dev_from = s->st->dev.n;
+}
+
+/* Every waiting uevent; returns how many arrived. */
+static size_t drain(struct source *s)
+{
+	char buf[8192];
+	size_t got = 0;
+	long n;
+
+	while ((n = s->k->uevent_recv(s->k, s->fd, buf, sizeof(buf) - 1)) > 0) {
+		struct im_uevent ev;
+		char mark[96];
+
+		buf[n] = '\0';
+		if (im_uevent_parse(buf, (size_t)n, &ev) < 0)
+			continue;
+		got++;
+		s->st->events++;
+		if (strcmp(ev.action, "add") || !ev.modalias)
+			continue;
+		snprintf(mark, sizeof(mark), "uevent add %s", ev.modalias);
+		im_engine_mark(s->e, mark);
+		if (im_devices_add(&s->st->dev, ev.modalias, ev.devpath) < 0)
+			msg_err(s->m, "coldplug: out of memory for device %s", ev.devpath);
+	}
+	if (n < 0 && n != -EAGAIN) {
+		msg_err(s->m, "coldplug: reading uevents: %s; no more devices will be seen",
+			strerror((int)-n));
+		close(s->fd);
+		s->fd = -1;
+	}
+	return got;
+}
+
+/* Until settled: quiet for co->quiet_s with nothing loading. */
+static void settle(struct source *s)
+{
+	double quiet_ms = s->co->quiet_s * 1e3, last = im_engine_now(s->e);
+
+	while (!over(s)) {
+		struct pollfd p = { s->fd, POLLIN, 0 };
+		double now;
+
+		if (s->fd >= 0) {
+			if (poll(&p, 1, 20) > 0 && drain(s))
+				last = im_engine_now(s->e);
+		} else {
+			sleep_ms(20);
+		}
+		if (s->st->dev.n > s->dev_from)
+			grow(s, NULL);
+		now = im_engine_now(s->e);
+		if (im_engine_idle(s->e) && now - last >= quiet_ms) {
+			s->st->settle_ms = now;
+			return;
+		}
+	}
+}
+
+static void *source_main(void *arg)
+{
+	struct source *s = arg;
+
+	while (!over(s) && !im_engine_idle(s->e))	/* rd.driver.pre= */
+		sleep_ms(5);
+	if (!over(s)) {
+		s->st->uevent_files = im_uevent_walk(s->co->sysfs, &s->st->dev, s->m);
+		if (s->fd >= 0)
+			drain(s);	/* what came while pre loaded and we walked */
+		grow(s, &s->groups[1]);
+		settle(s);
+	}
+	if (!over(s) && s->groups[2].n)
+		grow(s, &s->groups[2]);	/* rd.driver.post= */
+	im_engine_hold(s->e, 0);
+	return NULL;
+}
+
+int im_coldplug_run(struct im_resolver *r, struct im_kernel *k,
+		    const struct im_coldplug_opts *co,
+		    const struct im_plan_group groups[3],
+		    const struct im_engine_opts *eo, struct msgs *m,
+		    struct im_engine **ep, struct im_coldplug_stats *st)
+{
+	struct source s = { .r = r, .k = k, .co = co, .groups = groups,
+			    .st = st, .m = m, .fd = -1 };
+	struct im_graph g;
+	pthread_t th;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	st->settle_ms = -1;
+	*ep = NULL;
+	s.fd = k->uevent_open(k);	/* first: nothing added later is missed */
+	if (s.fd < 0)
+		msg_warn(m, "coldplug: no uevents (%s): only devices present now are seen",
+			 strerror(-s.fd));
+	im_graph_init(&g);
+	err = im_plan_build(r, &groups[0], 1, &g);
+	if (err >= 0) {
+		st->missing += err;
+		err = im_engine_new(&s.e, &g, k, eo, m);
+	} else {
+		im_graph_free(&g);
+	}
+	if (err < 0) {
+		if (s.fd >= 0)
+			close(s.fd);
+		return err;
+	}
+	s.k = s.e->k;
+	s.deadline_ms = eo->timeout_s > 0 ? eo->timeout_s * 1e3 :
+			IM_SETTLE_MAX_S * 1e3;
+	im_engine_hold(s.e, 1);
+	if (pthread_create(&th, NULL, source_main, &s) != 0) {
+		msg_err(m, "coldplug: cannot start the device thread; loading the named modules only");
+		im_engine_hold(s.e, 0);
+		err = im_engine_run(s.e);
+	} else {
+		err = im_engine_run(s.e);
+		__atomic_store_n(&s.quit, 1, __ATOMIC_RELAXED);
+		pthread_join(th, NULL);
+	}
+	if (s.fd >= 0)
+		close(s.fd);
+	*ep = s.e;
+	return err;
+}
+
+void im_coldplug_stats_free(struct im_coldplug_stats *st)
+{
+	im_devices_free(&st->dev);
+	free(st->nodriver);
+	memset(st, 0, sizeof(*st));
+}
+
+void im_coldplug_report(const struct im_coldplug_stats *st, struct msgs *m)
+{
+	size_t i;
+
+	if (m->verbose > 0)
+		for (i = 0; i < st->nnodriver; i++)
+			msg_info(m, "coldplug: no module for %s (%s)",
+				 st->dev.v[st->nodriver[i]].modalias,
+				 st->dev.v[st->nodriver[i]].devpath);
+	if (m->verbose < 0)
+		return;
+	fprintf(stderr, "initmod: coldplug: %zu devices, %zu modaliases (%zu with no module here), %zu uevents while loading, ",
+		st->dev.seen, st->dev.n, st->nnodriver, st->events);
+	if (st->settle_ms >= 0)
+		fprintf(stderr, "settled in %.3f s\n", st->settle_ms / 1e3);
+	else
+		fprintf(stderr, "not settled (deadline)\n");
+}

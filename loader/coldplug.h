@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * coldplug.h - the drivers for the hardware that is there and for what
+ * appears while loading, in one engine run: every module once, its
+ * dependencies first, no process per device, bounded. What udev's
+ * `trigger` + kmod builtin + `settle` do in a distribution's initramfs.
+ */
+#ifndef INITMOD_COLDPLUG_H
+#define INITMOD_COLDPLUG_H
+
+#include "../config/plan.h"
+#include "engine.h"
+#include "uevent.h"
+
+#define IM_SETTLE_QUIET_S 1.0	/* default quiet period, see README */
+#define IM_SETTLE_MAX_S 120.0	/* without a deadline, settle waits at most this */
+
+struct im_coldplug_opts {
+	const char *sysfs;		/* where devices/ is: "/sys" */
+	double quiet_s;			/* settled: no uevent for this long */
+};
+
+struct im_coldplug_stats {
+	long uevent_files;		/* read by the walk, -errno if it failed */
+	size_t events;			/* kernel uevents received while loading */
+	double settle_ms;		/* from the engine's start, -1: never */
+	struct im_devices dev;		/* modaliases seen, first device of each */
+	size_t *nodriver, nnodriver, cap_nodriver;	/* indexes into dev.v */
+	size_t missing;			/* names of the main groups not found */
+};
+
+/*
+ * One run: @groups[0] (rd.driver.pre=) first; then @groups[1] (names and
+ * lists) with the drivers of every device the sysfs walk finds, together;
+ * devices announced while they load (a USB host's hub and disks, an SD
+ * card, HDA codecs) join the run; once settled (the walk done, nothing
+ * loading, no uevent for quiet_s) @groups[2] (rd.driver.post=). The
+ * uevent socket is bound before the walk. Returns what im_engine_run()
+ * returns; *@ep is the engine for the report (the caller puts it), NULL
+ * when it could not start (-errno).
+ */
+int im_coldplug_run(struct im_resolver *r, struct im_kernel *k,
+		    const struct im_coldplug_opts *co,
+		    const struct im_plan_group groups[3],
+		    const struct im_engine_opts *eo, struct msgs *m,
+		    struct im_engine **ep, struct im_coldplug_stats *st);
+void im_coldplug_stats_free(struct im_coldplug_stats *st);
+
+/* The summary line and, with -v, the modaliases no module is for. */
+void im_coldplug_report(const struct im_coldplug_stats *st, struct msgs *m);
+
+#endif
