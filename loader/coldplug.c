@@ -105,10 +105,12 @@ static size_t drain(struct source *s)
 			continue;
 		got++;
 		s->st->events++;
+		snprintf(mark, sizeof(mark), "uevent %s %s%s%s", ev.action,
+			 ev.devpath, ev.modalias ? " " : "",
+			 ev.modalias ? ev.modalias : "");
+		im_engine_mark(s->e, mark);
 		if (strcmp(ev.action, "add") || !ev.modalias)
 			continue;
-		snprintf(mark, sizeof(mark), "uevent add %s", ev.modalias);
-		im_engine_mark(s->e, mark);
 		if (im_devices_add(&s->st->dev, ev.modalias, ev.devpath) < 0)
 			msg_err(s->m, "coldplug: out of memory for device %s", ev.devpath);
 	}

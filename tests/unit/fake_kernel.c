@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -69,9 +70,13 @@ static int injected(struct fake_kernel *f, struct fake_mod *m,
 	return err;
 }
 
+void fake_uevent(struct fake_kernel *f, const char *devpath,
+		 const char *modalias);
+
 static int load(struct fake_kernel *f, const char *name, int flags)
 {
 	struct fake_mod *m;
+	const char *emits[4];
 	int i, r, delay;
 
 	pthread_mutex_lock(&f->lock);
@@ -144,8 +149,57 @@ static int load(struct fake_kernel *f, const char *name, int flags)
 		if (m->going_after_load)
 			m->state = IM_MOD_GOING;
 	}
+	memcpy(emits, m->emits, sizeof(emits));	/* m may go once unlocked */
 	pthread_mutex_unlock(&f->lock);
+	for (i = 0; r == 0 && i < 4 && emits[i]; i++) {
+		char dev[256], *sp;
+
+		snprintf(dev, sizeof(dev), "%s", emits[i]);
+		sp = strchr(dev, ' ');
+		if (sp)
+			*sp++ = '\0';
+		fake_uevent(f, dev, sp);
+	}
 	return r;
+}
+
+void fake_uevent(struct fake_kernel *f, const char *devpath,
+		 const char *modalias)
+{
+	char msg[1024];
+	int n, seq;
+
+	pthread_mutex_lock(&f->lock);
+	seq = ++f->uevents_sent;
+	pthread_mutex_unlock(&f->lock);
+	n = snprintf(msg, sizeof(msg), "add@%s%cACTION=add%cDEVPATH=%s%cSUBSYSTEM=fake%cSEQNUM=%d%c",
+		     devpath, 0, 0, devpath, 0, 0, seq, 0);
+	if (modalias)
+		n += snprintf(msg + n, sizeof(msg) - n, "MODALIAS=%s%c", modalias, 0);
+	if (f->uevent_fd[1] >= 0 && send(f->uevent_fd[1], msg, n, MSG_DONTWAIT) < 0)
+		perror("fake_uevent");
+}
+
+static int fk_uevent_open(struct im_kernel *k)
+{
+	struct fake_kernel *f = self(k);
+
+	if (f->uevent_fd[0] >= 0)
+		return -EBUSY;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+		       f->uevent_fd) < 0)
+		return -errno;
+	return f->uevent_fd[0];
+}
+
+static long fk_uevent_recv(struct im_kernel *k, int fd, char *buf, size_t len)
+{
+	ssize_t n = recv(fd, buf, len, MSG_DONTWAIT);
+
+	(void)k;
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return n;
 }
 
 static int fk_finit(struct im_kernel *k, int fd, const char *params, int flags)
@@ -245,8 +299,11 @@ void fake_init(struct fake_kernel *f)
 	f->k.module_state = fk_state;
 	f->k.compression = fk_comp;
 	f->k.run_command = fk_run;
+	f->k.uevent_open = fk_uevent_open;
+	f->k.uevent_recv = fk_uevent_recv;
 	f->k.priv = f;
 	f->fail_call = -1;
+	f->uevent_fd[0] = f->uevent_fd[1] = -1;
 }
 
 struct fake_mod *fake_add(struct fake_kernel *f, const char *name)
@@ -254,13 +311,20 @@ struct fake_mod *fake_add(struct fake_kernel *f, const char *name)
 	struct fake_mod *m = calloc(1, sizeof(*m));
 
 	snprintf(m->name, sizeof(m->name), "%s", name);
+	pthread_mutex_lock(&f->lock);	/* a growing plan adds while loads run */
 	strmap_put(&f->mods, m->name, m);
+	pthread_mutex_unlock(&f->lock);
 	return m;
 }
 
 struct fake_mod *fake_get(struct fake_kernel *f, const char *name)
 {
-	return strmap_get(&f->mods, name);
+	struct fake_mod *m;
+
+	pthread_mutex_lock(&f->lock);
+	m = strmap_get(&f->mods, name);
+	pthread_mutex_unlock(&f->lock);
+	return m;
 }
 
 void fake_dep(struct fake_mod *m, const char *dep)
@@ -308,4 +372,6 @@ void fake_free(struct fake_kernel *f)
 		free(m);
 	}
 	strmap_free(&f->mods);
+	if (f->uevent_fd[0] >= 0)
+		close(f->uevent_fd[1]);	/* [0] is closed by whoever opened it */
 }

@@ -25,6 +25,8 @@ struct fake_mod {
 	int was_live;
 	int injected;		/* first errno a fault injection returned, 0 */
 	int injected_eexist;	/* one injection said someone else loaded it */
+	const char *emits[4];	/* "DEVPATH MODALIAS" (or "DEVPATH"): devices its
+				 * probe creates, announced as uevents once live */
 };
 
 struct fake_kernel {
@@ -45,6 +47,8 @@ struct fake_kernel {
 	char victim[128];	/* the module whose call failed */
 	unsigned random_permille, seed;
 	int max_delay_us;	/* random init durations 0..max, 0 = off */
+	int uevent_fd[2];	/* the uevent source: [0] the engine's end */
+	int uevents_sent;
 };
 
 void fake_init(struct fake_kernel *f);
@@ -52,6 +56,9 @@ void fake_free(struct fake_kernel *f);
 struct fake_mod *fake_add(struct fake_kernel *f, const char *name);
 struct fake_mod *fake_get(struct fake_kernel *f, const char *name);
 void fake_release(struct fake_kernel *f);	/* let hung inits return */
+/* Announce a device as the kernel does (ACTION=add), @modalias may be NULL. */
+void fake_uevent(struct fake_kernel *f, const char *devpath,
+		 const char *modalias);
 void fake_dep(struct fake_mod *m, const char *dep);
 /* Every node of @g as a module, with its hard dependencies. */
 void fake_from_graph(struct fake_kernel *f, const struct im_graph *g);

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test_coldplug.c - coldplug without QEMU: a fake sysfs tree, a module
+ * tree with aliases, and the fake kernel announcing the devices its
+ * drivers' probes create (a host controller's hub and disk, a card),
+ * driving the walk, the growing run and the settle (ASan/UBSan; TSan).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "fake_kernel.h"
+#include "../../loader/coldplug.h"
+#include "../../depgraph/moddb.h"
+
+struct cp {
+	char dir[256], sysfs[256];
+	struct im_moddb db;
+	struct im_config cfg;
+	struct im_resolver r;
+	struct fake_kernel f;
+	struct msgs m;
+};
+
+static void mkdirs(const char *path)
+{
+	char p[512], *s;
+
+	snprintf(p, sizeof(p), "%s", path);
+	for (s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0755);
+			*s = '/';
+		}
+	mkdir(p, 0755);
+}
+
+/* A device directory DEVPATH under the fake sysfs with its uevent file. */
+static void device(struct cp *c, const char *devpath, const char *uevent)
+{
+	char d[512];
+
+	snprintf(d, sizeof(d), "%s%s", c->sysfs, devpath);
+	mkdirs(d);
+	free(t_write(d, "uevent", uevent, -1));
+}
+
+static const char *const mods[] = {
+	"hostctl", "storage", "scsimod", "disk", "cardctl", "cardblk", "blk",
+	"hid", "gone", NULL
+};
+
+static void cp_open(struct cp *c)
+{
+	char k[300];
+	int i;
+
+	snprintf(c->dir, sizeof(c->dir), "%s", t_tmpdir());
+	snprintf(c->sysfs, sizeof(c->sysfs), "%s", t_tmpdir());
+	snprintf(k, sizeof(k), "%s/kernel", c->dir);
+	mkdir(k, 0755);
+	for (i = 0; mods[i]; i++) {
+		snprintf(k, sizeof(k), "kernel/%s.ko", mods[i]);
+		free(t_write(c->dir, k, mods[i], -1));
+	}
+	free(t_write(c->dir, "modules.dep",
+		"kernel/hostctl.ko:\nkernel/storage.ko: kernel/scsimod.ko\n"
+		"kernel/scsimod.ko:\nkernel/disk.ko: kernel/scsimod.ko\n"
+		"kernel/cardctl.ko:\nkernel/cardblk.ko:\nkernel/blk.ko:\n"
+		"kernel/hid.ko:\nkernel/gone.ko:\n", -1));
+	free(t_write(c->dir, "modules.alias",
+		"alias pci:v00001111d00002222sv*sd*bc*sc*i* hostctl\n"
+		"alias usb:v1234p5678d*dc*dsc*dp*ic08isc06ip50in* storage\n"
+		"alias scsi:t-0x00* disk\n"
+		"alias pci:v00004444d* cardctl\n"
+		"alias mmc:block cardblk\n"
+		"alias pci:v00003333d* blk\n"
+		"alias hid:b0003g*v*p* hid\n"
+		"alias pci:v00005555d* gone\n", -1));
+	free(t_write(c->dir, "modules.builtin", "", -1));
+	memset(&c->m, 0, sizeof(c->m));
+	c->m.verbose = -1;
+	im_moddb_open(&c->db, c->dir, &c->m);
+	im_config_init(&c->cfg);
+	im_config_parse_buf(&c->cfg, "blacklist blk\n", 14, "t.conf", &c->m);
+	im_resolver_init(&c->r, &c->db, &c->cfg, 0, &c->m);
+	fake_init(&c->f);
+	for (i = 0; mods[i]; i++)
+		fake_add(&c->f, mods[i])->delay_us = 20000;
+	fake_dep(fake_get(&c->f, "storage"), "scsimod");
+	fake_dep(fake_get(&c->f, "disk"), "scsimod");
+	/* what the probes create */
+	fake_get(&c->f, "hostctl")->emits[0] = "/devices/pci0/0000:00:01.0/usb1";
+	fake_get(&c->f, "hostctl")->emits[1] =
+		"/devices/pci0/0000:00:01.0/usb1/1-1/1-1:1.0 usb:v1234p5678d0100dc00dsc00dp00ic08isc06ip50in00";
+	fake_get(&c->f, "hostctl")->emits[2] =
+		"/devices/pci0/0000:00:01.0/usb1/1-2/1-2:1.0/0003:0627:0001.0001 hid:b0003g0001v00000627p00000001";
+	fake_get(&c->f, "storage")->emits[0] =
+		"/devices/pci0/0000:00:01.0/usb1/1-1/1-1:1.0/host0/target0:0:0/0:0:0:0 scsi:t-0x00";
+	fake_get(&c->f, "cardctl")->emits[0] = "/devices/pci0/0000:00:03.0/mmc0/mmc0:0001 mmc:block";
+	fake_get(&c->f, "gone")->result = -ENODEV;
+	/* the machine: a USB host, an SD host, a blacklisted device, one
+	 * device nothing drives, one whose driver finds nothing */
+	device(c, "/devices/pci0/0000:00:01.0",
+	       "DRIVER=\nPCI_CLASS=C0330\nMODALIAS=pci:v00001111d00002222sv00001AF4sd00001100bc0Csc03i30\n");
+	device(c, "/devices/pci0/0000:00:03.0", "MODALIAS=pci:v00004444d00000001sv0sd0bc08sc05i01\n");
+	device(c, "/devices/pci0/0000:00:04.0", "MODALIAS=pci:v00003333d00000001sv0sd0bc01sc00i00\n");
+	device(c, "/devices/pci0/0000:00:05.0", "MODALIAS=pci:v00009999d00000001sv0sd0bc02sc00i00\n");
+	device(c, "/devices/pci0/0000:00:06.0", "MODALIAS=pci:v00005555d00000001sv0sd0bc02sc00i00\n");
+	device(c, "/devices/pci0", "");
+	device(c, "/devices/virtual/tty/tty0", "MAJOR=4\nMINOR=0\n");
+}
+
+static void cp_close(struct cp *c)
+{
+	im_resolver_free(&c->r);
+	im_config_free(&c->cfg);
+	im_moddb_close(&c->db);
+	fake_free(&c->f);
+}
+
+TEST(coldplug_walk_hotplug_chains_and_settle)
+{
+	struct cp c;
+	const struct im_plan_group groups[3] = { { 0 }, { 0 }, { 0 } };
+	struct im_coldplug_opts co = { .quiet_s = 0.2 };
+	struct im_engine_opts eo = { .threads = 2, .max_threads = 4,
+				     .timeout_s = 30, .own_graph = 1 };
+	struct im_coldplug_stats st;
+	struct im_engine_stats es;
+	struct im_engine *e = NULL;
+	size_t i;
+	int err;
+
+	cp_open(&c);
+	co.sysfs = c.sysfs;
+	err = im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st);
+	CHECK_INT(err, 0);
+	CHECK(e != NULL);
+	im_engine_stats(e, &es);
+	/* the chains: host -> storage (+scsimod) -> disk; host -> hid; card host -> card */
+	CHECK_INT(fake_get(&c.f, "hostctl")->loads, 1);
+	CHECK_INT(fake_get(&c.f, "storage")->loads, 1);
+	CHECK_INT(fake_get(&c.f, "scsimod")->loads, 1);
+	CHECK_INT(fake_get(&c.f, "disk")->loads, 1);
+	CHECK_INT(fake_get(&c.f, "hid")->loads, 1);
+	CHECK_INT(fake_get(&c.f, "cardctl")->loads, 1);
+	CHECK_INT(fake_get(&c.f, "cardblk")->loads, 1);	/* mmc:block: uevent only */
+	CHECK_INT(fake_get(&c.f, "blk")->calls, 0);		/* blacklisted alias */
+	CHECK_INT(fake_get(&c.f, "gone")->calls, 1);
+	CHECK_INT(c.f.double_loads, 0);
+	CHECK_INT(c.f.order_violations, 0);
+	CHECK_INT(es.failed, 0);		/* ENODEV from a device's driver */
+	CHECK_INT(es.nodevice, 1);
+	CHECK_INT(es.requested_failed, 0);
+	CHECK_INT(es.loaded, 7);
+	/* what was seen */
+	CHECK_INT(st.uevent_files, 7);	/* 5 pci, their parent, a tty */
+	CHECK_INT(st.dev.seen, 9);	/* 5 walked, 4 announced */
+	CHECK_INT(st.dev.n, 9);
+	CHECK_INT(st.nnodriver, 1);
+	CHECK_STR(st.dev.v[st.nodriver[0]].devpath, "/devices/pci0/0000:00:05.0");
+	CHECK_INT(st.events, 5);
+	CHECK(st.settle_ms > 0);
+	CHECK_INT(e->nmarks, 5);		/* uevents on the timeline */
+	for (i = 0; i < e->njobs; i++)
+		CHECK(e->jobs[i].st != IM_JOB_RUN && e->jobs[i].st != IM_JOB_WAIT);
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	cp_close(&c);
+}
+
+/* rd.driver.pre= before the walk's drivers; rd.driver.post= after settle. */
+TEST(coldplug_pre_and_post_groups)
+{
+	struct cp c;
+	const struct im_request pre[] = { { "scsimod", NULL } };
+	const struct im_request mid[] = { { "nosuchname", NULL } };
+	const struct im_request post[] = { { "hid", NULL } };
+	const struct im_plan_group groups[3] = {
+		{ .req = pre, .n = 1 }, { .req = mid, .n = 1 }, { .req = post, .n = 1 },
+	};
+	struct im_coldplug_opts co = { .quiet_s = 0.15 };
+	struct im_engine_opts eo = { .threads = 2, .timeout_s = 30,
+				     .own_graph = 1 };
+	struct im_coldplug_stats st;
+	struct im_engine *e = NULL;
+	size_t ipre, ihost, ihid;
+
+	cp_open(&c);
+	fake_get(&c.f, "hostctl")->emits[2] = NULL;	/* hid comes from post */
+	co.sysfs = c.sysfs;
+	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+	CHECK_INT(st.missing, 1);		/* nosuchname, said */
+	im_graph_node(e->g, "scsimod", &ipre);
+	im_graph_node(e->g, "hostctl", &ihost);
+	im_graph_node(e->g, "hid", &ihid);
+	CHECK(e->jobs[ihost].t_start >= e->jobs[ipre].t_end);
+	CHECK(e->jobs[ihid].t_start >= st.settle_ms);
+	CHECK_INT(e->jobs[ihid].st, IM_JOB_LOADED);
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	cp_close(&c);
+}
+
+/* No uevent source: the devices present are still driven; no sysfs: said. */
+TEST(coldplug_without_uevents_or_sysfs)
+{
+	struct cp c;
+	const struct im_plan_group groups[3] = { { 0 }, { 0 }, { 0 } };
+	struct im_coldplug_opts co = { .quiet_s = 0.05 };
+	struct im_engine_opts eo = { .threads = 2, .timeout_s = 30,
+				     .own_graph = 1 };
+	struct im_coldplug_stats st;
+	struct im_engine *e = NULL;
+
+	cp_open(&c);
+	c.f.uevent_fd[0] = 99;		/* "busy": open fails */
+	co.sysfs = c.sysfs;
+	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+	CHECK_INT(fake_get(&c.f, "hostctl")->loads, 1);
+	CHECK_INT(fake_get(&c.f, "storage")->calls, 0);	/* its device was never announced */
+	CHECK(st.settle_ms > 0);
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	c.f.uevent_fd[0] = -1;
+	co.sysfs = "/nonexistent/sysfs";
+	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+	CHECK(st.uevent_files < 0);
+	CHECK_INT(e->njobs, 0);
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	close(c.f.uevent_fd[0]);
+	cp_close(&c);
+}
+
+TEST(uevent_parse_kernel_messages)
+{
+	char ok[] = "add@/devices/x\0ACTION=add\0DEVPATH=/devices/x\0SUBSYSTEM=pci\0MODALIAS=pci:v1\0SEQNUM=7";
+	char udev[] = "libudev\0\xfe\xed\xca\xfe";
+	char noend[] = { 'a', 'd', 'd', '@', '/' };
+	struct im_uevent ev;
+
+	CHECK_INT(im_uevent_parse(ok, sizeof(ok), &ev), 0);
+	CHECK_STR(ev.action, "add");
+	CHECK_STR(ev.devpath, "/devices/x");
+	CHECK_STR(ev.modalias, "pci:v1");
+	CHECK_INT(ev.seqnum, 7);
+	CHECK_INT(im_uevent_parse(udev, sizeof(udev), &ev), -EINVAL);
+	CHECK_INT(im_uevent_parse(noend, sizeof(noend), &ev), -EINVAL);
+	CHECK_INT(im_uevent_parse(ok, 0, &ev), -EINVAL);
+}
