@@ -13,6 +13,8 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter
 CFLAGS ?= -O2 -g
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DINITMOD_VERSION='"$(VERSION)"' $(WARN)
+# unused functions and data are dropped at link time (the binary's size is a goal)
+SIZE_FLAGS := -ffunction-sections -fdata-sections
 
 .DEFAULT_GOAL := all
 include mk/deps.mk
@@ -25,13 +27,13 @@ all: initmod
 
 # ./initmod is stripped; $(BUILD)/initmod.debug keeps the symbols
 initmod: $(OBJS) $(DEPS_PREFIX)/.stamp
-	$(CC) -static -o $(BUILD)/initmod.debug $(OBJS) $(DEPS_LIBS)
+	$(CC) -static -Wl,--gc-sections -o $(BUILD)/initmod.debug $(OBJS) $(DEPS_LIBS)
 	strip -o $@ $(BUILD)/initmod.debug
 	@file $@ | grep -q 'statically linked' || { echo "initmod is not static"; exit 1; }
 
 $(BUILD)/musl/%.o: %.c $(DEPS_PREFIX)/.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(DEPS_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(SIZE_FLAGS) $(CFLAGS) $(DEPS_CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(OBJS:.o=.d)
 
