@@ -109,9 +109,10 @@ static size_t drain(struct source *s)
 			 ev.devpath, ev.modalias ? " " : "",
 			 ev.modalias ? ev.modalias : "");
 		im_engine_mark(s->e, mark);
-		if (strcmp(ev.action, "add") || !ev.modalias)
+		if (strcmp(ev.action, "add"))
 			continue;
-		if (im_devices_add(&s->st->dev, ev.modalias, ev.devpath) < 0)
+		if (im_device_add_env(&s->st->dev, ev.devpath, ev.subsystem,
+				      buf, (size_t)n, '\0') < 0)
 			msg_err(s->m, "coldplug: out of memory for device %s", ev.devpath);
 	}
 	if (n < 0 && n != -EAGAIN) {

@@ -51,21 +51,76 @@ int im_devices_add(struct im_devices *d, const char *modalias,
 	return 1;
 }
 
-/* The MODALIAS= value of a uevent file's text, or NULL. */
-static char *modalias_of(char *text)
+/*
+ * udev's rules that load modules for a device without its MODALIAS
+ * (Debian 12: 80-drivers.rules and 80-debian-compat.rules). Not modelled:
+ * parport_pc's ppdev (a module event) and mtd's sm_ftl (needs a probe's
+ * MTD_FTL); i2o is gone from the kernel.
+ */
+static const struct {
+	const char *subsystem, *devtype, *key, *value, *modules;
+} udev_rules[] = {
+	{ "scsi", "scsi_device", NULL, NULL, "sg" },
+	{ "tifm", NULL, "TIFM_CARD_TYPE", "SD", "tifm_sd" },
+	{ "tifm", NULL, "TIFM_CARD_TYPE", "MS", "tifm_ms" },
+	{ "memstick", NULL, NULL, NULL, "ms_block mspro_block" },
+};
+
+/* The value of KEY in "KEY=VALUE" lines (@sep '\n') or strings (@sep '\0'). */
+static const char *env_get(const char *env, size_t len, char sep,
+			   const char *key)
 {
-	char *p = text;
+	size_t kl = strlen(key);
+	const char *p = env, *end = env + len;
 
-	while (p && *p) {
-		char *nl = strchr(p, '\n');
+	while (p < end) {
+		const char *e = memchr(p, sep, end - p);
 
-		if (nl)
-			*nl = '\0';
-		if (strncmp(p, "MODALIAS=", 9) == 0 && p[9])
-			return p + 9;
-		p = nl ? nl + 1 : NULL;
+		if (!e)
+			e = end;
+		if ((size_t)(e - p) > kl && strncmp(p, key, kl) == 0 && p[kl] == '=')
+			return p + kl + 1;
+		p = e + 1;
 	}
 	return NULL;
+}
+
+int im_device_add_env(struct im_devices *d, const char *devpath,
+		      const char *subsystem, const char *env, size_t len,
+		      char sep)
+{
+	const char *ma = env_get(env, len, sep, "MODALIAS");
+	const char *devtype = env_get(env, len, sep, "DEVTYPE");
+	char buf[256];
+	size_t i, n;
+	int r = 0;
+
+	if (ma && *ma && *ma != sep) {
+		n = strcspn(ma, sep ? "\n" : "");
+		snprintf(buf, sizeof(buf), "%.*s", (int)n, ma);
+		r = im_devices_add(d, buf, devpath);
+	}
+	for (i = 0; r >= 0 && subsystem && i < sizeof(udev_rules) / sizeof(udev_rules[0]); i++) {
+		const char *v, *m;
+
+		if (strcmp(subsystem, udev_rules[i].subsystem))
+			continue;
+		if (udev_rules[i].devtype && (!devtype ||
+		    strncmp(devtype, udev_rules[i].devtype, strlen(udev_rules[i].devtype)) ||
+		    (devtype[strlen(udev_rules[i].devtype)] != sep &&
+		     devtype[strlen(udev_rules[i].devtype)] != '\0')))
+			continue;
+		v = udev_rules[i].key ? env_get(env, len, sep, udev_rules[i].key) : NULL;
+		if (udev_rules[i].key && (!v || strncmp(v, udev_rules[i].value,
+						       strlen(udev_rules[i].value))))
+			continue;
+		for (m = udev_rules[i].modules; r >= 0 && *m; m += n + (m[n] == ' ')) {
+			n = strcspn(m, " ");
+			snprintf(buf, sizeof(buf), "%.*s", (int)n, m);
+			r = im_devices_add(d, buf, devpath);
+		}
+	}
+	return r;
 }
 
 struct walk {
@@ -86,11 +141,17 @@ static void walk_dir(struct walk *w, char *path, size_t len, int depth)
 		return;
 	memcpy(path + len, "/uevent", 8);
 	if (im_read_file(path, 64 << 10, &text, &n) == 0) {
-		const char *ma = modalias_of(text);
+		char sub[256];
+		ssize_t sl;
 
 		w->files++;
+		memcpy(path + len, "/subsystem", 11);
+		sl = readlink(path, sub, sizeof(sub) - 1);
+		sub[sl > 0 ? sl : 0] = '\0';
 		path[len] = '\0';
-		if (ma && im_devices_add(w->d, ma, path + w->root) < 0)
+		if (im_device_add_env(w->d, path + w->root,
+				      sl > 0 ? strrchr(sub, '/') ? strrchr(sub, '/') + 1 : sub : NULL,
+				      text, n, '\n') < 0)
 			w->err = -ENOMEM;
 	}
 	free(text);

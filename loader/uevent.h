@@ -32,6 +32,16 @@ int im_devices_add(struct im_devices *d, const char *modalias,
 		   const char *devpath);
 
 /*
+ * A device's environment (a uevent file's "KEY=VALUE" lines, @sep '\n',
+ * or a message's strings, @sep '\0', @len bytes): its MODALIAS, and the
+ * modules udev's rules load for its SUBSYSTEM/DEVTYPE without one (sg for
+ * a SCSI device, ...), recorded as names. 0 or 1 as im_devices_add.
+ */
+int im_device_add_env(struct im_devices *d, const char *devpath,
+		      const char *subsystem, const char *env, size_t len,
+		      char sep);
+
+/*
  * Walk @sysfs/devices (not following links), adding every device whose
  * uevent file has a MODALIAS= line. Returns the number of uevent files
  * read, or -errno when @sysfs/devices cannot be opened (said through @m).

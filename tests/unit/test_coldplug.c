@@ -52,7 +52,7 @@ static void device(struct cp *c, const char *devpath, const char *uevent)
 
 static const char *const mods[] = {
 	"hostctl", "storage", "scsimod", "disk", "cardctl", "cardblk", "blk",
-	"hid", "gone", NULL
+	"hid", "gone", "sg", NULL
 };
 
 static void cp_open(struct cp *c)
@@ -72,7 +72,7 @@ static void cp_open(struct cp *c)
 		"kernel/hostctl.ko:\nkernel/storage.ko: kernel/scsimod.ko\n"
 		"kernel/scsimod.ko:\nkernel/disk.ko: kernel/scsimod.ko\n"
 		"kernel/cardctl.ko:\nkernel/cardblk.ko:\nkernel/blk.ko:\n"
-		"kernel/hid.ko:\nkernel/gone.ko:\n", -1));
+		"kernel/hid.ko:\nkernel/gone.ko:\nkernel/sg.ko: kernel/scsimod.ko\n", -1));
 	free(t_write(c->dir, "modules.alias",
 		"alias pci:v00001111d00002222sv*sd*bc*sc*i* hostctl\n"
 		"alias usb:v1234p5678d*dc*dsc*dp*ic08isc06ip50in* storage\n"
@@ -94,6 +94,7 @@ static void cp_open(struct cp *c)
 		fake_add(&c->f, mods[i])->delay_us = 20000;
 	fake_dep(fake_get(&c->f, "storage"), "scsimod");
 	fake_dep(fake_get(&c->f, "disk"), "scsimod");
+	fake_dep(fake_get(&c->f, "sg"), "scsimod");
 	/* what the probes create */
 	fake_get(&c->f, "hostctl")->emits[0] = "/devices/pci0/0000:00:01.0/usb1";
 	fake_get(&c->f, "hostctl")->emits[1] =
@@ -113,6 +114,17 @@ static void cp_open(struct cp *c)
 	device(c, "/devices/pci0/0000:00:05.0", "MODALIAS=pci:v00009999d00000001sv0sd0bc02sc00i00\n");
 	device(c, "/devices/pci0/0000:00:06.0", "MODALIAS=pci:v00005555d00000001sv0sd0bc02sc00i00\n");
 	device(c, "/devices/pci0", "");
+	/* a SCSI device whose type no driver takes: udev's rule loads sg */
+	device(c, "/devices/pci0/0000:00:07.0/host1/target1:0:0/1:0:0:0",
+	       "DEVTYPE=scsi_device\nDRIVER=\nMODALIAS=scsi:t-0x0c\n");
+	{
+		char l[512];
+
+		snprintf(l, sizeof(l), "%s/devices/pci0/0000:00:07.0/host1/target1:0:0/1:0:0:0/subsystem",
+			 c->sysfs);
+		if (symlink("../../../../../../bus/scsi", l) < 0)
+			perror(l);
+	}
 	device(c, "/devices/virtual/tty/tty0", "MAJOR=4\nMINOR=0\n");
 }
 
@@ -158,13 +170,16 @@ TEST(coldplug_walk_hotplug_chains_and_settle)
 	CHECK_INT(es.failed, 0);		/* ENODEV from a device's driver */
 	CHECK_INT(es.nodevice, 1);
 	CHECK_INT(es.requested_failed, 0);
-	CHECK_INT(es.loaded, 7);
+	CHECK_INT(fake_get(&c.f, "sg")->loads, 1);	/* 80-debian-compat.rules */
+	CHECK_INT(es.loaded, 8);
 	/* what was seen */
-	CHECK_INT(st.uevent_files, 7);	/* 5 pci, their parent, a tty */
-	CHECK_INT(st.dev.seen, 9);	/* 5 walked, 4 announced */
-	CHECK_INT(st.dev.n, 9);
-	CHECK_INT(st.nnodriver, 1);
-	CHECK_STR(st.dev.v[st.nodriver[0]].devpath, "/devices/pci0/0000:00:05.0");
+	CHECK_INT(st.uevent_files, 8);	/* 5 pci, their parent, a tty, a disk */
+	CHECK_INT(st.dev.seen, 10);	/* 6 walked, 4 announced */
+	CHECK_INT(st.dev.n, 11);	/* + sg, by udev's rule */
+	CHECK_INT(st.nnodriver, 2);
+	for (i = 0; i < st.nnodriver; i++)
+		CHECK(!strcmp(st.dev.v[st.nodriver[i]].devpath, "/devices/pci0/0000:00:05.0") ||
+		      !strcmp(st.dev.v[st.nodriver[i]].modalias, "scsi:t-0x0c"));
 	CHECK_INT(st.events, 5);
 	CHECK(st.settle_ms > 0);
 	CHECK_INT(e->nmarks, 5);		/* uevents on the timeline */
