@@ -95,10 +95,11 @@ int im_device_add_env(struct im_devices *d, const char *devpath,
 	size_t i, n;
 	int r = 0;
 
-	if (ma && *ma && *ma != sep) {
-		n = strcspn(ma, sep ? "\n" : "");
-		snprintf(buf, sizeof(buf), "%.*s", (int)n, ma);
-		r = im_devices_add(d, buf, devpath);
+	if (ma && *ma && *ma != sep) {	/* a CPU's runs to a kilobyte and more */
+		char *v = xstrndup(ma, strcspn(ma, sep ? "\n" : ""));
+
+		r = v ? im_devices_add(d, v, devpath) : -ENOMEM;
+		free(v);
 	}
 	for (i = 0; r >= 0 && subsystem && i < sizeof(udev_rules) / sizeof(udev_rules[0]); i++) {
 		const char *v, *m;

@@ -52,7 +52,7 @@ static void device(struct cp *c, const char *devpath, const char *uevent)
 
 static const char *const mods[] = {
 	"hostctl", "storage", "scsimod", "disk", "cardctl", "cardblk", "blk",
-	"hid", "gone", "sg", NULL
+	"hid", "gone", "sg", "cpufeat", NULL
 };
 
 static void cp_open(struct cp *c)
@@ -72,7 +72,7 @@ static void cp_open(struct cp *c)
 		"kernel/hostctl.ko:\nkernel/storage.ko: kernel/scsimod.ko\n"
 		"kernel/scsimod.ko:\nkernel/disk.ko: kernel/scsimod.ko\n"
 		"kernel/cardctl.ko:\nkernel/cardblk.ko:\nkernel/blk.ko:\n"
-		"kernel/hid.ko:\nkernel/gone.ko:\nkernel/sg.ko: kernel/scsimod.ko\n", -1));
+		"kernel/hid.ko:\nkernel/gone.ko:\nkernel/sg.ko: kernel/scsimod.ko\nkernel/cpufeat.ko:\n", -1));
 	free(t_write(c->dir, "modules.alias",
 		"alias pci:v00001111d00002222sv*sd*bc*sc*i* hostctl\n"
 		"alias usb:v1234p5678d*dc*dsc*dp*ic08isc06ip50in* storage\n"
@@ -81,7 +81,8 @@ static void cp_open(struct cp *c)
 		"alias mmc:block cardblk\n"
 		"alias pci:v00003333d* blk\n"
 		"alias hid:b0003g*v*p* hid\n"
-		"alias pci:v00005555d* gone\n", -1));
+		"alias pci:v00005555d* gone\n"
+		"alias cpu:type:x86,ven*fam*mod*:feature:*0F00* cpufeat\n", -1));
 	free(t_write(c->dir, "modules.builtin", "", -1));
 	memset(&c->m, 0, sizeof(c->m));
 	c->m.verbose = -1;
@@ -114,6 +115,15 @@ static void cp_open(struct cp *c)
 	device(c, "/devices/pci0/0000:00:05.0", "MODALIAS=pci:v00009999d00000001sv0sd0bc02sc00i00\n");
 	device(c, "/devices/pci0/0000:00:06.0", "MODALIAS=pci:v00005555d00000001sv0sd0bc02sc00i00\n");
 	device(c, "/devices/pci0", "");
+	{	/* a CPU: the modalias is long; its feature at the very end */
+		char ma[2200];
+		int j, n = snprintf(ma, sizeof(ma), "MODALIAS=cpu:type:x86,ven0000fam0006mod0055:feature:");
+
+		for (j = 0; j < 300; j++)
+			n += snprintf(ma + n, sizeof(ma) - n, ",%04X", j);
+		snprintf(ma + n, sizeof(ma) - n, ",0F00\n");
+		device(c, "/devices/system/cpu/cpu0", ma);
+	}
 	/* a SCSI device whose type no driver takes: udev's rule loads sg */
 	device(c, "/devices/pci0/0000:00:07.0/host1/target1:0:0/1:0:0:0",
 	       "DEVTYPE=scsi_device\nDRIVER=\nMODALIAS=scsi:t-0x0c\n");
@@ -171,11 +181,12 @@ TEST(coldplug_walk_hotplug_chains_and_settle)
 	CHECK_INT(es.nodevice, 1);
 	CHECK_INT(es.requested_failed, 0);
 	CHECK_INT(fake_get(&c.f, "sg")->loads, 1);	/* 80-debian-compat.rules */
-	CHECK_INT(es.loaded, 8);
+	CHECK_INT(fake_get(&c.f, "cpufeat")->loads, 1);	/* a 1.5 KB modalias */
+	CHECK_INT(es.loaded, 9);
 	/* what was seen */
-	CHECK_INT(st.uevent_files, 8);	/* 5 pci, their parent, a tty, a disk */
-	CHECK_INT(st.dev.seen, 10);	/* 6 walked, 4 announced */
-	CHECK_INT(st.dev.n, 11);	/* + sg, by udev's rule */
+	CHECK_INT(st.uevent_files, 9);	/* 5 pci, their parent, a tty, a disk, a CPU */
+	CHECK_INT(st.dev.seen, 11);	/* 7 walked, 4 announced */
+	CHECK_INT(st.dev.n, 12);	/* + sg, by udev's rule */
 	CHECK_INT(st.nnodriver, 2);
 	for (i = 0; i < st.nnodriver; i++)
 		CHECK(!strcmp(st.dev.v[st.nodriver[i]].devpath, "/devices/pci0/0000:00:05.0") ||
