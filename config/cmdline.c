@@ -186,7 +186,8 @@ static int add_list(struct im_strlist *l, const char *v)
  * initmod.timeout's value (already unquoted): decimal seconds, a fraction
  * allowed, from 0 to IM_TIMEOUT_MAX. Anything else is said and ignored.
  */
-static int timeout_value(const char *v, double *out, struct msgs *m)
+static int seconds_value(const char *key, const char *v, double *out,
+			 struct msgs *m)
 {
 	size_t whole = strspn(v, "0123456789"), frac = 0;
 	const char *p = v + whole;
@@ -199,8 +200,8 @@ static int timeout_value(const char *v, double *out, struct msgs *m)
 	if (!*p && whole + frac > 0)
 		t = strtod(v, NULL);
 	if (t < 0 || t > IM_TIMEOUT_MAX) {
-		msg_warn(m, "kernel command line: ignoring initmod.timeout=%s (not a number of seconds from 0 to %d)",
-			 v, IM_TIMEOUT_MAX);
+		msg_warn(m, "kernel command line: ignoring %s=%s (not a number of seconds from 0 to %d)",
+			 key, v, IM_TIMEOUT_MAX);
 		return 0;
 	}
 	*out = t;
@@ -215,7 +216,7 @@ int im_cmdline_timeout(const char *cmdline, double *out, struct msgs *m)
 
 	while (cmdline && (cmdline = next_token(cmdline, tok, sizeof(tok))))
 		if (strncmp(tok, key, sizeof(key) - 1) == 0 &&
-		    timeout_value(tok + sizeof(key) - 1, out, m))
+		    seconds_value("initmod.timeout", tok + sizeof(key) - 1, out, m))
 			found = 1;
 	return found;
 }
@@ -242,7 +243,11 @@ int im_cmdline_parse_lists(struct im_config *c, const char *cmdline,
 			continue;
 		*eq = '\0';
 		if (strcmp(tok, "initmod.timeout") == 0) {
-			timeout_value(eq + 1, &c->timeout_s, m);
+			seconds_value("initmod.timeout", eq + 1, &c->timeout_s, m);
+			continue;
+		}
+		if (strcmp(tok, "initmod.settle") == 0) {
+			seconds_value("initmod.settle", eq + 1, &c->settle_s, m);
 			continue;
 		}
 		if (strcmp(tok, "initmod.coldplug") == 0) {

@@ -77,6 +77,7 @@ void im_config_init(struct im_config *c)
 	memset(c, 0, sizeof(*c));
 	c->timeout_s = -1;
 	c->coldplug = -1;
+	c->settle_s = -1;
 }
 
 static void free_pairs(struct im_pair *p, size_t n)

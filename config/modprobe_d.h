@@ -39,6 +39,7 @@ struct im_config {
 					 * deadline (see im_cmdline_timeout) */
 	int verbose;			/* initmod.verbose= */
 	int coldplug;			/* initmod.coldplug=: -1 unset, 0 off, 1 on */
+	double settle_s;		/* initmod.settle=: quiet period, -1 unset */
 
 	/* lookup aid: plain softdep names -> first line (+1), built lazily */
 	struct strmap softdep_plain;

@@ -75,7 +75,7 @@ static void usage(FILE *f, int modprobe)
 	      "      --coldplug          also load the drivers of the devices present\n"
 	      "                          and of those that appear while loading (MODALIAS)\n"
 	      "      --no-coldplug       not even in PID-1 mode (initmod.coldplug=0)\n"
-	      "      --settle S          settled when no uevent came for S s (1.0)\n"
+	      "      --settle S          settled when no uevent came for S s (1.25)\n"
 	      "  -v, --verbose / -q, --quiet\n"
 	      "  -V, --version / -h, --help\n"
 	      "      --init              PID-1 helper: mount, load what the kernel command\n"

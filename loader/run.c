@@ -172,7 +172,8 @@ int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 {
 	struct im_coldplug_opts co = {
 		.sysfs = o->sysfs ? o->sysfs : "/sys",
-		.quiet_s = o->settle_s > 0 ? o->settle_s : IM_SETTLE_QUIET_S,
+		.quiet_s = s->cfg.settle_s > 0 ? s->cfg.settle_s :
+			   o->settle_s > 0 ? o->settle_s : IM_SETTLE_QUIET_S,
 	};
 	struct im_coldplug_stats st;
 	struct im_engine *e;

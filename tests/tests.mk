@@ -53,7 +53,7 @@ oracle: initmod kernels
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-unit check-tsan check-alloc check-image fuzz-regress oracle qemu-test $(BUILD)/bench/kmod-pool
+check: check-unit check-tsan check-alloc check-image fuzz-regress oracle qemu-test qemu-coldplug $(BUILD)/bench/kmod-pool
 
 # The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
@@ -112,6 +112,12 @@ qemu-test: initmod kernels
 	qemu-tests/run.sh $(CACHE) $(BUILD) $(KROOT_612) $(KROOT_61) $(SET) ./initmod
 
 .PHONY: qemu-test
+
+# Coldplug (#13) on three QEMU machines and two kernels, against udev's.
+qemu-coldplug: initmod kernels
+	qemu-tests/coldplug.sh $(CACHE) $(BUILD) $(KROOT_612) $(KROOT_61) ./initmod
+
+.PHONY: qemu-coldplug
 
 # Optional: a small kernel with zstd module decompression and MODULE_SIG_FORCE.
 kernel:

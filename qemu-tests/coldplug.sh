@@ -1,0 +1,122 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# coldplug.sh - `make qemu-coldplug` (part of make check): initmod's
+# coldplug as PID 1 on three QEMU machines and two Debian kernels, against
+# udev's coldplug (Debian 12's systemd-udevd) from the same image: the same
+# modules must end up loaded (differences allowed only when listed, with
+# their reason, in tests/coldplug-differences.md), the hotplug chains by
+# name, a blacklisted alias not loaded, devices with no driver named,
+# nothing loaded twice, settle bounded. One line per case, then
+# "coldplug: N passed, N failed".
+# usage: coldplug.sh CACHE BUILD KROOT_612 KROOT_61 INITMOD
+set -eu
+cache=$1 build=$2 kroot612=$3 kroot61=$4 bin=$5
+here=$(cd "$(dirname "$0")" && pwd)
+top=$here/..
+work=$build/qemu-coldplug
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+allowed=$top/tests/coldplug-differences.md
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
+check() { name=$1; shift; if "$@" > /dev/null 2>&1; then ok "$name"; else bad "$name"; fi; }
+
+# the machines: QEMU_MACHINE, QEMU_DEVICES (disks are files in $work) and
+# the modules their devices must bring in, hotplug chains included
+disk() { [ -f "$work/$1.img" ] || truncate -s 8M "$work/$1.img"; echo "$work/$1.img"; }
+net() { echo "-netdev user,id=$1,restrict=on"; }	# no traffic leaves the guest
+machine() {
+	case $1 in
+	virtio) M=q35
+		D="-drive if=none,id=vd0,file=$(disk vd),format=raw -device virtio-blk-pci,drive=vd0
+		   $(net n0) -device virtio-net-pci,netdev=n0
+		   -device virtio-scsi-pci,id=vs -drive if=none,id=vs0,file=$(disk vs),format=raw
+		   -device scsi-hd,drive=vs0,bus=vs.0 -device virtio-rng-pci -device virtio-balloon-pci"
+		W="virtio_blk virtio_net virtio_scsi sd_mod sg virtio_rng virtio_balloon ahci" ;;
+	mixed) M=q35
+		D="-drive if=none,id=sa0,file=$(disk sa),format=raw -device ide-hd,drive=sa0,bus=ide.0
+		   -drive if=none,id=cd0,media=cdrom -device ide-cd,drive=cd0,bus=ide.1
+		   -drive if=none,id=nv0,file=$(disk nv),format=raw -device nvme,serial=initmod0,drive=nv0
+		   $(net n0) -device e1000e,netdev=n0
+		   -device qemu-xhci,id=xhci -drive if=none,id=us0,file=$(disk us),format=raw
+		   -device usb-storage,bus=xhci.0,drive=us0 -device usb-kbd,bus=xhci.0 -device usb-tablet,bus=xhci.0
+		   -device sdhci-pci -drive if=none,id=mmc0,file=$(disk sd),format=raw -device sd-card,drive=mmc0
+		   -audiodev none,id=a0 -device ich9-intel-hda -device hda-duplex,audiodev=a0 -device i6300esb"
+		W="ahci sd_mod sr_mod nvme e1000e xhci_pci usb_storage usbhid hid_generic sdhci_pci mmc_block snd_hda_intel snd_hda_codec_generic i6300esb" ;;
+	legacy) M=pc
+		D="-drive if=none,id=ide0,file=$(disk ide),format=raw -device ide-hd,drive=ide0,bus=ide.0
+		   $(net n0) -device e1000,netdev=n0 $(net n1) -device rtl8139,netdev=n1
+		   -device usb-ehci,id=ehci -drive if=none,id=ue0,file=$(disk ue),format=raw
+		   -device usb-storage,bus=ehci.0,drive=ue0
+		   -device lsi53c895a,id=lsi -drive if=none,id=ls0,file=$(disk ls),format=raw
+		   -device scsi-hd,drive=ls0,bus=lsi.0"
+		W="ata_piix sd_mod e1000 8139cp ehci_pci usb_storage sym53c8xx" ;;
+	esac
+}
+
+boot() {	# boot KERNEL IMAGE LOG APPEND
+	QEMU_MACHINE=$M QEMU_DEVICES=$(echo $D) "$here/boot.sh" "$1" "$2" "$3" "loglevel=3 $4" 300 2
+}
+
+mods() { sed -n 's/^REPORT-MOD //p' "$1" | sort; }
+
+# the udev peer: Debian 12's udev in the same image (an appended archive)
+"$here/udev-overlay.sh" "$cache" "$work/udev.cpio" ||
+	{ bad udev_overlay_built; echo "coldplug: $pass passed, $fail failed"; exit 1; }
+mkdir -p "$work/modprobe.d"
+echo "blacklist pcspkr" > "$work/modprobe.d/initramfs.conf"	# its alias: platform:pcspkr
+
+for kr in "$kroot612" "$kroot61"; do
+	kver=$(cat "$kr/.ready")
+	short=$(echo "$kver" | cut -d. -f1-2)
+	img=$work/$short.img
+	"$top/initramfs/mkinitramfs" -o "$img.initmod" -d "$kr" -k "$kver" --initmod "$bin" \
+		--generic -C "$work/modprobe.d" --busybox \
+		--extra "$here/guest/report:/bin/report" 2> "$work/$short.mkinitramfs.log" ||
+		{ bad "$short.image_built" "see $work/$short.mkinitramfs.log"; continue; }
+	cat "$img.initmod" "$work/udev.cpio" > "$img"
+	rm -f "$img.initmod"
+	for m in virtio mixed legacy; do
+		machine $m
+		tag=$short-$m
+		li=$work/$tag.initmod.log lu=$work/$tag.udev.log
+		if ! boot "$kr/boot/vmlinuz-$kver" "$img" "$li" \
+			"initmod.coldplug=1 initmod.verbose=1 init=/bin/report ${COLDPLUG_APPEND:-}"; then
+			bad "$tag.initmod_boot_reached_next_stage" "see $li"
+			continue
+		fi
+		ok "$tag.initmod_boot_reached_next_stage"
+		if ! boot "$kr/boot/vmlinuz-$kver" "$img" "$lu" "rdinit=/bin/udev-init"; then
+			bad "$tag.udev_boot_settled" "see $lu"
+			continue
+		fi
+		ok "$tag.udev_boot_settled"
+		mods "$li" > "$work/$tag.initmod.mods"
+		mods "$lu" > "$work/$tag.udev.mods"
+		# the same set as udev's, but for differences listed with a reason
+		comm -3 "$work/$tag.initmod.mods" "$work/$tag.udev.mods" |
+			awk '{ print ($0 ~ /^\t/ ? "udev-only " : "initmod-only ") $1 }' > "$work/$tag.diff"
+		unlisted=$(while read -r side mod; do
+			grep -q "^| $side | \`$mod\` |" "$allowed" || echo "$side:$mod"
+		done < "$work/$tag.diff" | tr '\n' ' ')
+		if [ -z "$unlisted" ]; then
+			ok "$tag.same_modules_as_udev"
+		else
+			bad "$tag.same_modules_as_udev" "unlisted: $unlisted"
+		fi
+		for w in $W; do
+			check "$tag.loaded.$w" grep -qx "$w" "$work/$tag.initmod.mods"
+		done
+		check "$tag.blacklisted_alias_not_loaded" sh -c "! grep -qx pcspkr '$work/$tag.initmod.mods' && grep -q 'pcspkr is blacklisted' '$li'"
+		check "$tag.device_without_driver_named" grep -q 'coldplug: no module for .* (/devices/' "$li"
+		check "$tag.nothing_loaded_twice" sh -c "sed -n 's/^initmod: \([^ :]*\): loaded in .*/\1/p' '$li' | sort | uniq -d | grep -q . && exit 1 || exit 0"
+		check "$tag.no_failure" grep -q 'initmod: [0-9]* loaded, [0-9]* already present, 0 failed, 0 skipped' "$li"
+		check "$tag.settled_in_bounds" awk '/coldplug: .* settled in [0-9.]+ s/ {
+			for (i = 1; i <= NF; i++) if ($i == "in") t = $(i + 1) } END { exit !(t > 0 && t < 60) }' "$li"
+		ti=$(sed -n 's/^REPORT-BEGIN uptime=//p' "$li") tu=$(sed -n 's/^UDEV-SETTLED uptime=//p' "$lu")
+		echo "   $tag: initmod $(wc -l < "$work/$tag.initmod.mods") modules, at the next stage ${ti} s after kernel start; udev $(wc -l < "$work/$tag.udev.mods") modules, settled ${tu} s"
+	done
+done
+echo "coldplug: $pass passed, $fail failed"
+[ $fail -eq 0 ]
