@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../depgraph/file.h"
 #include "coldplug.h"
 
 struct source {
@@ -40,6 +41,19 @@ static void sleep_ms(int ms)
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+/* Seconds since the kernel started (for the console's timeline), -1. */
+static double uptime(void)
+{
+	char *text;
+	size_t n;
+	double t = -1;
+
+	if (im_read_file("/proc/uptime", 64, &text, &n) == 0)
+		t = strtod(text, NULL);
+	free(text);
+	return t;
 }
 
 static int over(struct source *s)
@@ -198,6 +212,7 @@ int im_coldplug_run(struct im_resolver *r, struct im_kernel *k,
 
 	memset(st, 0, sizeof(*st));
 	st->settle_ms = -1;
+	st->start_uptime = uptime();
 	*ep = NULL;
 	s.fd = k->uevent_open(k);	/* first: nothing added later is missed */
 	if (s.fd < 0)
@@ -256,8 +271,13 @@ void im_coldplug_report(const struct im_coldplug_stats *st, struct msgs *m)
 	fprintf(stderr, "initmod: coldplug: %zu devices, %zu modaliases (%zu with no module here), %zu uevents while loading, ",
 		st->dev.seen, st->dev.n, st->nnodriver, st->events);
 	if (st->settle_ms >= 0)
-		fprintf(stderr, "settled in %.3f s (longest quiet a uevent ended: %.0f ms)\n",
+		fprintf(stderr, "settled in %.3f s (longest quiet a uevent ended: %.0f ms)",
 			st->settle_ms / 1e3, st->late_gap_ms);
+	if (st->settle_ms >= 0 && st->start_uptime >= 0)
+		fprintf(stderr, ", from %.2f s to %.2f s after the kernel started",
+			st->start_uptime, st->start_uptime + st->settle_ms / 1e3);
+	if (st->settle_ms >= 0)
+		fputc('\n', stderr);
 	else
 		fprintf(stderr, "not settled (deadline)\n");
 }

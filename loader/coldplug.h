@@ -32,6 +32,7 @@ struct im_coldplug_stats {
 	size_t events;			/* kernel uevents received while loading */
 	double settle_ms;		/* from the engine's start, -1: never */
 	double late_gap_ms;		/* longest idle, quiet stretch a uevent ended */
+	double start_uptime;		/* /proc/uptime when the run began, -1 */
 	struct im_devices dev;		/* modaliases seen, first device of each */
 	size_t *nodriver, nnodriver, cap_nodriver;	/* indexes into dev.v */
 	size_t missing;			/* names of the main groups not found */

@@ -151,7 +151,13 @@ $(KMOD_POOL): bench/peers/kmod-pool.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) -std=gnu11 -O2 $(WARN) -o $@ $< -lkmod -lpthread
 
-bench: initmod kernels $(KMOD_POOL)
+# Coldplug (#13): initmod vs udev vs initmod -j1 per QEMU machine.
+bench-coldplug: initmod kernels
+	bench/coldplug-bench.sh $(BENCH_OUT)/coldplug $(BENCH_RUNS) $(CACHE) $(KROOT_612) ./initmod
+
+.PHONY: bench-coldplug
+
+bench: initmod kernels $(KMOD_POOL) bench-coldplug
 	@mkdir -p $(BENCH_OUT) && : > $(BENCH_OUT)/raw.jsonl
 	@case " $(BENCH_WORKLOADS) " in *" generic-6.12 "*) $(BB) "$(BENCH_SMPS)" \
 		"$(BENCH_LOADERS) initmod-user" generic generic-6.12 $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET);; esac
