@@ -257,27 +257,28 @@ void im_coldplug_stats_free(struct im_coldplug_stats *st)
 	memset(st, 0, sizeof(*st));
 }
 
-void im_coldplug_report(const struct im_coldplug_stats *st, struct msgs *m)
+void im_coldplug_report(const struct im_coldplug_stats *st, struct msgs *m,
+			char *buf, size_t len)
 {
 	size_t i;
+	int n;
 
 	if (m->verbose > 0)
 		for (i = 0; i < st->nnodriver; i++)
 			msg_info(m, "coldplug: no module for %s (%s)",
 				 st->dev.v[st->nodriver[i]].modalias,
 				 st->dev.v[st->nodriver[i]].devpath);
-	if (m->verbose < 0)
+	n = snprintf(buf, len, "; coldplug: %zu devices, %zu modaliases (%zu with no module here), %zu uevents while loading, ",
+		     st->dev.seen, st->dev.n, st->nnodriver, st->events);
+	if (n < 0 || (size_t)n >= len)
 		return;
-	fprintf(stderr, "initmod: coldplug: %zu devices, %zu modaliases (%zu with no module here), %zu uevents while loading, ",
-		st->dev.seen, st->dev.n, st->nnodriver, st->events);
-	if (st->settle_ms >= 0)
-		fprintf(stderr, "settled in %.3f s (longest quiet a uevent ended: %.0f ms)",
-			st->settle_ms / 1e3, st->late_gap_ms);
-	if (st->settle_ms >= 0 && st->start_uptime >= 0)
-		fprintf(stderr, ", from %.2f s to %.2f s after the kernel started",
-			st->start_uptime, st->start_uptime + st->settle_ms / 1e3);
-	if (st->settle_ms >= 0)
-		fputc('\n', stderr);
-	else
-		fprintf(stderr, "not settled (deadline)\n");
+	if (st->settle_ms < 0) {
+		snprintf(buf + n, len - n, "not settled (deadline)");
+		return;
+	}
+	n += snprintf(buf + n, len - n, "settled in %.3f s (longest quiet a uevent ended: %.0f ms)",
+		      st->settle_ms / 1e3, st->late_gap_ms);
+	if (st->start_uptime >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, ", from %.2f s to %.2f s after the kernel started",
+			 st->start_uptime, st->start_uptime + st->settle_ms / 1e3);
 }

@@ -55,7 +55,11 @@ int im_coldplug_run(struct im_resolver *r, struct im_kernel *k,
 		    struct im_engine **ep, struct im_coldplug_stats *st);
 void im_coldplug_stats_free(struct im_coldplug_stats *st);
 
-/* The summary line and, with -v, the modaliases no module is for. */
-void im_coldplug_report(const struct im_coldplug_stats *st, struct msgs *m);
+/*
+ * With -v, the modaliases no module is for; into @buf, coldplug's part of
+ * the summary line ("; coldplug: N devices, ... settled in S s ...").
+ */
+void im_coldplug_report(const struct im_coldplug_stats *st, struct msgs *m,
+			char *buf, size_t len);
 
 #endif

@@ -91,7 +91,7 @@ void im_run_print_peak_rss(struct msgs *m, int stats)
  * after a deadline, stuck workers may still finish jobs.
  */
 static void report(struct im_engine *e, const struct im_engine_stats *s,
-		   int timed_out)
+		   int timed_out, const char *tail)
 {
 	size_t i;
 
@@ -122,19 +122,19 @@ static void report(struct im_engine *e, const struct im_engine_stats *s,
 		fprintf(stderr, ", %zu found no device", s->nodevice);
 	if (s->unfinished)
 		fprintf(stderr, ", %zu unfinished", s->unfinished);
-	fprintf(stderr, " in %.3f s, %d CPU slots, at most %d loads at once%s\n",
+	fprintf(stderr, " in %.3f s, %d CPU slots, at most %d loads at once%s%s\n",
 		e->wall_ms / 1e3, e->o.threads, e->peak_inflight,
-		timed_out ? " (deadline reached)" : "");
+		timed_out ? " (deadline reached)" : "", tail ? tail : "");
 }
 
 /* After the run: report, bound, traces, the caller's counts; puts @e. */
 static int finish_run(const struct im_opts *o, struct im_engine *e, int err,
-		      struct msgs *m, int *bad)
+		      const char *tail, struct msgs *m, int *bad)
 {
 	struct im_engine_stats s;
 
 	im_engine_stats(e, &s);
-	report(e, &s, err == -ETIMEDOUT);
+	report(e, &s, err == -ETIMEDOUT, tail);
 	if (o->stats || m->verbose > 0)
 		im_trace_print_bound(e, (int)sysconf(_SC_NPROCESSORS_ONLN), stderr);
 	*bad = s.requested_failed;
@@ -163,7 +163,7 @@ int im_run_graph(const struct im_opts *o, struct im_graph *g,
 		msg_err(m, "cannot start loading: %s", strerror(-err));
 		return err;
 	}
-	return finish_run(o, e, im_engine_run(e), m, bad);
+	return finish_run(o, e, im_engine_run(e), NULL, m, bad);
 }
 
 int im_run_coldplug(struct im_session *s, const struct im_opts *o,
@@ -178,6 +178,7 @@ int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 	struct im_coldplug_stats st;
 	struct im_engine *e;
 	struct im_kernel k;
+	char tail[400];
 	int err;
 
 	im_kernel_linux(&k, co.sysfs);
@@ -187,8 +188,8 @@ int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 		im_coldplug_stats_free(&st);
 		return err;
 	}
-	im_coldplug_report(&st, m);
-	err = finish_run(o, e, err, m, bad);
+	im_coldplug_report(&st, m, tail, sizeof(tail));
+	err = finish_run(o, e, err, tail, m, bad);
 	*bad |= st.missing > 0;
 	im_coldplug_stats_free(&st);
 	return err;
