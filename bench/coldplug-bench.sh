@@ -18,13 +18,8 @@ mkdir -p "$work"
 kver=$(cat "$kr/.ready")
 . "$q/machines.sh"
 
-"$q/udev-overlay.sh" "$cache" "$work/udev.cpio"
-mkdir -p "$work/modprobe.d"
-echo "blacklist pcspkr" > "$work/modprobe.d/initramfs.conf"
-"$top/initramfs/mkinitramfs" -o "$work/img.initmod" -d "$kr" -k "$kver" --initmod "$bin" \
-	--generic -C "$work/modprobe.d" --busybox --extra "$q/guest/report:/bin/report" \
-	--extra "$q/guest/initmod-j1:/bin/initmod-j1" 2> "$work/mkinitramfs.log"
-cat "$work/img.initmod" "$work/udev.cpio" > "$work/img"
+coldplug_image "$kr" "$kver" "$bin" "$work/img" \
+	--extra "$q/guest/initmod-j1:/bin/initmod-j1"
 
 # one boot: prints "START SETTLED MODULES" (seconds after the kernel started)
 one() {	# one LOADER LOG

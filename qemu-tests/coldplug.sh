@@ -30,22 +30,12 @@ boot() {	# boot KERNEL IMAGE LOG APPEND
 
 mods() { sed -n 's/^REPORT-MOD //p' "$1" | sort; }
 
-# the udev peer: Debian 12's udev in the same image (an appended archive)
-"$here/udev-overlay.sh" "$cache" "$work/udev.cpio" ||
-	{ bad udev_overlay_built; echo "coldplug: $pass passed, $fail failed"; exit 1; }
-mkdir -p "$work/modprobe.d"
-echo "blacklist pcspkr" > "$work/modprobe.d/initramfs.conf"	# its alias: platform:pcspkr
-
 for kr in "$kroot612" "$kroot61"; do
 	kver=$(cat "$kr/.ready")
 	short=$(echo "$kver" | cut -d. -f1-2)
 	img=$work/$short.img
-	"$top/initramfs/mkinitramfs" -o "$img.initmod" -d "$kr" -k "$kver" --initmod "$bin" \
-		--generic -C "$work/modprobe.d" --busybox \
-		--extra "$here/guest/report:/bin/report" 2> "$work/$short.mkinitramfs.log" ||
-		{ bad "$short.image_built" "see $work/$short.mkinitramfs.log"; continue; }
-	cat "$img.initmod" "$work/udev.cpio" > "$img"
-	rm -f "$img.initmod"
+	coldplug_image "$kr" "$kver" "$bin" "$img" ||
+		{ bad "$short.image_built" "see $img.log"; continue; }
 	for m in virtio mixed legacy; do
 		machine $m
 		tag=$short-$m

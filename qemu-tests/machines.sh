@@ -2,7 +2,8 @@
 # machines.sh - the QEMU machines of the coldplug tests and benchmark
 # (sourced): `machine NAME` sets M (QEMU_MACHINE), D (QEMU_DEVICES; disks
 # are files in $work) and W (the modules their devices must bring in,
-# hotplug chains included). Names: virtio, mixed, legacy.
+# hotplug chains included). Names: virtio, mixed, legacy. Also the image
+# both boot: coldplug_image. Needs $cache, $work, $top set by the caller.
 disk() { [ -f "$work/$1.img" ] || truncate -s 8M "$work/$1.img"; echo "$work/$1.img"; }
 net() { echo "-netdev user,id=$1,restrict=on"; }	# no traffic leaves the guest
 machine() {
@@ -34,3 +35,19 @@ machine() {
 	esac
 }
 
+
+# coldplug_image KROOT KVER INITMOD OUT [MKINITRAMFS-OPTION...]: a --generic
+# image with pcspkr blacklisted (its alias: platform:pcspkr), the udev peer
+# appended (qemu-tests/udev-overlay.sh); mkinitramfs says why in OUT.log
+coldplug_image() {
+	ci_kr=$1 ci_kv=$2 ci_bin=$3 ci_out=$4
+	shift 4
+	"$top/qemu-tests/udev-overlay.sh" "$cache" "$work/udev.cpio" || return 1
+	mkdir -p "$work/modprobe.d"
+	echo "blacklist pcspkr" > "$work/modprobe.d/initramfs.conf"
+	"$top/initramfs/mkinitramfs" -o "$ci_out.initmod" -d "$ci_kr" -k "$ci_kv" --initmod "$ci_bin" \
+		--generic -C "$work/modprobe.d" --busybox \
+		--extra "$top/qemu-tests/guest/report:/bin/report" "$@" 2> "$ci_out.log" || return 1
+	cat "$ci_out.initmod" "$work/udev.cpio" > "$ci_out"
+	rm -f "$ci_out.initmod"
+}

@@ -5,7 +5,7 @@
 # the committed regression inputs once.
 
 FUZZ_CC ?= clang
-FUZZ_TARGETS := index_bin index_text modprobe_d cmdline modules_load decompress resolve
+FUZZ_TARGETS := index_bin index_text modprobe_d cmdline modules_load decompress resolve uevent
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_SEEDS := $(FUZZ_DIR)/seeds
 FUZZ_TIME ?= 300

@@ -31,7 +31,7 @@ mkdir -p "$tmp/.depmod.d"
 depmod -b "$tmp" -C "$tmp/.depmod.d" "$kver"
 
 mkdir -p "$out"
-for t in index_bin index_text modprobe_d cmdline modules_load decompress resolve; do
+for t in index_bin index_text modprobe_d cmdline modules_load decompress resolve uevent; do
 	rm -rf "${out:?}/$t" && mkdir -p "$out/$t"
 done
 
@@ -90,4 +90,14 @@ done
 	printf '\n----\n'
 	echo "ext4 xfs snd-hda-intel btrfs fs-ext4 dm_crypt e1000e nosuch"
 } > "$out/resolve/tree"
+# uevents: kernel messages and uevent files (a CPU's long modalias too)
+printf 'add@/devices/pci0000:00/0000:00:04.0\0ACTION=add\0DEVPATH=/devices/pci0000:00/0000:00:04.0\0SUBSYSTEM=pci\0MODALIAS=pci:v00008086d00002934sv00001AF4sd00001100bc0Csc03i00\0SEQNUM=512\0' \
+	> "$out/uevent/pci-add"
+printf 'add@/devices/x/host0/target0:0:0/0:0:0:0\0ACTION=add\0DEVPATH=/devices/x/host0/target0:0:0/0:0:0:0\0SUBSYSTEM=scsi\0DEVTYPE=scsi_device\0MODALIAS=scsi:t-0x00\0SEQNUM=9\0' \
+	> "$out/uevent/scsi-add"
+printf 'libudev\0\376\355\312\376' > "$out/uevent/libudev"
+printf 'DRIVER=\nPCI_CLASS=C0330\nMODALIAS=pci:v00001B36d0000000Dsv00001AF4sd00001100bc0Csc03i30\n' > "$out/uevent/file-pci"
+printf 'TIFM_CARD_TYPE=SD\nMODALIAS=tifm:t01\n' > "$out/uevent/file-tifm"
+{ printf 'MODALIAS=cpu:type:x86,ven0000fam0006mod00A7:feature:'
+  i=0; while [ $i -lt 300 ]; do printf ',%04X' $i; i=$((i + 1)); done; echo; } > "$out/uevent/file-cpu"
 echo "seeds: $(find "$out" -type f | wc -l) files in $out"
