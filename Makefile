@@ -27,13 +27,21 @@ all: initmod
 
 # ./initmod is stripped; $(BUILD)/initmod.debug keeps the symbols
 initmod: $(OBJS) $(DEPS_PREFIX)/.stamp
-	$(CC) -static -Wl,--gc-sections -o $(BUILD)/initmod.debug $(OBJS) $(DEPS_LIBS)
+	$(CC) -static -Wl,--gc-sections -Wl,-z,noseparate-code -o $(BUILD)/initmod.debug $(OBJS) $(DEPS_LIBS)
 	strip -o $@ $(BUILD)/initmod.debug
 	@file $@ | grep -q 'statically linked' || { echo "initmod is not static"; exit 1; }
 
 $(BUILD)/musl/%.o: %.c $(DEPS_PREFIX)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(SIZE_FLAGS) $(CFLAGS) $(DEPS_CFLAGS) -MMD -MP -c -o $@ $<
+
+# code that runs once per boot (options, PID 1, coldplug and root set-up,
+# traces) is built for size; the resolver, indexes and engine stay -O2
+COLD_SRCS := loader/main.c loader/options.c loader/init.c loader/run.c \
+	loader/root.c loader/blkid.c loader/coldplug.c loader/uevent.c \
+	loader/trace.c config/rootspec.c config/cmdline.c config/confdirs.c \
+	config/modules_load.c depgraph/file.c
+$(COLD_SRCS:%.c=$(BUILD)/musl/%.o): CFLAGS += -Os
 
 -include $(OBJS:.o=.d)
 

@@ -135,7 +135,7 @@ int im_cmdline_parse_kmod(struct im_config *c, const char *cmdline,
 }
 
 /* Kernel-style token: returns the next "key[=value]" with quotes removed. */
-static const char *next_token(const char *s, char *out, size_t outsz)
+const char *im_cmdline_token(const char *s, char *out, size_t outsz)
 {
 	size_t o = 0;
 	int q = 0;
@@ -214,7 +214,7 @@ int im_cmdline_timeout(const char *cmdline, double *out, struct msgs *m)
 	char tok[IM_CMDLINE_MAX];
 	int found = 0;
 
-	while (cmdline && (cmdline = next_token(cmdline, tok, sizeof(tok))))
+	while (cmdline && (cmdline = im_cmdline_token(cmdline, tok, sizeof(tok))))
 		if (strncmp(tok, key, sizeof(key) - 1) == 0 &&
 		    seconds_value("initmod.timeout", tok + sizeof(key) - 1, out, m))
 			found = 1;
@@ -235,7 +235,7 @@ int im_cmdline_parse_lists(struct im_config *c, const char *cmdline,
 	char tok[IM_CMDLINE_MAX];
 	const char *s = cmdline;
 
-	while ((s = next_token(s, tok, sizeof(tok)))) {
+	while ((s = im_cmdline_token(s, tok, sizeof(tok)))) {
 		char *eq = strchr(tok, '=');
 		size_t i;
 

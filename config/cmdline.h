@@ -12,6 +12,13 @@
 
 #define IM_CMDLINE_MAX 4096	/* kmod reads at most 4095 bytes */
 
+/*
+ * The next word of a command line from @s into @out (the kernel's quoting:
+ * a double quote toggles, it is dropped); NULL when none is left, else where
+ * the word ended.
+ */
+const char *im_cmdline_token(const char *s, char *out, size_t outsz);
+
 /* Read a command line file (e.g. /proc/cmdline) into a malloc'd string. */
 char *im_cmdline_read(const char *path, struct msgs *m);
 

@@ -18,6 +18,7 @@
 
 #include "../depgraph/file.h"
 #include "coldplug.h"
+#include "root.h"
 
 struct source {
 	struct im_resolver *r;
@@ -138,6 +139,28 @@ static size_t drain(struct source *s)
 	return got;
 }
 
+/* Is the root device there yet? Remembered in the stats. */
+static int root_there(struct source *s, double now)
+{
+	struct im_fsinfo fi;
+
+	if (!im_root_find(s->co->root, s->co->sysfs, s->st->root_dev,
+			  sizeof(s->st->root_dev), &fi)) {
+		s->st->root_dev[0] = '\0';
+		return 0;
+	}
+	s->st->root_ms = now;
+	return 1;
+}
+
+/* rootdelay= passed without it (rootwait: only the deadline ends it). */
+static int root_given_up(struct source *s, double now)
+{
+	const struct im_root_spec *r = s->co->root;
+
+	return !r->rootwait && r->rootdelay_s >= 0 && now > r->rootdelay_s * 1e3;
+}
+
 /*
  * Until settled: quiet for co->quiet_s with nothing loading. Measured on
  * the way: the longest stretch with nothing loading and no uevent that a
@@ -146,7 +169,7 @@ static size_t drain(struct source *s)
 static void settle(struct source *s)
 {
 	double quiet_ms = s->co->quiet_s * 1e3, last = im_engine_now(s->e);
-	double idle_since = -1;
+	double idle_since = -1, next_look = 0;
 
 	while (!over(s)) {
 		struct pollfd p = { s->fd, POLLIN, 0 };
@@ -172,6 +195,16 @@ static void settle(struct source *s)
 		}
 		if (idle_since < 0)
 			idle_since = now > last ? now : last;
+		if (s->co->root && !*s->st->root_dev) {
+			if (now < next_look)
+				continue;
+			next_look = now + 50;	/* block devices come with uevents */
+			if (!root_there(s, now) && !root_given_up(s, now))
+				continue;
+			if (*s->st->root_dev)
+				quiet_ms = IM_SETTLE_ROOT_QUIET_S * 1e3 < quiet_ms ?
+					   IM_SETTLE_ROOT_QUIET_S * 1e3 : quiet_ms;
+		}
 		if (now - last >= quiet_ms) {
 			s->st->settle_ms = now;
 			return;
@@ -213,6 +246,7 @@ int im_coldplug_run(struct im_resolver *r, struct im_kernel *k,
 	memset(st, 0, sizeof(*st));
 	st->settle_ms = -1;
 	st->start_uptime = uptime();
+	st->root_ms = -1;
 	*ep = NULL;
 	s.fd = k->uevent_open(k);	/* first: nothing added later is missed */
 	if (s.fd < 0)

@@ -9,6 +9,7 @@
 #define INITMOD_COLDPLUG_H
 
 #include "../config/plan.h"
+#include "../config/rootspec.h"
 #include "engine.h"
 #include "uevent.h"
 
@@ -22,9 +23,15 @@
 #define IM_SETTLE_QUIET_S 1.25
 #define IM_SETTLE_MAX_S 120.0	/* without a deadline, settle waits at most this */
 
+#define IM_SETTLE_ROOT_QUIET_S 0.25	/* once the root device is there */
+
 struct im_coldplug_opts {
 	const char *sysfs;		/* where devices/ is: "/sys" */
 	double quiet_s;			/* settled: no uevent for this long */
+	const struct im_root_spec *root;	/* NULL, or: not settled before
+					 * this device is there (rootwait;
+					 * rootdelay= bounds it), then the
+					 * quiet period is the shorter one */
 };
 
 struct im_coldplug_stats {
@@ -33,6 +40,8 @@ struct im_coldplug_stats {
 	double settle_ms;		/* from the engine's start, -1: never */
 	double late_gap_ms;		/* longest idle, quiet stretch a uevent ended */
 	double start_uptime;		/* /proc/uptime when the run began, -1 */
+	char root_dev[64];		/* the root device found, "" none */
+	double root_ms;			/* when it was found, -1 never */
 	struct im_devices dev;		/* modaliases seen, first device of each */
 	size_t *nodriver, nnodriver, cap_nodriver;	/* indexes into dev.v */
 	size_t missing;			/* names of the main groups not found */

@@ -21,6 +21,7 @@
 
 #include "../config/cmdline.h"
 #include "init.h"
+#include "root.h"
 #include "run.h"
 
 static void mount_one(const char *probe, const char *src, const char *dir,
@@ -188,7 +189,8 @@ void im_init_exec_next(char *const *argv, const char *kcmdline,
 
 /* Coldplug unless initmod.coldplug=0 or --no-coldplug says otherwise. */
 static int boot_coldplug(struct im_session *s, const struct im_opts *o,
-			 const struct im_engine_opts *eo, struct msgs *m)
+			 const struct im_engine_opts *eo,
+			 const struct im_root_spec *root, struct msgs *m)
 {
 	struct im_boot_groups b;
 	int err, bad;
@@ -198,14 +200,15 @@ static int boot_coldplug(struct im_session *s, const struct im_opts *o,
 		msg_err(m, "cannot build the load plan: %s", strerror(-err));
 		return err;
 	}
-	err = im_run_coldplug(s, o, b.g, eo, m, &bad);
+	err = im_run_coldplug(s, o, b.g, eo, root, m, &bad);
 	im_boot_groups_free(&b);
 	return err;
 }
 
 /* The loader's work in the guarded child: the boot's plan, one engine run. */
 static void boot_load(const struct im_opts *o, const char *kcmd,
-		      double deadline, struct msgs *m)
+		      double deadline, const struct im_root_spec *root,
+		      struct msgs *m)
 {
 	struct im_engine_opts eo;
 	struct im_session s;
@@ -221,7 +224,7 @@ static void boot_load(const struct im_opts *o, const char *kcmd,
 	im_init_set_modprobe(m);
 	im_run_engine_opts(&s, o, deadline, m, &eo);
 	if (o->coldplug != 0 && s.cfg.coldplug != 0) {
-		boot_coldplug(&s, o, &eo, m);
+		boot_coldplug(&s, o, &eo, root, m);
 	} else {
 		im_graph_init(&g);
 		err = im_plan_boot(&s.r, NULL, o->req, o->nreq, &g);
@@ -236,22 +239,68 @@ static void boot_load(const struct im_opts *o, const char *kcmd,
 	im_session_close(&s);
 }
 
+/* The rescue shell, if the image has one. */
+static void rescue(struct msgs *m)
+{
+	char *const sh[] = { "/bin/sh", NULL };
+	char *const bb[] = { "/bin/busybox", "sh", NULL };
+
+	msg_err(m, "starting a rescue shell");
+	execv(sh[0], sh);
+	execv(bb[0], bb);
+	msg_err(m, "no shell in this image (/bin/sh, /bin/busybox)");
+}
+
+/*
+ * root=: mount it and switch to it (PID 1), then the caller execs init=
+ * or /sbin/init there. The loader child waited for the device; returns
+ * only when the boot could not go on (said, and a rescue shell tried).
+ */
+static void boot_root(const struct im_root_spec *r, struct msgs *m)
+{
+	struct im_fsinfo fi;
+	char dev[64], what[300];
+	int tries;
+
+	for (tries = 0; !im_root_find(r, "/sys", dev, sizeof(dev), &fi); tries++) {
+		if (tries == 20) {
+			msg_err(m, "the root device %s did not appear (%s); the block devices there are:",
+				im_root_spec_str(r, what, sizeof(what)),
+				r->rootwait ? "rootwait: waited until the deadline" :
+				r->rootdelay_s >= 0 ? "waited rootdelay=" : "waited until the deadline");
+			im_root_say_devices("/sys", m);
+			rescue(m);
+			return;
+		}
+		usleep(50000);
+	}
+	msg_info(m, "root %s is %s (%s)", im_root_spec_str(r, what, sizeof(what)),
+		 dev, *fi.type ? fi.type : "?");
+	if (im_root_mount(r, dev, &fi, "/root", m) < 0 || im_root_switch("/root", m) < 0)
+		rescue(m);
+}
+
 int im_init_main(struct im_opts *o, int opts_err, struct msgs *m)
 {
+	struct msgs quiet = { .verbose = -1 };
+	struct im_root_spec root;
 	double deadline;
 	char *kcmd;
-	int donefd = -1;
+	int donefd = -1, has_root;
 
 	im_init_mounts(m);
 	kcmd = im_cmdline_read("/proc/cmdline", m);
 	deadline = im_init_deadline(kcmd, o);
+	has_root = !o->exec_argv && im_root_spec_parse(kcmd, &root, &quiet);
 	if (im_init_guard(im_init_backstop(deadline), &donefd, m) <= 0) {
 		/* the child (or PID 1 itself when fork failed) */
 		if (!opts_err)
-			boot_load(o, kcmd, deadline, m);
+			boot_load(o, kcmd, deadline, has_root ? &root : NULL, m);
 		if (donefd >= 0)
 			im_init_guard_done(donefd);	/* _exits */
 	}
+	if (has_root)
+		boot_root(&root, m);	/* on success init= is the real root's */
 	im_init_exec_next(o->exec_argv, kcmd, m);
 	free(kcmd);
 	im_opts_free(o);

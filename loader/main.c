@@ -117,7 +117,7 @@ static int load(struct im_session *s, const struct im_opts *o, struct msgs *m)
 			{ 0 }, { .req = o->req, .n = o->nreq, .from_argv = 1 }, { 0 },
 		};
 
-		err = im_run_coldplug(s, o, groups, &eo, m, &bad);
+		err = im_run_coldplug(s, o, groups, &eo, NULL, m, &bad);
 		return err < 0 && err != -ETIMEDOUT ? err : err < 0 || bad;
 	}
 	im_graph_init(&g);

@@ -9,6 +9,7 @@
 
 #include "engine.h"
 #include "options.h"
+#include "../config/rootspec.h"
 
 struct im_session {
 	char *dir;			/* ROOT/lib/modules/KVER */
@@ -43,7 +44,8 @@ int im_run_graph(const struct im_opts *o, struct im_graph *g,
  */
 int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 		    const struct im_plan_group groups[3],
-		    const struct im_engine_opts *eo, struct msgs *m, int *bad);
+		    const struct im_engine_opts *eo,
+		    const struct im_root_spec *root, struct msgs *m, int *bad);
 
 /* Peak resident memory (VmHWM) on stderr, with --stats or -v. */
 void im_run_print_peak_rss(struct msgs *m, int stats);

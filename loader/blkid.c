@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * blkid.c - superblocks and partition tables at their fixed offsets (see
+ * blkid.h); the spellings follow libblkid's (lower-case UUIDs, FAT's
+ * "XXXX-XXXX", MBR's "xxxxxxxx-NN").
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blkid.h"
+
+static int at(int fd, long long off, void *buf, size_t len)
+{
+	ssize_t n = pread(fd, buf, len, off);
+
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+	return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* 16 bytes as 8-4-4-4-12 hex; @swap: GUID order (first fields little-endian). */
+static void uuid_str(const unsigned char *u, int swap, char *out, size_t len)
+{
+	static const int plain[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+	static const int guid[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+	const int *o = swap ? guid : plain;
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 16 && n + 3 < len; i++) {
+		n += snprintf(out + n, len - n, "%02x", u[o[i]]);
+		if ((i == 3 || i == 5 || i == 7 || i == 9) && n + 1 < len)
+			out[n++] = '-';
+	}
+	out[n] = '\0';
+}
+
+/* A label field: trailing blanks and NULs dropped. */
+static void label_str(const unsigned char *p, size_t n, char *out, size_t len)
+{
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\0'))
+		n--;
+	snprintf(out, len, "%.*s", (int)n, (const char *)p);
+}
+
+static int ext(int fd, struct im_fsinfo *fi)
+{
+	unsigned char sb[256];
+	uint32_t compat, incompat;
+
+	if (at(fd, 1024, sb, sizeof(sb)) || sb[56] != 0x53 || sb[57] != 0xef)
+		return -1;
+	compat = le32(sb + 92);
+	incompat = le32(sb + 96);
+	snprintf(fi->type, sizeof(fi->type), "%s",
+		 incompat & (0x40 | 0x80 | 0x200) ? "ext4" : compat & 4 ? "ext3" : "ext2");
+	uuid_str(sb + 104, 0, fi->uuid, sizeof(fi->uuid));
+	label_str(sb + 120, 16, fi->label, sizeof(fi->label));
+	return 0;
+}
+
+static int xfs(int fd, struct im_fsinfo *fi)
+{
+	unsigned char sb[128];
+
+	if (at(fd, 0, sb, sizeof(sb)) || memcmp(sb, "XFSB", 4))
+		return -1;
+	strcpy(fi->type, "xfs");
+	uuid_str(sb + 32, 0, fi->uuid, sizeof(fi->uuid));
+	label_str(sb + 108, 12, fi->label, sizeof(fi->label));
+	return 0;
+}
+
+static int btrfs(int fd, struct im_fsinfo *fi)
+{
+	unsigned char sb[0x12b + 256];
+
+	if (at(fd, 0x10000, sb, sizeof(sb)) || memcmp(sb + 64, "_BHRfS_M", 8))
+		return -1;
+	strcpy(fi->type, "btrfs");
+	uuid_str(sb + 32, 0, fi->uuid, sizeof(fi->uuid));
+	label_str(sb + 0x12b, 256, fi->label, sizeof(fi->label));
+	return 0;
+}
+
+static int fat(int fd, struct im_fsinfo *fi)
+{
+	unsigned char bs[512];
+	int off;
+
+	if (at(fd, 0, bs, sizeof(bs)) || bs[510] != 0x55 || bs[511] != 0xaa)
+		return -1;
+	if (!memcmp(bs + 82, "FAT32   ", 8))
+		off = 67;
+	else if (!memcmp(bs + 54, "FAT1", 4))
+		off = 39;
+	else
+		return -1;
+	strcpy(fi->type, "vfat");
+	snprintf(fi->uuid, sizeof(fi->uuid), "%04X-%04X",
+		 le32(bs + off) >> 16, le32(bs + off) & 0xffff);
+	label_str(bs + off + 4, 11, fi->label, sizeof(fi->label));
+	if (!strcmp(fi->label, "NO NAME"))
+		fi->label[0] = '\0';
+	return 0;
+}
+
+int im_blkid_fs(int fd, struct im_fsinfo *fi)
+{
+	memset(fi, 0, sizeof(*fi));
+	if (!ext(fd, fi) || !xfs(fd, fi) || !btrfs(fd, fi) || !fat(fd, fi))
+		return 0;
+	memset(fi, 0, sizeof(*fi));
+	return -1;
+}
+
+int im_blkid_partuuid(int fd, unsigned partno, unsigned sector, char *out,
+		      size_t len)
+{
+	unsigned char h[512], e[128];
+	uint64_t lba;
+	uint32_t n, esz;
+
+	if (!partno || sector < 512 || sector > 65536)
+		return -EINVAL;
+	if (!at(fd, sector, h, sizeof(h)) && !memcmp(h, "EFI PART", 8)) {
+		lba = le64(h + 72);
+		n = le32(h + 80);
+		esz = le32(h + 84);
+		if (partno > n || esz < 128 || esz > 4096 ||
+		    at(fd, (long long)(lba * sector + (uint64_t)(partno - 1) * esz), e, sizeof(e)))
+			return -ENOENT;
+		uuid_str(e + 16, 1, out, len);
+		return 0;
+	}
+	if (at(fd, 0, h, sizeof(h)) || h[510] != 0x55 || h[511] != 0xaa || partno > 99)
+		return -ENOENT;
+	snprintf(out, len, "%08x-%02x", le32(h + 440), partno);
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * root.h - the real root in initmod's own image: find the block device
+ * root= names, mount it as rootfstype=/rootflags=/ro/rw say, and switch to
+ * it as switch_root does (move /dev, /proc, /sys and /run over, free the
+ * initramfs, chroot), then the caller execs its init.
+ */
+#ifndef INITMOD_ROOT_H
+#define INITMOD_ROOT_H
+
+#include <stddef.h>
+
+#include "../config/rootspec.h"
+#include "blkid.h"
+
+/* 1 and @dev ("/dev/NAME") when a block device under @sysfs matches @r. */
+int im_root_find(const struct im_root_spec *r, const char *sysfs,
+		 char *dev, size_t len, struct im_fsinfo *fi);
+/* Mount @dev on @target; 0 or -errno, said through @m. */
+int im_root_mount(const struct im_root_spec *r, const char *dev,
+		  const struct im_fsinfo *fi, const char *target,
+		  struct msgs *m);
+/* Make @newroot the root (PID 1 only); 0 or -errno, said. */
+int im_root_switch(const char *newroot, struct msgs *m);
+/* The block devices there are, with what they hold, for a message. */
+void im_root_say_devices(const char *sysfs, struct msgs *m);
+
+#endif

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test_root.c - the real root: root=/rootfstype=/rootflags=/ro/rw/rootwait/
+ * rootdelay=/init= parsing, and what blkid.c reads from superblocks and
+ * partition tables (a real mkfs.ext4 image, crafted XFS, FAT, GPT, MBR).
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "../../config/rootspec.h"
+#include "../../loader/blkid.h"
+
+static struct msgs quiet = { .verbose = -1 };
+
+TEST(rootspec_parse_kernel_words)
+{
+	struct im_root_spec r;
+	char buf[300];
+
+	CHECK_INT(im_root_spec_parse("quiet root=UUID=0a1b-2c rootfstype=ext4,xfs rootflags=data=ordered ro rw rootdelay=5 init=/bin/sh", &r, &quiet), 1);
+	CHECK_INT(r.by, IM_ROOT_UUID);
+	CHECK_STR(r.what, "0a1b-2c");
+	CHECK_STR(r.fstype, "ext4,xfs");
+	CHECK_STR(r.flags, "data=ordered");
+	CHECK_INT(r.rw, 1);
+	CHECK(r.rootdelay_s == 5);
+	CHECK_STR(r.init, "/bin/sh");
+	CHECK_STR(im_root_spec_str(&r, buf, sizeof(buf)), "UUID=0a1b-2c");
+	CHECK_INT(im_root_spec_parse("root=\"LABEL=my root\" rw ro rootwait", &r, &quiet), 1);
+	CHECK_INT(r.by, IM_ROOT_LABEL);
+	CHECK_STR(r.what, "my root");
+	CHECK_INT(r.rw, 0);
+	CHECK_INT(r.rootwait, 1);
+	CHECK(r.rootdelay_s < 0);
+	CHECK_INT(im_root_spec_parse("root=/dev/disk/by-partuuid/ABCD-01", &r, &quiet), 1);
+	CHECK_INT(r.by, IM_ROOT_PARTUUID);
+	CHECK_STR(r.what, "ABCD-01");
+	CHECK_INT(im_root_spec_parse("root=/dev/vda1 root=/dev/vdb2", &r, &quiet), 1);
+	CHECK_INT(r.by, IM_ROOT_DEV);
+	CHECK_STR(r.what, "/dev/vdb2");		/* the last wins, as in the kernel */
+	CHECK_INT(im_root_spec_parse("quiet rootdelay=x", &r, &quiet), 0);
+	CHECK(r.rootdelay_s < 0);
+	CHECK_INT(im_root_spec_parse(NULL, &r, &quiet), 0);
+}
+
+static int img(const char *dir, const char *name, const void *at0, size_t n0,
+	       long off, const void *data, size_t n, long size)
+{
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || ftruncate(fd, size) < 0)
+		return -1;
+	if (at0 && pwrite(fd, at0, n0, 0) != (ssize_t)n0)
+		return -1;
+	if (data && pwrite(fd, data, n, off) != (ssize_t)n)
+		return -1;
+	return fd;
+}
+
+TEST(blkid_ext4_from_mkfs)
+{
+	const char *d = t_tmpdir();
+	char cmd[700];
+	struct im_fsinfo fi;
+	int fd;
+
+	snprintf(cmd, sizeof(cmd), "PATH=$PATH:/sbin:/usr/sbin; truncate -s 8M %s/e.img && "
+		 "mkfs.ext4 -q -F -L rootlab -U 2f1e9c7a-5d3b-4c2a-9e8f-0123456789ab %s/e.img",
+		 d, d);
+	CHECK_INT(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/e.img", d);
+	fd = open(cmd, O_RDONLY);
+	CHECK(fd >= 0);
+	CHECK_INT(im_blkid_fs(fd, &fi), 0);
+	CHECK_STR(fi.type, "ext4");
+	CHECK_STR(fi.uuid, "2f1e9c7a-5d3b-4c2a-9e8f-0123456789ab");
+	CHECK_STR(fi.label, "rootlab");
+	close(fd);
+}
+
+TEST(blkid_xfs_fat_and_nothing)
+{
+	const char *d = t_tmpdir();
+	unsigned char sb[512] = { 0 };
+	struct im_fsinfo fi;
+	int fd, i;
+
+	memcpy(sb, "XFSB", 4);
+	for (i = 0; i < 16; i++)
+		sb[32 + i] = (unsigned char)(0x10 + i);
+	memcpy(sb + 108, "xroot", 5);
+	fd = img(d, "x.img", sb, sizeof(sb), 0, NULL, 0, 1 << 20);
+	CHECK(fd >= 0);
+	CHECK_INT(im_blkid_fs(fd, &fi), 0);
+	CHECK_STR(fi.type, "xfs");
+	CHECK_STR(fi.uuid, "10111213-1415-1617-1819-1a1b1c1d1e1f");
+	CHECK_STR(fi.label, "xroot");
+	close(fd);
+	memset(sb, 0, sizeof(sb));
+	memcpy(sb + 54, "FAT16   ", 8);
+	sb[39] = 0xef; sb[40] = 0xbe; sb[41] = 0xad; sb[42] = 0xde;	/* serial */
+	memcpy(sb + 43, "BOOT       ", 11);
+	sb[510] = 0x55; sb[511] = 0xaa;
+	fd = img(d, "f.img", sb, sizeof(sb), 0, NULL, 0, 1 << 20);
+	CHECK_INT(im_blkid_fs(fd, &fi), 0);
+	CHECK_STR(fi.type, "vfat");
+	CHECK_STR(fi.uuid, "DEAD-BEEF");
+	CHECK_STR(fi.label, "BOOT");
+	close(fd);
+	fd = img(d, "z.img", NULL, 0, 0, NULL, 0, 1 << 20);	/* zeros */
+	CHECK_INT(im_blkid_fs(fd, &fi), -1);
+	CHECK_STR(fi.type, "");
+	close(fd);
+}
+
+TEST(blkid_partuuid_gpt_and_mbr)
+{
+	const char *d = t_tmpdir();
+	unsigned char h[512] = { 0 }, e[128] = { 0 }, mbr[512] = { 0 };
+	static const unsigned char guid[16] = {	/* 01234567-89ab-cdef-0011-223344556677 */
+		0x67, 0x45, 0x23, 0x01, 0xab, 0x89, 0xef, 0xcd,
+		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77 };
+	char out[64];
+	int fd;
+
+	memcpy(h, "EFI PART", 8);
+	h[72] = 2;		/* entries at LBA 2 */
+	h[80] = 128;		/* 128 entries */
+	h[84] = 128;		/* of 128 bytes */
+	memcpy(e + 16, guid, 16);
+	fd = img(d, "g.img", NULL, 0, 512, h, sizeof(h), 1 << 20);
+	CHECK(fd >= 0);
+	CHECK_INT((int)pwrite(fd, e, sizeof(e), 1024 + 128), 128);	/* entry 2 */
+	CHECK_INT(im_blkid_partuuid(fd, 2, 512, out, sizeof(out)), 0);
+	CHECK_STR(out, "01234567-89ab-cdef-0011-223344556677");
+	CHECK(im_blkid_partuuid(fd, 200, 512, out, sizeof(out)) < 0);
+	close(fd);
+	mbr[440] = 0x78; mbr[441] = 0x56; mbr[442] = 0x34; mbr[443] = 0x12;
+	mbr[510] = 0x55; mbr[511] = 0xaa;
+	fd = img(d, "m.img", mbr, sizeof(mbr), 0, NULL, 0, 1 << 20);
+	CHECK_INT(im_blkid_partuuid(fd, 1, 512, out, sizeof(out)), 0);
+	CHECK_STR(out, "12345678-01");
+	close(fd);
+}
