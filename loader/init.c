@@ -24,23 +24,25 @@
 #include "root.h"
 #include "run.h"
 
-static void mount_one(const char *probe, const char *src, const char *dir,
-		      const char *type, unsigned long flags, struct msgs *m)
+/* Mount @type on @dir unless something is mounted there already. */
+static void mount_one(const char *src, const char *dir, const char *type,
+		      unsigned long flags, struct msgs *m)
 {
-	if (access(probe, F_OK) == 0)
-		return;		/* mounted (or populated) already */
+	struct stat root, st;
+
 	mkdir(dir, 0755);
+	if (stat("/", &root) == 0 && stat(dir, &st) == 0 && st.st_dev != root.st_dev)
+		return;		/* a mount point already (an image's static
+				 * /dev/null does not make /dev a devtmpfs) */
 	if (mount(src, dir, type, flags, NULL) < 0 && errno != EBUSY)
 		msg_warn(m, "cannot mount %s on %s: %s", type, dir, strerror(errno));
 }
 
 void im_init_mounts(struct msgs *m)
 {
-	mount_one("/proc/self/stat", "proc", "/proc", "proc",
-		  MS_NOSUID | MS_NODEV | MS_NOEXEC, m);
-	mount_one("/sys/kernel", "sysfs", "/sys", "sysfs",
-		  MS_NOSUID | MS_NODEV | MS_NOEXEC, m);
-	mount_one("/dev/null", "devtmpfs", "/dev", "devtmpfs", MS_NOSUID, m);
+	mount_one("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, m);
+	mount_one("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, m);
+	mount_one("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, m);
 }
 
 void im_init_set_modprobe(struct msgs *m)

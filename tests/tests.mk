@@ -53,7 +53,7 @@ oracle: initmod kernels
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-unit check-tsan check-alloc check-image fuzz-regress oracle qemu-test qemu-coldplug $(BUILD)/bench/kmod-pool
+check: check-unit check-tsan check-alloc check-image fuzz-regress oracle qemu-test qemu-coldplug qemu-root $(BUILD)/bench/kmod-pool
 
 # The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
@@ -118,6 +118,12 @@ qemu-coldplug: initmod kernels
 	qemu-tests/coldplug.sh $(CACHE) $(BUILD) $(KROOT_612) $(KROOT_61) ./initmod
 
 .PHONY: qemu-coldplug
+
+# The real root (#14): initmod's own image mounts root= and switches to it.
+qemu-root: initmod kernels
+	qemu-tests/root.sh $(CACHE) $(BUILD) $(KROOT_612) ./initmod
+
+.PHONY: qemu-root
 
 # Optional: a small kernel with zstd module decompression and MODULE_SIG_FORCE.
 kernel:

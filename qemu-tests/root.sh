@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# root.sh - `make qemu-root` (part of make check): initmod's own image as
+# PID 1 finds the real root named by root= (/dev/..., UUID=, LABEL=), waits
+# for it as coldplug brings its driver, mounts it and switches to it; the
+# root's /sbin/init reports from there. A root that never appears ends with
+# a message naming it and the block devices there are, never a hang.
+# usage: root.sh CACHE BUILD KROOT INITMOD
+set -eu
+cache=$1 build=$2 kr=$3 bin=$4
+here=$(cd "$(dirname "$0")" && pwd)
+top=$here/..
+work=$build/qemu-root
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+kver=$(cat "$kr/.ready")
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
+check() { name=$1; shift; if "$@" > /dev/null 2>&1; then ok "$name"; else bad "$name"; fi; }
+PATH=$PATH:/sbin:/usr/sbin
+
+# the root filesystem: busybox and the reporting init, ext4, a known UUID and label
+uuid=6f1c2b3a-9d8e-4f70-a1b2-c3d4e5f60718
+rm -rf "$work/rootfs" && mkdir -p "$work/rootfs/bin" "$work/rootfs/sbin" "$work/rootfs/proc" \
+	"$work/rootfs/sys" "$work/rootfs/dev" "$work/rootfs/run"
+cp /bin/busybox "$work/rootfs/bin/busybox"
+cp "$here/guest/root-init" "$work/rootfs/sbin/init"
+truncate -s 32M "$work/root.img"
+mkfs.ext4 -q -F -L initmodroot -U "$uuid" -d "$work/rootfs" "$work/root.img"
+# the image: initmod and the drivers of the generic set (the disk's driver
+# comes from coldplug; ext4 from the kernel's request through initmod)
+"$top/initramfs/mkinitramfs" -o "$work/initmod.img" -d "$kr" -k "$kver" --initmod "$bin" \
+	--generic --add-modules ext4 2> "$work/mkinitramfs.log" ||
+	{ bad image_built "see $work/mkinitramfs.log"; echo "root: $pass passed, $fail failed"; exit 1; }
+
+boot() {	# boot TAG APPEND
+	QEMU_DEVICES="-drive if=none,id=r0,file=$work/root.img,format=raw -device virtio-blk-pci,drive=r0" \
+		"$here/boot.sh" "$kr/boot/vmlinuz-$kver" "$work/initmod.img" "$work/$1.log" \
+		"loglevel=3 initmod.coldplug=1 $2" 120 2
+}
+
+for spec in "LABEL=initmodroot" "UUID=$uuid" "/dev/vda"; do
+	tag=$(echo "$spec" | cut -d= -f1 | tr -d /)
+	if boot "$tag" "root=$spec rw"; then
+		ok "$tag.real_root_init_ran"
+		check "$tag.root_is_the_disk" grep -q '^ROOT-MOUNT /dev/vda ext4 rw' "$work/$tag.log"
+		check "$tag.initramfs_freed" grep -q '^ROOT-INITRAMFS-GONE' "$work/$tag.log"
+		check "$tag.disk_driver_by_coldplug" grep -q '^REPORT-MOD virtio_blk$' "$work/$tag.log"
+		echo "   $tag: real root's init at $(sed -n 's/^ROOT-REACHED uptime=//p' "$work/$tag.log") s after kernel start"
+	else
+		bad "$tag.real_root_init_ran" "see $work/$tag.log"
+	fi
+done
+# ro by default
+if boot ro "root=LABEL=initmodroot"; then
+	check ro.mounted_read_only grep -q '^ROOT-MOUNT /dev/vda ext4 ro' "$work/ro.log"
+else
+	bad ro.real_root_init_ran "see $work/ro.log"
+fi
+# a root that never appears: said with what is there, within rootdelay
+start=$(date +%s)
+boot missing "root=LABEL=nosuchroot rootdelay=3" || true
+took=$(( $(date +%s) - start ))
+check missing.says_what_it_waited_for grep -q 'the root device LABEL=nosuchroot did not appear' "$work/missing.log"
+check missing.lists_block_devices grep -q '/dev/vda: ext4 UUID=.* LABEL=initmodroot' "$work/missing.log"
+if [ $took -lt 100 ]; then ok missing.no_hang; else bad missing.no_hang "$took s"; fi
+echo "root: $pass passed, $fail failed"
+[ $fail -eq 0 ]
