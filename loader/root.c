@@ -92,29 +92,50 @@ static int matches(const struct im_root_spec *r, const char *sysfs,
 	return ok;
 }
 
-int im_root_find(const struct im_root_spec *r, const char *sysfs,
-		 char *dev, size_t len, struct im_fsinfo *fi)
+/* @fn for each block device name under @sysfs until it returns non-zero. */
+static int each_block(const char *sysfs, int (*fn)(void *arg, const char *name),
+		      void *arg)
 {
 	char p[PATH_MAX];
 	struct dirent *de;
 	DIR *d;
-	int found = 0;
+	int r = 0;
 
 	snprintf(p, sizeof(p), "%s/class/block", sysfs);
 	d = opendir(p);
-	if (!d)
+	while (d && !r && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			r = fn(arg, de->d_name);
+	if (d)
+		closedir(d);
+	return r;
+}
+
+struct find {
+	const struct im_root_spec *r;
+	const char *sysfs;
+	char *dev;
+	size_t len;
+	struct im_fsinfo *fi;
+};
+
+static int find_one(void *arg, const char *name)
+{
+	struct find *f = arg;
+
+	memset(f->fi, 0, sizeof(*f->fi));
+	if (!matches(f->r, f->sysfs, name, f->fi))
 		return 0;
-	while (!found && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		memset(fi, 0, sizeof(*fi));
-		if (matches(r, sysfs, de->d_name, fi)) {
-			snprintf(dev, len, "/dev/%s", de->d_name);
-			found = 1;
-		}
-	}
-	closedir(d);
-	return found;
+	snprintf(f->dev, f->len, "/dev/%s", name);
+	return 1;
+}
+
+int im_root_find(const struct im_root_spec *r, const char *sysfs,
+		 char *dev, size_t len, struct im_fsinfo *fi)
+{
+	struct find f = { r, sysfs, dev, len, fi };
+
+	return each_block(sysfs, find_one, &f);
 }
 
 /* Try each type of a comma list, or what the device holds. */
@@ -211,34 +232,35 @@ int im_root_switch(const char *newroot, struct msgs *m)
 	return 0;
 }
 
+struct say {
+	struct msgs *m;
+	int n;
+};
+
+static int say_one(void *arg, const char *name)
+{
+	struct say *sy = arg;
+	struct im_fsinfo fi = { 0 };
+	char dev[PATH_MAX];
+	int fd;
+
+	snprintf(dev, sizeof(dev), "/dev/%s", name);
+	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		im_blkid_fs(fd, &fi);
+		close(fd);
+	}
+	msg_err(sy->m, "  %s: %s%s%s%s%s", dev, *fi.type ? fi.type : "no filesystem recognised",
+		*fi.uuid ? " UUID=" : "", fi.uuid, *fi.label ? " LABEL=" : "", fi.label);
+	sy->n++;
+	return 0;
+}
+
 void im_root_say_devices(const char *sysfs, struct msgs *m)
 {
-	char p[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-	int n = 0;
+	struct say sy = { m, 0 };
 
-	snprintf(p, sizeof(p), "%s/class/block", sysfs);
-	d = opendir(p);
-	while (d && (de = readdir(d))) {
-		struct im_fsinfo fi = { 0 };
-		char dev[PATH_MAX];
-		int fd;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(dev, sizeof(dev), "/dev/%s", de->d_name);
-		fd = open(dev, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			im_blkid_fs(fd, &fi);
-			close(fd);
-		}
-		msg_err(m, "  %s: %s%s%s%s%s", dev, *fi.type ? fi.type : "no filesystem recognised",
-			*fi.uuid ? " UUID=" : "", fi.uuid, *fi.label ? " LABEL=" : "", fi.label);
-		n++;
-	}
-	if (d)
-		closedir(d);
-	if (!n)
+	each_block(sysfs, say_one, &sy);
+	if (!sy.n)
 		msg_err(m, "  (no block devices at all: is the disk's driver in the image?)");
 }
