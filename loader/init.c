@@ -21,6 +21,7 @@
 
 #include "../config/cmdline.h"
 #include "init.h"
+#include "coldplug.h"
 #include "root.h"
 #include "run.h"
 
@@ -241,6 +242,20 @@ static void boot_load(const struct im_opts *o, const char *kcmd,
 	im_session_close(&s);
 }
 
+/* initmod.coldplug= as the child reads it (unset: on). */
+static int coldplug_on(const char *kcmd)
+{
+	struct msgs quiet = { .verbose = -1 };
+	struct im_config c;
+	int on;
+
+	im_config_init(&c);
+	im_cmdline_parse_lists(&c, kcmd ? kcmd : "", &quiet);
+	on = c.coldplug != 0;
+	im_config_free(&c);
+	return on;
+}
+
 /* The rescue shell, if the image has one. */
 static void rescue(struct msgs *m)
 {
@@ -255,17 +270,20 @@ static void rescue(struct msgs *m)
 
 /*
  * root=: mount it and switch to it (PID 1), then the caller execs init=
- * or /sbin/init there. The loader child waited for the device; returns
- * only when the boot could not go on (said, and a rescue shell tried).
+ * or /sbin/init there. A coldplugging loader child waited for the device
+ * already (1 s more here); without coldplug, wait here: rootdelay=, else
+ * the deadline. Returns only when the boot could not go on (said, and a
+ * rescue shell tried).
  */
-static void boot_root(const struct im_root_spec *r, struct msgs *m)
+static void boot_root(const struct im_root_spec *r, double wait_s,
+		      struct msgs *m)
 {
 	struct im_fsinfo fi;
 	char dev[64], what[300];
 	int tries;
 
 	for (tries = 0; !im_root_find(r, "/sys", dev, sizeof(dev), &fi); tries++) {
-		if (tries == 20) {
+		if (tries >= wait_s * 20) {
 			msg_err(m, "the root device %s did not appear (%s); the block devices there are:",
 				im_root_spec_str(r, what, sizeof(what)),
 				r->rootwait ? "rootwait: waited until the deadline" :
@@ -301,8 +319,10 @@ int im_init_main(struct im_opts *o, int opts_err, struct msgs *m)
 		if (donefd >= 0)
 			im_init_guard_done(donefd);	/* _exits */
 	}
-	if (has_root)
-		boot_root(&root, m);	/* on success init= is the real root's */
+	if (has_root)	/* on success init= is the real root's */
+		boot_root(&root, o->coldplug != 0 && coldplug_on(kcmd) ? 1 :
+			  root.rootdelay_s >= 0 ? root.rootdelay_s :
+			  deadline > 0 ? deadline : IM_SETTLE_MAX_S, m);
 	im_init_exec_next(o->exec_argv, kcmd, m);
 	free(kcmd);
 	im_opts_free(o);

@@ -58,6 +58,13 @@ if boot ro "root=LABEL=initmodroot"; then
 else
 	bad ro.real_root_init_ran "see $work/ro.log"
 fi
+# without coldplug: the disk's driver from a list, PID 1 waits for the root itself
+if boot nocoldplug "root=LABEL=initmodroot initmod.coldplug=0 modules_load=virtio_blk"; then
+	ok nocoldplug.real_root_init_ran
+	check nocoldplug.root_is_the_disk grep -q '^ROOT-MOUNT /dev/vda ext4 ro' "$work/nocoldplug.log"
+else
+	bad nocoldplug.real_root_init_ran "see $work/nocoldplug.log"
+fi
 # a root that never appears: said with what is there, within rootdelay
 start=$(date +%s)
 boot missing "root=LABEL=nosuchroot rootdelay=3" || true
