@@ -47,10 +47,29 @@ $(COLD_SRCS:%.c=$(BUILD)/musl/%.o): CFLAGS += -Os
 
 include tests/tests.mk
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the image
+# builder with its driver list, the documents. No modprobe link on the
+# host: kmod's stays (images link modprobe to initmod themselves).
+PREFIX ?= /usr/local
+DESTDIR ?=
+install: initmod
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/initmod \
+		$(DESTDIR)$(PREFIX)/share/doc/initmod
+	install -m 755 initmod $(DESTDIR)$(PREFIX)/sbin/initmod
+	install -m 755 initramfs/mkinitramfs $(DESTDIR)$(PREFIX)/lib/initmod/mkinitramfs
+	install -m 644 initramfs/generic-drivers $(DESTDIR)$(PREFIX)/lib/initmod/generic-drivers
+	ln -sf ../lib/initmod/mkinitramfs $(DESTDIR)$(PREFIX)/sbin/initmod-mkinitramfs
+	install -m 644 README.md LICENSE tests/kmod-differences.md tests/coldplug-differences.md \
+		$(DESTDIR)$(PREFIX)/share/doc/initmod/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/initmod $(DESTDIR)$(PREFIX)/sbin/initmod-mkinitramfs
+	rm -rf $(DESTDIR)$(PREFIX)/lib/initmod $(DESTDIR)$(PREFIX)/share/doc/initmod
+
 clean:
 	rm -rf $(BUILD) initmod
 
 distclean: clean
 	rm -rf $(CACHE)
 
-.PHONY: all clean distclean
+.PHONY: all clean distclean install uninstall

@@ -50,10 +50,15 @@ oracle: initmod kernels
 	done; \
 	echo "oracle: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
+check-install: initmod $(KROOT_612)/.ready
+	tests/install.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready)
+
+.PHONY: check-install
+
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-unit check-tsan check-alloc check-image fuzz-regress oracle qemu-test qemu-coldplug qemu-root $(BUILD)/bench/kmod-pool
+check: check-unit check-tsan check-alloc check-image check-install fuzz-regress oracle qemu-test qemu-coldplug qemu-root $(BUILD)/bench/kmod-pool
 
 # The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
