@@ -28,14 +28,20 @@ cp /bin/busybox "$work/rootfs/bin/busybox"
 cp "$here/guest/root-init" "$work/rootfs/sbin/init"
 truncate -s 32M "$work/root.img"
 mkfs.ext4 -q -F -L initmodroot -U "$uuid" -d "$work/rootfs" "$work/root.img"
+# the same on a GPT partition (root=PARTUUID=): sfdisk, then ext4 at the offset
+partuuid=1b2c3d4e-5f60-4718-9a0b-c1d2e3f40516
+rm -f "$work/part.img" && truncate -s 40M "$work/part.img"
+printf 'label: gpt\nstart=2048, size=73728, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, uuid=%s\n' \
+	"$partuuid" | sfdisk -q "$work/part.img"
+mkfs.ext4 -q -F -E offset=1048576 -L partroot -d "$work/rootfs" "$work/part.img" 36M
 # the image: initmod and the drivers of the generic set (the disk's driver
 # comes from coldplug; ext4 from the kernel's request through initmod)
 "$top/initramfs/mkinitramfs" -o "$work/initmod.img" -d "$kr" -k "$kver" --initmod "$bin" \
 	--generic --add-modules ext4 2> "$work/mkinitramfs.log" ||
 	{ bad image_built "see $work/mkinitramfs.log"; echo "root: $pass passed, $fail failed"; exit 1; }
 
-boot() {	# boot TAG APPEND
-	QEMU_DEVICES="-drive if=none,id=r0,file=$work/root.img,format=raw -device virtio-blk-pci,drive=r0" \
+boot() {	# boot TAG APPEND [DISK]
+	QEMU_DEVICES="-drive if=none,id=r0,file=${3:-$work/root.img},format=raw -device virtio-blk-pci,drive=r0" \
 		"$here/boot.sh" "$kr/boot/vmlinuz-$kver" "$work/initmod.img" "$work/$1.log" \
 		"loglevel=3 initmod.coldplug=1 $2" 120 2
 }
@@ -52,6 +58,13 @@ for spec in "LABEL=initmodroot" "UUID=$uuid" "/dev/vda"; do
 		bad "$tag.real_root_init_ran" "see $work/$tag.log"
 	fi
 done
+# a partition by its GPT PARTUUID (upper case, as some write it)
+if boot partuuid "root=PARTUUID=$(echo $partuuid | tr a-f A-F) rw" "$work/part.img"; then
+	ok partuuid.real_root_init_ran
+	check partuuid.root_is_the_partition grep -q '^ROOT-MOUNT /dev/vda1 ext4 rw' "$work/partuuid.log"
+else
+	bad partuuid.real_root_init_ran "see $work/partuuid.log"
+fi
 # ro by default
 if boot ro "root=LABEL=initmodroot"; then
 	check ro.mounted_read_only grep -q '^ROOT-MOUNT /dev/vda ext4 ro' "$work/ro.log"
