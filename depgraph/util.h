@@ -48,6 +48,9 @@ void arena_free(struct arena *a);
 /* strdup of [s, s+n) */
 char *xstrndup(const char *s, size_t n);
 
+/* Sleep @ms milliseconds, through signals. */
+void im_sleep_ms(int ms);
+
 /* A growable list of malloc'd strings, in insertion order. */
 struct im_strlist {
 	char **v;

@@ -36,13 +36,6 @@ struct source {
 	size_t dev_from;		/* devices [dev_from, dev.n) */
 };
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 /* Seconds since the kernel started (for the console's timeline), -1. */
 static double uptime(void)
@@ -184,7 +177,7 @@ static void settle(struct source *s)
 				idle_since = -1;
 			}
 		} else {
-			sleep_ms(20);
+			im_sleep_ms(20);
 		}
 		if (s->st->dev.n > s->dev_from)
 			grow(s, NULL);
@@ -217,7 +210,7 @@ static void *source_main(void *arg)
 	struct source *s = arg;
 
 	while (!over(s) && !im_engine_idle(s->e))	/* rd.driver.pre= */
-		sleep_ms(5);
+		im_sleep_ms(5);
 	if (!over(s)) {
 		s->st->uevent_files = im_uevent_walk(s->co->sysfs, &s->st->dev, s->m);
 		if (s->fd >= 0)

@@ -385,16 +385,9 @@ static void start_jobs(struct im_engine *e, size_t from)
 				e->jobs[i].pending++;
 				continue;
 			}
-			if (!job_ok(p)) {
-				const struct im_edge *se = NULL;
-				size_t s;
-
-				for (s = 0; s < e->g->nodes[ed->node].nsucc; s++)
-					if (e->g->nodes[ed->node].succ[s].node == i)
-						se = &e->g->nodes[ed->node].succ[s];
-				if (se && edge_is_hard(e, se, i))
-					doom(e, i, ed->node);
-			}
+			/* a pred edge has its succ twin's kind */
+			if (!job_ok(p) && edge_is_hard(e, ed, i))
+				doom(e, i, ed->node);
 		}
 	}
 	e->njobs = e->g->n;

@@ -292,7 +292,7 @@ static void boot_root(const struct im_root_spec *r, double wait_s,
 			rescue(m);
 			return;
 		}
-		usleep(50000);
+		im_sleep_ms(50);
 	}
 	msg_info(m, "root %s is %s (%s)", im_root_spec_str(r, what, sizeof(what)),
 		 dev, *fi.type ? fi.type : "?");

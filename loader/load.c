@@ -173,13 +173,6 @@ static int load_file(struct im_engine *e, struct im_load *l, const char *opts)
 	return err;
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 /* EBUSY: wait (bounded) until the other copy is live or gone. */
 static void wait_settled(struct im_engine *e, const char *name)
@@ -191,7 +184,7 @@ static void wait_settled(struct im_engine *e, const char *name)
 
 		if (s != IM_MOD_COMING && s != IM_MOD_GOING)
 			return;
-		sleep_ms(20);
+		im_sleep_ms(20);
 		waited += 20;
 	}
 }
