@@ -73,8 +73,8 @@ for kr in "$kroot612" "$kroot61"; do
 		check "$tag.no_failure" grep -q 'initmod: [0-9]* loaded, [0-9]* already present, 0 failed, 0 skipped' "$li"
 		check "$tag.settled_in_bounds" awk '/coldplug: .* settled in [0-9.]+ s/ {
 			for (i = 1; i <= NF; i++) if ($i == "in") t = $(i + 1) } END { exit !(t > 0 && t < 60) }' "$li"
-		ti=$(sed -n 's/^REPORT-BEGIN uptime=//p' "$li") tu=$(sed -n 's/^UDEV-SETTLED uptime=//p' "$lu")
-		echo "   $tag: initmod $(wc -l < "$work/$tag.initmod.mods") modules, at the next stage ${ti} s after kernel start; udev $(wc -l < "$work/$tag.udev.mods") modules, settled ${tu} s"
+		ti=$(sed -n 's/^REPORT-BEGIN uptime=//p' "$li") tu=$(sed -n 's/^UDEV-SETTLED uptime=//p' "$lu"); tq=$(sed -n "s/^UDEV-QUIET uptime=//p" "$lu")
+		echo "   $tag: initmod $(wc -l < "$work/$tag.initmod.mods") modules, at the next stage ${ti} s after kernel start; udev $(wc -l < "$work/$tag.udev.mods") modules, settled ${tu} s, quiet ${tq} s"
 	done
 done
 echo "coldplug: $pass passed, $fail failed"
