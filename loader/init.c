@@ -190,24 +190,6 @@ void im_init_exec_next(char *const *argv, const char *kcmdline,
 	}
 }
 
-/* Coldplug unless initmod.coldplug=0 or --no-coldplug says otherwise. */
-static int boot_coldplug(struct im_session *s, const struct im_opts *o,
-			 const struct im_engine_opts *eo,
-			 const struct im_root_spec *root, struct msgs *m)
-{
-	struct im_boot_groups b;
-	int err, bad;
-
-	err = im_boot_groups_init(&b, &s->r, NULL, o->req, o->nreq);
-	if (err < 0) {
-		msg_err(m, "cannot build the load plan: %s", strerror(-err));
-		return err;
-	}
-	err = im_run_coldplug(s, o, b.g, eo, root, m, &bad);
-	im_boot_groups_free(&b);
-	return err;
-}
-
 /* The loader's work in the guarded child: the boot's plan, one engine run. */
 static void boot_load(const struct im_opts *o, const char *kcmd,
 		      double deadline, const struct im_root_spec *root,
@@ -215,8 +197,7 @@ static void boot_load(const struct im_opts *o, const char *kcmd,
 {
 	struct im_engine_opts eo;
 	struct im_session s;
-	struct im_graph g;
-	int err, bad;
+	int bad;
 
 	if (im_session_open(&s, o, kcmd, m) < 0) {
 		msg_err(m, "out of memory: loading nothing");
@@ -226,18 +207,7 @@ static void boot_load(const struct im_opts *o, const char *kcmd,
 		m->verbose = s.cfg.verbose;
 	im_init_set_modprobe(m);
 	im_run_engine_opts(&s, o, deadline, m, &eo);
-	if (o->coldplug != 0 && s.cfg.coldplug != 0) {
-		boot_coldplug(&s, o, &eo, root, m);
-	} else {
-		im_graph_init(&g);
-		err = im_plan_boot(&s.r, NULL, o->req, o->nreq, &g);
-		if (err < 0) {
-			msg_err(m, "cannot build the load plan: %s", strerror(-err));
-			im_graph_free(&g);
-		} else {
-			im_run_graph(o, &g, &eo, m, &bad);
-		}
-	}
+	im_run_boot(&s, o, &eo, root, m, &bad);
 	im_run_print_peak_rss(m, o->stats);
 	im_session_close(&s);
 }

@@ -69,18 +69,33 @@ static int show_depends(struct im_resolver *r, const struct im_opts *o)
 	return found < 0 ? found : failed;
 }
 
-/* The names of the command line, and with --coldplug the devices' drivers. */
+/*
+ * The names of the command line (with --boot: inside the boot's groups),
+ * and with --coldplug the drivers of the devices present now.
+ */
 static int build(struct im_resolver *r, const struct im_opts *o,
 		 struct im_graph *g, struct msgs *m)
 {
+	struct im_boot_groups b = { 0 };
 	struct im_devices d;
 	struct im_request *dq = present_devices(o, &d, m);
-	struct im_plan_group grp[2] = {
+	struct im_plan_group grp[4] = {
+		{ 0 },
 		{ .req = o->req, .n = o->nreq, .from_argv = 1 },
 		{ .req = dq, .n = dq ? d.n : 0, .devices = 1, .parallel = 1 },
+		{ 0 },
 	};
-	int err = o->coldplug == 1 && !dq ? -ENOMEM : im_plan_build(r, grp, 2, g);
+	int err = o->coldplug == 1 && !dq ? -ENOMEM : 0;
 
+	if (!err && o->boot) {
+		err = im_boot_groups_init(&b, r, NULL, o->req, o->nreq);
+		grp[0] = b.g[0];
+		grp[1] = b.g[1];
+		grp[3] = b.g[2];
+	}
+	if (!err)
+		err = im_plan_build(r, grp, 4, g);
+	im_boot_groups_free(&b);
 	free(dq);
 	im_devices_free(&d);
 	return err;
@@ -103,6 +118,20 @@ static int dry_run(struct im_resolver *r, const struct im_opts *o)
 	}
 	im_graph_free(&g);
 	return err;
+}
+
+/* --boot: PID 1's load, its deadline too (initmod.timeout=, else 120 s). */
+static int boot(struct im_session *s, const struct im_opts *o,
+		const char *kcmd, struct msgs *m)
+{
+	struct im_engine_opts eo;
+	int err, bad;
+
+	if (s->cfg.verbose > m->verbose)
+		m->verbose = s->cfg.verbose;
+	im_run_engine_opts(s, o, im_init_deadline(kcmd, o), m, &eo);
+	err = im_run_boot(s, o, &eo, NULL, m, &bad);
+	return err < 0 && err != -ETIMEDOUT ? err : err < 0 || bad;
 }
 
 static int load(struct im_session *s, const struct im_opts *o, struct msgs *m)
@@ -136,7 +165,7 @@ static int load(struct im_session *s, const struct im_opts *o, struct msgs *m)
 
 /* The command line's work, with the session open. */
 static int dispatch(struct im_session *s, const struct im_opts *o,
-		    struct msgs *m)
+		    const char *kcmd, struct msgs *m)
 {
 	if (o->show_depends || (o->modprobe && o->dry_run && m->verbose > 0))
 		return show_depends(&s->r, o);
@@ -144,6 +173,8 @@ static int dispatch(struct im_session *s, const struct im_opts *o,
 		return 0;	/* modprobe -n: resolve, load nothing, say nothing */
 	if (o->dry_run)
 		return dry_run(&s->r, o);
+	if (o->boot)
+		return boot(s, o, kcmd, m);
 	return load(s, o, m);
 }
 
@@ -171,7 +202,7 @@ int main(int argc, char **argv)
 	if (im_session_open(&s, &o, kcmd, &m) < 0) {
 		msg_err(&m, "out of memory");
 	} else {
-		ret = dispatch(&s, &o, &m);
+		ret = dispatch(&s, &o, kcmd, &m);
 		if (ret < 0) {
 			msg_err(&m, "%s", strerror(-ret));
 			ret = 1;

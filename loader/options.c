@@ -81,6 +81,10 @@ static void usage(FILE *f, int modprobe)
 	      "      --init              PID-1 helper: mount, load what the kernel command\n"
 	      "                          line and modules-load.d ask for, exec the next stage\n"
 	      "      --exec PROG ARG...  the next stage for --init (the rest of the line)\n"
+	      "      --boot              --init's loading only (for initramfs-tools' and\n"
+	      "                          dracut's hooks): the command line's lists,\n"
+	      "                          modules-load.d, NAMEs, coldplug unless\n"
+	      "                          initmod.coldplug=0; deadline as --init's\n"
 	      "A NAME starting with '/' or './' is a module file (as kmod >= 31).\n"
 	      "As 'modprobe' (argv[0], or 'initmod modprobe ...'): modprobe's options,\n"
 	      "see 'initmod modprobe --help'.\n", f);
@@ -122,7 +126,7 @@ static int append_param(struct im_request *r, const char *arg)
 
 enum {
 	OPT_CMDLINE = 256, OPT_NO_CMDLINE, OPT_WARN_AFTER, OPT_TIMEOUT,
-	OPT_TRACE, OPT_TRACE_SVG, OPT_SYSFS, OPT_INIT, OPT_FIRST_TIME,
+	OPT_TRACE, OPT_TRACE_SVG, OPT_SYSFS, OPT_INIT, OPT_BOOT, OPT_FIRST_TIME,
 	OPT_STATS, OPT_DECOMPRESS, OPT_MAX_THREADS, OPT_FORCE_MODVERSION,
 	OPT_FORCE_VERMAGIC, OPT_COLDPLUG, OPT_NO_COLDPLUG, OPT_SETTLE,
 };
@@ -152,6 +156,7 @@ static const struct option longopts[] = {
 	{ "decompress", required_argument, 0, OPT_DECOMPRESS },
 	{ "sysfs", required_argument, 0, OPT_SYSFS },
 	{ "init", no_argument, 0, OPT_INIT },
+	{ "boot", no_argument, 0, OPT_BOOT },
 	{ "remove", no_argument, 0, 'r' },
 	{ "first-time", no_argument, 0, OPT_FIRST_TIME },
 	{ "syslog", no_argument, 0, 's' },
@@ -222,6 +227,7 @@ static int take_option(int c, const char *opt, struct im_opts *o,
 		break;
 	case OPT_SYSFS: o->sysfs = optarg; break;
 	case OPT_INIT: o->init = 1; break;
+	case OPT_BOOT: o->boot = 1; break;
 	case OPT_FIRST_TIME: break;	/* modprobe --first-time: present is fine */
 	case 's': break;		/* modprobe -s (syslog): stderr it is */
 	case 'f':
@@ -267,7 +273,7 @@ static int take_names(int argc, char **argv, struct im_opts *o, struct msgs *m)
 		}
 		o->req[o->nreq++].name = argv[i];
 	}
-	if (!o->nreq && !o->init && o->coldplug != 1) {
+	if (!o->nreq && !o->init && !o->boot && o->coldplug != 1) {
 		msg_err(m, "missing module name; see --help");
 		return -EINVAL;
 	}
@@ -288,6 +294,35 @@ static void defaults(struct im_opts *o)
 	}
 }
 
+/*
+ * MODPROBE_OPTIONS, as kmod's modprobe takes it (prepend_options_from_env):
+ * its words, split at blanks, come before the command line's arguments.
+ * For modprobe and for --boot, which stands in for the modprobe calls of
+ * an initramfs (initramfs-tools exports MODPROBE_OPTIONS=-qb).
+ */
+static int env_options(int *argc, char ***argv, struct im_opts *o)
+{
+	const char *env = getenv("MODPROBE_OPTIONS");
+	char *w, *save = NULL;
+	int n = 0, i;
+
+	if (!env || !*env)
+		return 0;
+	o->env_words = strdup(env);
+	o->env_argv = calloc(*argc + strlen(env) / 2 + 2, sizeof(char *));
+	if (!o->env_words || !o->env_argv)
+		return -ENOMEM;
+	o->env_argv[n++] = (*argv)[0];
+	for (w = strtok_r(o->env_words, " \t\n", &save); w;
+	     w = strtok_r(NULL, " \t\n", &save))
+		o->env_argv[n++] = w;
+	for (i = 1; i < *argc; i++)
+		o->env_argv[n++] = (*argv)[i];
+	*argc = n;
+	*argv = o->env_argv;
+	return 0;
+}
+
 /* argv[0] or argv[1] "modprobe"; --init and --exec; PID 1. */
 static void mode(int *argc, char ***argv, struct im_opts *o, struct msgs *m)
 {
@@ -306,6 +341,8 @@ static void mode(int *argc, char ***argv, struct im_opts *o, struct msgs *m)
 	for (i = 1; i < *argc; i++) {
 		if (strcmp((*argv)[i], "--init") == 0)
 			o->init = 1;
+		if (strcmp((*argv)[i], "--boot") == 0)
+			o->boot = 1;
 		if (strcmp((*argv)[i], "--exec") == 0) {
 			o->exec_argv = *argv + i + 1;
 			(*argv)[i] = NULL;
@@ -325,6 +362,11 @@ int im_opts_parse(int argc, char **argv, struct im_opts *o, struct msgs *m)
 	o->warn_after = 10;
 	o->coldplug = -1;
 	mode(&argc, &argv, o, m);
+	if ((o->modprobe || o->boot) && !o->init &&
+	    env_options(&argc, &argv, o) < 0) {
+		msg_err(m, "out of memory");
+		return -ENOMEM;
+	}
 	optind = 1;
 	while (!err && (c = getopt_long(argc, argv, "d:S:C:biaDnvqVhj:rfs",
 					longopts, NULL)) != -1)
@@ -346,6 +388,8 @@ void im_opts_free(struct im_opts *o)
 		free((char *)o->req[i].extra);
 	free(o->req);
 	free(o->config);
+	free(o->env_argv);
+	free(o->env_words);
 }
 
 char *im_opts_module_dir(const struct im_opts *o)

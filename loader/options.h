@@ -14,11 +14,13 @@ struct im_opts {
 	size_t nconfig, cap_config;
 	int show_depends, dry_run, all, no_cmdline, threads, max_threads;
 	int init, modprobe;		/* PID-1 helper / invoked as modprobe */
+	int boot;			/* --boot: PID 1's load, not PID 1 */
 	int stats;			/* --stats */
 	int coldplug;			/* --coldplug, --no-coldplug: 1, 0; -1 unset */
 	double settle_s;		/* --settle: quiet period, 0 default */
 	int user_decompress;		/* --decompress user */
 	char **exec_argv;		/* after --exec */
+	char **env_argv, *env_words;	/* argv with MODPROBE_OPTIONS */
 	double warn_after, timeout;
 	const char *trace, *trace_svg, *sysfs;
 	unsigned flags;			/* IM_RES_* */

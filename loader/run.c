@@ -196,3 +196,32 @@ int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 	im_coldplug_stats_free(&st);
 	return err;
 }
+
+int im_run_boot(struct im_session *s, const struct im_opts *o,
+		const struct im_engine_opts *eo,
+		const struct im_root_spec *root, struct msgs *m, int *bad)
+{
+	struct im_boot_groups b;
+	struct im_graph g;
+	int err;
+
+	*bad = 0;
+	if (o->coldplug != 0 && s->cfg.coldplug != 0) {
+		err = im_boot_groups_init(&b, &s->r, NULL, o->req, o->nreq);
+		if (err < 0) {
+			msg_err(m, "cannot build the load plan: %s", strerror(-err));
+			return err;
+		}
+		err = im_run_coldplug(s, o, b.g, eo, root, m, bad);
+		im_boot_groups_free(&b);
+		return err;
+	}
+	im_graph_init(&g);
+	err = im_plan_boot(&s->r, NULL, o->req, o->nreq, &g);
+	if (err < 0) {
+		msg_err(m, "cannot build the load plan: %s", strerror(-err));
+		im_graph_free(&g);
+		return err;
+	}
+	return im_run_graph(o, &g, eo, m, bad);
+}

@@ -47,6 +47,17 @@ int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 		    const struct im_engine_opts *eo,
 		    const struct im_root_spec *root, struct msgs *m, int *bad);
 
+/*
+ * A boot's load (PID 1's, and --boot's for the generators' hooks): the
+ * kernel command line's rd.driver.pre=, then modules_load=, modules-load.d
+ * and @o's names, then rd.driver.post=; with coldplug unless --no-coldplug
+ * or initmod.coldplug=0 (@root: what the coldplug's settle waits for, or
+ * NULL). Returns as im_run_graph().
+ */
+int im_run_boot(struct im_session *s, const struct im_opts *o,
+		const struct im_engine_opts *eo,
+		const struct im_root_spec *root, struct msgs *m, int *bad);
+
 /* Peak resident memory (VmHWM) on stderr, with --stats or -v. */
 void im_run_print_peak_rss(struct msgs *m, int stats);
 
