@@ -155,6 +155,26 @@ static int root_given_up(struct source *s, double now)
 }
 
 /*
+ * The root device: looked for every 50 ms (block devices come with
+ * uevents); once it is there the quiet period is the shorter one. 0 while
+ * settle must wait for it (an optional root never holds settle up).
+ */
+static int root_wait(struct source *s, double now, double *next_look,
+		     double *quiet_ms)
+{
+	int wait = !s->co->root_optional && !root_given_up(s, now);
+
+	if (now < *next_look)
+		return !wait;
+	*next_look = now + 50;
+	if (!root_there(s, now))
+		return !wait;
+	if (IM_SETTLE_ROOT_QUIET_S * 1e3 < *quiet_ms)
+		*quiet_ms = IM_SETTLE_ROOT_QUIET_S * 1e3;
+	return 1;
+}
+
+/*
  * Until settled: quiet for co->quiet_s with nothing loading. Measured on
  * the way: the longest stretch with nothing loading and no uevent that a
  * uevent still ended (what the quiet period must outlast).
@@ -188,16 +208,9 @@ static void settle(struct source *s)
 		}
 		if (idle_since < 0)
 			idle_since = now > last ? now : last;
-		if (s->co->root && !*s->st->root_dev) {
-			if (now < next_look)
-				continue;
-			next_look = now + 50;	/* block devices come with uevents */
-			if (!root_there(s, now) && !root_given_up(s, now))
-				continue;
-			if (*s->st->root_dev)
-				quiet_ms = IM_SETTLE_ROOT_QUIET_S * 1e3 < quiet_ms ?
-					   IM_SETTLE_ROOT_QUIET_S * 1e3 : quiet_ms;
-		}
+		if (s->co->root && !*s->st->root_dev &&
+		    !root_wait(s, now, &next_look, &quiet_ms))
+			continue;
 		if (now - last >= quiet_ms) {
 			s->st->settle_ms = now;
 			return;

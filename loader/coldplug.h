@@ -32,6 +32,9 @@ struct im_coldplug_opts {
 					 * this device is there (rootwait;
 					 * rootdelay= bounds it), then the
 					 * quiet period is the shorter one */
+	int root_optional;		/* only shortens the quiet period: a
+					 * generator's image may find its root
+					 * later (LVM, crypt, NFS) */
 };
 
 struct im_coldplug_stats {

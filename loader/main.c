@@ -120,17 +120,24 @@ static int dry_run(struct im_resolver *r, const struct im_opts *o)
 	return err;
 }
 
-/* --boot: PID 1's load, its deadline too (initmod.timeout=, else 120 s). */
+/*
+ * --boot: PID 1's load, its deadline too (initmod.timeout=, else 120 s).
+ * Coldplug's settle is shorter once root= is there, and never waits for
+ * it: the generator's scripts mount the root, maybe after LVM or crypt.
+ */
 static int boot(struct im_session *s, const struct im_opts *o,
 		const char *kcmd, struct msgs *m)
 {
+	struct msgs quiet = { .verbose = -1 };	/* the generator reads root= too */
 	struct im_engine_opts eo;
-	int err, bad;
+	struct im_root_spec root;
+	int err, bad, has_root;
 
 	if (s->cfg.verbose > m->verbose)
 		m->verbose = s->cfg.verbose;
+	has_root = im_root_spec_parse(kcmd, &root, &quiet);
 	im_run_engine_opts(s, o, im_init_deadline(kcmd, o), m, &eo);
-	err = im_run_boot(s, o, &eo, NULL, m, &bad);
+	err = im_run_boot(s, o, &eo, has_root ? &root : NULL, m, &bad);
 	return err < 0 && err != -ETIMEDOUT ? err : err < 0 || bad;
 }
 

@@ -176,6 +176,7 @@ int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 		.quiet_s = s->cfg.settle_s > 0 ? s->cfg.settle_s :
 			   o->settle_s > 0 ? o->settle_s : IM_SETTLE_QUIET_S,
 		.root = root,
+		.root_optional = o->boot,
 	};
 	struct im_coldplug_stats st;
 	struct im_engine *e;

@@ -281,3 +281,36 @@ TEST(uevent_parse_kernel_messages)
 	CHECK_INT(im_uevent_parse(noend, sizeof(noend), &ev), -EINVAL);
 	CHECK_INT(im_uevent_parse(ok, 0, &ev), -EINVAL);
 }
+
+/*
+ * A root that is not there: PID 1's own image waits for it (here until
+ * rootdelay=); --boot in a generator's image (LVM, crypt, NFS roots come
+ * later) only lets it shorten the quiet period, never waits for it.
+ */
+TEST(coldplug_waits_for_a_required_root_only)
+{
+	struct cp c;
+	const struct im_plan_group groups[3] = { { 0 }, { 0 }, { 0 } };
+	struct im_coldplug_opts co = { .quiet_s = 0.05 };
+	struct im_engine_opts eo = { .threads = 2, .timeout_s = 30,
+				     .own_graph = 1 };
+	struct im_coldplug_stats st;
+	struct im_engine *e = NULL;
+	struct im_root_spec root;
+
+	cp_open(&c);
+	co.sysfs = c.sysfs;
+	co.root = &root;
+	CHECK(im_root_spec_parse("root=LABEL=nothere rootdelay=0.6", &root, &c.m));
+	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+	CHECK(st.settle_ms >= 600);
+	CHECK_STR(st.root_dev, "");
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	co.root_optional = 1;
+	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+	CHECK(st.settle_ms > 0 && st.settle_ms < 600);
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	cp_close(&c);
+}
