@@ -52,19 +52,40 @@ include tests/tests.mk
 # host: kmod's stays (images link modprobe to initmod themselves).
 PREFIX ?= /usr/local
 DESTDIR ?=
+# The generators look for hooks in fixed places, not under PREFIX;
+# HOOKS=no leaves them out. The hooks find the binary in $(PREFIX)/sbin.
+# lib/initmod/bin holds argv[0] links (modprobe) for images, not for PATH.
+HOOKS ?= yes
+ITOOLS_DIR ?= /usr/share/initramfs-tools
+DRACUT_DIR ?= /usr/lib/dracut/modules.d/90initmod
+SUBST = sed 's|@SBINDIR@|$(PREFIX)/sbin|g'
+
 install: initmod
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/initmod \
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/initmod/bin \
 		$(DESTDIR)$(PREFIX)/share/doc/initmod
 	install -m 755 initmod $(DESTDIR)$(PREFIX)/sbin/initmod
 	install -m 755 initramfs/mkinitramfs $(DESTDIR)$(PREFIX)/lib/initmod/mkinitramfs
 	install -m 644 initramfs/generic-drivers $(DESTDIR)$(PREFIX)/lib/initmod/generic-drivers
 	ln -sf ../lib/initmod/mkinitramfs $(DESTDIR)$(PREFIX)/sbin/initmod-mkinitramfs
+	ln -sf ../../../sbin/initmod $(DESTDIR)$(PREFIX)/lib/initmod/bin/modprobe
 	install -m 644 README.md LICENSE tests/kmod-differences.md tests/coldplug-differences.md \
 		$(DESTDIR)$(PREFIX)/share/doc/initmod/
+ifeq ($(HOOKS),yes)
+	install -d $(DESTDIR)$(ITOOLS_DIR)/hooks $(DESTDIR)$(ITOOLS_DIR)/scripts/init-top \
+		$(DESTDIR)$(DRACUT_DIR)
+	$(SUBST) initramfs/initramfs-tools/hooks/initmod > $(DESTDIR)$(ITOOLS_DIR)/hooks/initmod
+	install -m 755 initramfs/initramfs-tools/scripts/init-top/initmod \
+		$(DESTDIR)$(ITOOLS_DIR)/scripts/init-top/initmod
+	$(SUBST) initramfs/dracut/90initmod/module-setup.sh > $(DESTDIR)$(DRACUT_DIR)/module-setup.sh
+	install -m 755 initramfs/dracut/90initmod/initmod-pre-udev.sh $(DESTDIR)$(DRACUT_DIR)/
+	chmod 755 $(DESTDIR)$(ITOOLS_DIR)/hooks/initmod $(DESTDIR)$(DRACUT_DIR)/module-setup.sh
+endif
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/initmod $(DESTDIR)$(PREFIX)/sbin/initmod-mkinitramfs
 	rm -rf $(DESTDIR)$(PREFIX)/lib/initmod $(DESTDIR)$(PREFIX)/share/doc/initmod
+	rm -f $(DESTDIR)$(ITOOLS_DIR)/hooks/initmod $(DESTDIR)$(ITOOLS_DIR)/scripts/init-top/initmod
+	rm -rf $(DESTDIR)$(DRACUT_DIR)
 
 clean:
 	rm -rf $(BUILD) initmod
