@@ -130,6 +130,15 @@ qemu-root: initmod kernels
 
 .PHONY: qemu-root
 
+# End to end (#14): a Debian 12 root filesystem (debootstrap, cached in
+# $(CACHE)/e2e, needs root) booted by Debian's 6.12 kernel under QEMU from
+# virtio-blk, AHCI, NVMe and USB storage; variant a: the stock
+# initramfs-tools image. E2E_VARIANTS, E2E_TYPES choose the cases.
+e2e: initmod
+	qemu-tests/e2e.sh $(CACHE) $(BUILD)
+
+.PHONY: e2e
+
 # Optional: a small kernel with zstd module decompression and MODULE_SIG_FORCE.
 kernel:
 	kernel-configs/build.sh $(CACHE)/kernel
