@@ -21,23 +21,23 @@ kver=$(sed -n 's/^kver=//p' "$root/.e2e-ready")
 [ -d "$root$confdir" ] || die "no $confdir in $root"
 [ "$(id -u)" = 0 ] || die "needs root (chroot)"
 
+mkdir -p "$(dirname "$out")"
 mounted=""
 cleanup() {
 	for m in $mounted; do umount "$root/$m" 2> /dev/null || umount -l "$root/$m" 2> /dev/null || true; done
 	mounted=""
 }
-trap 'cleanup' EXIT
-trap 'cleanup; exit 130' INT TERM HUP
+tmp=/tmp/e2e-stock.$$
+trap 'cleanup; rm -rf "$root$tmp"' EXIT
+trap 'exit 130' INT TERM HUP
 mount -t proc proc "$root/proc" && mounted="proc $mounted"
 mount -t sysfs sysfs "$root/sys" && mounted="sys $mounted"
 mount --bind /dev "$root/dev" && mounted="dev $mounted"
 
-tmp=/tmp/e2e-stock.$$
 chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 \
 	mkinitramfs -d "$confdir" -o "$tmp" "$kver" > "$out.log" 2>&1 ||
-	{ rm -f "$root$tmp"; die "mkinitramfs failed (see $out.log)"; }
+	die "mkinitramfs failed (see $out.log)"
 cleanup
-mkdir -p "$(dirname "$out")"
 mv "$root$tmp" "$out.new"
 mv "$out.new" "$out"
 cp "$root/boot/vmlinuz-$kver" "$(dirname "$out")/vmlinuz-$kver"
