@@ -625,6 +625,8 @@ static void graph_fill(struct im_resolver *r, struct im_kmod *k,
 		return;
 	n = &r->graph->nodes[idx];
 	n->required |= k->required == r->gen;
+	n->by_device |= r->for_device;
+	n->by_name |= !r->for_device;
 	if (n->path || n->install || n->builtin)
 		return;		/* first step for a module decides */
 	if (st->install) {

@@ -29,6 +29,8 @@ struct im_node {
 	int builtin, requested, required, missing;
 	int device;		/* planned for a device's MODALIAS: a probe that
 				 * finds no hardware (ENODEV, ENXIO) is no failure */
+	int by_device, by_name;	/* in the plan (itself or as a dependency)
+				 * for a device's MODALIAS / for a name */
 	uint64_t cost;		/* estimate: file size in bytes */
 	struct im_edge *pred, *succ;
 	size_t npred, nsucc, cap_pred, cap_succ;

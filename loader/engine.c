@@ -108,6 +108,7 @@ static void doom(struct im_engine *e, size_t s, size_t i)
 	if (sj->doomed)
 		return;
 	sj->doomed = 1;
+	sj->dep_err = j->st == IM_JOB_SKIPPED ? j->dep_err : j->err;
 	if (sj->same_file == i)
 		snprintf(sj->why, sizeof(sj->why),
 			 "same file as %s, which did not load", name);
@@ -732,12 +733,20 @@ int im_engine_grow(struct im_engine *e,
 	return err ? err : ret;
 }
 
+/*
+ * A module planned for a device (or only as a dependency of such) that
+ * failed with ENODEV or ENXIO, or was skipped because its dependency did:
+ * as for udev, whose modprobe of the MODALIAS fails that way, no failure.
+ */
 int im_engine_no_device(const struct im_engine *e, size_t i)
 {
 	const struct im_job *j = &e->jobs[i];
+	const struct im_node *n = &e->g->nodes[i];
+	int err = j->st == IM_JOB_FAILED ? j->err :
+		  j->st == IM_JOB_SKIPPED ? j->dep_err : 0;
 
-	return j->st == IM_JOB_FAILED && e->g->nodes[i].device &&
-	       (j->err == -ENODEV || j->err == -ENXIO);
+	return (err == -ENODEV || err == -ENXIO) &&
+	       (n->device || (n->by_device && !n->by_name));
 }
 
 int im_engine_idle(struct im_engine *e)

@@ -43,6 +43,8 @@ struct im_job {
 	int err;			/* [lock] -errno of the failing call, 0 */
 	char why[320];			/* [lock] failure or skip reason */
 	int doomed;			/* [lock] a hard predecessor failed */
+	int dep_err;			/* [lock] doomed by: the -errno that
+					 * failed it, through skipped ones */
 	int thread;			/* [lock] worker that ran it, -1 none */
 	double t_ready, t_start, t_end;	/* [lock] ms since engine start */
 	double t_call;			/* [lock] the kernel call began */

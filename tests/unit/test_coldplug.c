@@ -52,7 +52,7 @@ static void device(struct cp *c, const char *devpath, const char *uevent)
 
 static const char *const mods[] = {
 	"hostctl", "storage", "scsimod", "disk", "cardctl", "cardblk", "blk",
-	"hid", "gone", "sg", "cpufeat", NULL
+	"hid", "gone", "sg", "cpufeat", "edac", "edacdep", NULL
 };
 
 static void cp_open(struct cp *c)
@@ -72,7 +72,8 @@ static void cp_open(struct cp *c)
 		"kernel/hostctl.ko:\nkernel/storage.ko: kernel/scsimod.ko\n"
 		"kernel/scsimod.ko:\nkernel/disk.ko: kernel/scsimod.ko\n"
 		"kernel/cardctl.ko:\nkernel/cardblk.ko:\nkernel/blk.ko:\n"
-		"kernel/hid.ko:\nkernel/gone.ko:\nkernel/sg.ko: kernel/scsimod.ko\nkernel/cpufeat.ko:\n", -1));
+		"kernel/hid.ko:\nkernel/gone.ko:\nkernel/sg.ko: kernel/scsimod.ko\nkernel/cpufeat.ko:\n"
+		"kernel/edac.ko: kernel/edacdep.ko\nkernel/edacdep.ko:\n", -1));
 	free(t_write(c->dir, "modules.alias",
 		"alias pci:v00001111d00002222sv*sd*bc*sc*i* hostctl\n"
 		"alias usb:v1234p5678d*dc*dsc*dp*ic08isc06ip50in* storage\n"
@@ -82,6 +83,7 @@ static void cp_open(struct cp *c)
 		"alias pci:v00003333d* blk\n"
 		"alias hid:b0003g*v*p* hid\n"
 		"alias pci:v00005555d* gone\n"
+		"alias pci:v00006666d* edac\n"
 		"alias cpu:type:x86,ven*fam*mod*:feature:*0F00* cpufeat\n", -1));
 	free(t_write(c->dir, "modules.builtin", "", -1));
 	memset(&c->m, 0, sizeof(c->m));
@@ -106,6 +108,9 @@ static void cp_open(struct cp *c)
 		"/devices/pci0/0000:00:01.0/usb1/1-1/1-1:1.0/host0/target0:0:0/0:0:0:0 scsi:t-0x00";
 	fake_get(&c->f, "cardctl")->emits[0] = "/devices/pci0/0000:00:03.0/mmc0/mmc0:0001 mmc:block";
 	fake_get(&c->f, "gone")->result = -ENODEV;
+	/* amd64_edac's way: its dependency edac_mce_amd finds no hardware */
+	fake_dep(fake_get(&c->f, "edac"), "edacdep");
+	fake_get(&c->f, "edacdep")->result = -ENODEV;
 	/* the machine: a USB host, an SD host, a blacklisted device, one
 	 * device nothing drives, one whose driver finds nothing */
 	device(c, "/devices/pci0/0000:00:01.0",
@@ -114,6 +119,7 @@ static void cp_open(struct cp *c)
 	device(c, "/devices/pci0/0000:00:04.0", "MODALIAS=pci:v00003333d00000001sv0sd0bc01sc00i00\n");
 	device(c, "/devices/pci0/0000:00:05.0", "MODALIAS=pci:v00009999d00000001sv0sd0bc02sc00i00\n");
 	device(c, "/devices/pci0/0000:00:06.0", "MODALIAS=pci:v00005555d00000001sv0sd0bc02sc00i00\n");
+	device(c, "/devices/pci0/0000:00:08.0", "MODALIAS=pci:v00006666d00000001sv0sd0bc08sc00i00\n");
 	device(c, "/devices/pci0", "");
 	{	/* a CPU: the modalias is long; its feature at the very end */
 		char ma[2200];
@@ -178,15 +184,18 @@ TEST(coldplug_walk_hotplug_chains_and_settle)
 	CHECK_INT(c.f.double_loads, 0);
 	CHECK_INT(c.f.order_violations, 0);
 	CHECK_INT(es.failed, 0);		/* ENODEV from a device's driver */
-	CHECK_INT(es.nodevice, 1);
+	CHECK_INT(es.skipped, 0);		/* or from its dependency */
+	CHECK_INT(fake_get(&c.f, "edacdep")->calls, 1);
+	CHECK_INT(fake_get(&c.f, "edac")->calls, 0);
+	CHECK_INT(es.nodevice, 3);
 	CHECK_INT(es.requested_failed, 0);
 	CHECK_INT(fake_get(&c.f, "sg")->loads, 1);	/* 80-debian-compat.rules */
 	CHECK_INT(fake_get(&c.f, "cpufeat")->loads, 1);	/* a 1.5 KB modalias */
 	CHECK_INT(es.loaded, 9);
 	/* what was seen */
-	CHECK_INT(st.uevent_files, 9);	/* 5 pci, their parent, a tty, a disk, a CPU */
-	CHECK_INT(st.dev.seen, 11);	/* 7 walked, 4 announced */
-	CHECK_INT(st.dev.n, 12);	/* + sg, by udev's rule */
+	CHECK_INT(st.uevent_files, 10);	/* 6 pci, their parent, a tty, a disk, a CPU */
+	CHECK_INT(st.dev.seen, 12);	/* 8 walked, 4 announced */
+	CHECK_INT(st.dev.n, 13);	/* + sg, by udev's rule */
 	CHECK_INT(st.nnodriver, 2);
 	for (i = 0; i < st.nnodriver; i++)
 		CHECK(!strcmp(st.dev.v[st.nodriver[i]].devpath, "/devices/pci0/0000:00:05.0") ||
@@ -310,6 +319,33 @@ TEST(coldplug_waits_for_a_required_root_only)
 	co.root_optional = 1;
 	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
 	CHECK(st.settle_ms > 0 && st.settle_ms < 600);
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	cp_close(&c);
+}
+
+/* The same dependency asked for by name: its ENODEV is a failure then. */
+TEST(coldplug_no_device_only_for_what_devices_pulled_in)
+{
+	struct cp c;
+	const struct im_request mid[] = { { "edacdep", NULL } };
+	const struct im_plan_group groups[3] = { { 0 }, { .req = mid, .n = 1 }, { 0 } };
+	struct im_coldplug_opts co = { .quiet_s = 0.05 };
+	struct im_engine_opts eo = { .threads = 2, .timeout_s = 30,
+				     .own_graph = 1 };
+	struct im_coldplug_stats st;
+	struct im_engine_stats es;
+	struct im_engine *e = NULL;
+
+	cp_open(&c);
+	co.sysfs = c.sysfs;
+	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+	im_engine_stats(e, &es);
+	CHECK_INT(fake_get(&c.f, "edacdep")->calls, 1);
+	CHECK_INT(es.failed, 1);		/* edacdep, named */
+	CHECK_INT(es.skipped, 0);
+	CHECK_INT(es.nodevice, 2);		/* gone; edac, as udev's modprobe of it */
+	CHECK_INT(es.requested_failed, 1);
 	im_engine_put(e);
 	im_coldplug_stats_free(&st);
 	cp_close(&c);
