@@ -7,7 +7,18 @@
 # storage behind xHCI. The root's init is the marker init
 # (qemu-tests/e2e/e2e-init), which says when it ran, what / is and which
 # modules were loaded. Variants (E2E_VARIANTS, default all there are):
-#   a  Debian's stock initramfs-tools image (the baseline)
+#   a   Debian's stock initramfs-tools image (the baseline)
+#   b   the same generator with initmod installed (`make install`: its hook
+#       and init-top script run initmod --boot before udev)
+#   c   dracut with initmod's module, systemd mode (the root has systemd)
+#   cs  the same in dracut's shell mode (--omit the systemd modules)
+#   d   initmod's own image, `initmod-mkinitramfs --hostonly` run on each
+#       machine itself (booted through a, e2e/e2e-hostonly), root=UUID=
+# b, c, cs and d use a hard-linked copy of the cached root with initmod
+# installed into it (only new files are written there); every variant
+# boots the disk made from that copy. Bad input: root= naming a disk that
+# never appears (d: ends with initmod's message, never hangs) and a typo in
+# rd.driver.pre= (b, d: still boot).
 # Each variant V has image_V OUT (builds its image, cached by a stamp) and
 # append_V (its extra kernel command line); adding one is adding the two
 # functions and its letter to VARIANTS. Prints one "ok NAME" / "FAIL NAME"
@@ -15,15 +26,17 @@
 # failed"; exits non-zero on a failure. Needs root (chroot).
 # usage: e2e.sh CACHE BUILD
 # environment: E2E_VARIANTS ("a"), E2E_TYPES ("virtio ahci nvme usb"),
-# E2E_TIMEOUT (300 s a boot)
+# E2E_TIMEOUT (300 s a boot), E2E_VERBOSE (initmod.verbose=, 1)
 set -eu
-[ $# -eq 2 ] || { sed -n '3,18p' "$0" >&2; exit 2; }
+[ $# -eq 2 ] || { sed -n '3,32p' "$0" >&2; exit 2; }
 cache=$1 build=$2
 here=$(cd "$(dirname "$0")" && pwd)
 E2E_LIB=$here/e2e/lib.sh
 # shellcheck source=qemu-tests/e2e/lib.sh
 . "$E2E_LIB"
-VARIANTS=${E2E_VARIANTS:-a}
+VARIANTS=${E2E_VARIANTS:-a b c cs d}
+verbose=${E2E_VERBOSE:-1}
+top=$(cd "$here/.." && pwd)
 TYPES=${E2E_TYPES:-virtio ahci nvme usb}
 bound=${E2E_TIMEOUT:-300}
 mkdir -p "$cache/e2e" "$build/e2e"
@@ -43,8 +56,25 @@ if ! root=$(sh "$here/e2e/rootfs.sh" "$cache"); then
 	finish
 fi
 kver=$(sed -n 's/^kver=//p' "$root/.e2e-ready")
-img=$cache/e2e/root.img
-if e2e_disk "$root" "$img"; then ok disk_built; else bad disk_built; finish; fi
+
+# the root with initmod installed, as a user installs it (make install)
+imroot=$work/root-initmod
+install_initmod() {
+	st="$(cat "$root/.e2e-ready") $(hash "$top/initmod" "$top/Makefile" "$top"/initramfs/mkinitramfs \
+		"$top"/initramfs/initramfs-tools/hooks/* "$top"/initramfs/initramfs-tools/scripts/init-top/* \
+		"$top"/initramfs/dracut/90initmod/* "$here/e2e/e2e-hostonly")"
+	[ -f "$imroot/.e2e-ready" ] && [ "$(cat "$imroot.stamp" 2> /dev/null)" = "$st" ] && return 0
+	rm -rf "$imroot" "$imroot.stamp"
+	cp -al "$root" "$imroot"
+	make -s -C "$top" install DESTDIR="$imroot" PREFIX=/usr > "$work/install.log" 2>&1 || return 1
+	install -m 755 "$here/e2e/e2e-hostonly" "$imroot/sbin/e2e-hostonly"
+	rm -f "$imroot/.e2e-ready"	# its own file, not the cached root's link
+	{ cat "$root/.e2e-ready"; echo "initmod=$(echo "$st" | hash)"; } > "$imroot/.e2e-ready"
+	echo "$st" > "$imroot.stamp"
+}
+if install_initmod; then ok initmod_installed; else bad initmod_installed "see $work/install.log"; finish; fi
+img=$work/root.img
+if e2e_disk "$imroot" "$img"; then ok disk_built; else bad disk_built; finish; fi
 echo "   rootfs and disk ready after $(( $(date +%s) - t0 )) s (kernel $kver)"
 
 # stamp_ok OUT INPUT-FILE...: OUT is there and was built from these inputs
@@ -53,13 +83,68 @@ stamp() { echo "$(cat "$root/.e2e-ready") $(hash "$@")"; }
 stamp_ok() { o=$1; shift; [ -f "$o" ] && [ "$(cat "$o.stamp" 2> /dev/null)" = "$(stamp "$@")" ]; }
 stamp_set() { o=$1; shift; stamp "$@" > "$o.stamp"; }
 
-# a: Debian's stock initramfs-tools image, MODULES=most
+# a: Debian's stock initramfs-tools image, MODULES=most, from the root
+# without initmod
 image_a() {
-	stamp_ok "$1" "$here/e2e/stock-image.sh" && return 0
-	sh "$here/e2e/stock-image.sh" "$root" "$1" > /dev/null || return 1
-	stamp_set "$1" "$here/e2e/stock-image.sh"
+	stamp_ok "$1" "$here/e2e/chroot-image.sh" && return 0
+	sh "$here/e2e/chroot-image.sh" "$root" "$1" mkinitramfs > /dev/null || return 1
+	stamp_set "$1" "$here/e2e/chroot-image.sh"
 }
 append_a() { :; }
+
+# b: the same generator, with initmod's hook installed
+image_b() {
+	stamp_ok "$1" "$here/e2e/chroot-image.sh" "$imroot/.e2e-ready" && return 0
+	sh "$here/e2e/chroot-image.sh" "$imroot" "$1" mkinitramfs > /dev/null || return 1
+	stamp_set "$1" "$here/e2e/chroot-image.sh" "$imroot/.e2e-ready"
+}
+append_b() { echo "initmod.verbose=$verbose"; }
+
+# c, cs: dracut with initmod's module, systemd and shell mode
+image_c() {
+	stamp_ok "$1" "$here/e2e/chroot-image.sh" "$imroot/.e2e-ready" && return 0
+	sh "$here/e2e/chroot-image.sh" "$imroot" "$1" dracut > /dev/null || return 1
+	stamp_set "$1" "$here/e2e/chroot-image.sh" "$imroot/.e2e-ready"
+}
+append_c() { echo "initmod.verbose=$verbose"; }
+image_cs() {
+	stamp_ok "$1" "$here/e2e/chroot-image.sh" "$imroot/.e2e-ready" && return 0
+	sh "$here/e2e/chroot-image.sh" "$imroot" "$1" dracut \
+		--omit "systemd systemd-initrd dracut-systemd" > /dev/null || return 1
+	stamp_set "$1" "$here/e2e/chroot-image.sh" "$imroot/.e2e-ready"
+}
+append_cs() { echo "initmod.verbose=$verbose"; }
+
+# d: initmod's own image, built on each machine by `initmod-mkinitramfs
+# --hostonly` (a boot through a with init=/sbin/e2e-hostonly, which writes
+# the image to a second disk): OUT.TYPE for each type, OUT lists them
+image_d() {
+	[ -f "$work/a.initrd" ] || image_a "$work/a.initrd" || return 1
+	for t in $TYPES; do
+		o=${1%.initrd}.$t.initrd
+		stamp_ok "$o" "$work/a.initrd" "$imroot/.e2e-ready" && continue
+		rm -f "$o.raw" && truncate -s 256M "$o.raw"
+		E2E_QEMU_EXTRA="-drive if=none,id=out,file=$o.raw,format=raw -device virtio-blk-pci,drive=out,serial=e2eout" \
+			e2e_boot "$t" "$kernel" "$work/a.initrd" "$img" "$o.log" \
+			"root=UUID=$E2E_UUID ro init=/sbin/e2e-hostonly quiet" "$bound" || return 1
+		n=$(sed -n 's/.*E2E-IMG-SIZE \([0-9]*\).*/\1/p' "$o.log")
+		[ -n "$n" ] || return 1
+		head -c "$n" "$o.raw" > "$o" && rm -f "$o.raw"
+		stamp_set "$o" "$work/a.initrd" "$imroot/.e2e-ready"
+	done
+	echo "$TYPES" > "$1"
+}
+append_d() { echo "initmod.verbose=$verbose"; }
+
+# the driver of each attachment's disk, loaded by initmod in b, c, cs, d
+disk_driver() {
+	case $1 in
+	virtio) echo virtio_blk ;;
+	ahci) echo ahci ;;
+	nvme) echo nvme ;;
+	usb) echo usb_storage ;;
+	esac
+}
 
 kernel=$work/vmlinuz-$kver
 cmp -s "$root/boot/vmlinuz-$kver" "$kernel" 2> /dev/null || cp "$root/boot/vmlinuz-$kver" "$kernel"
@@ -76,11 +161,19 @@ for v in $VARIANTS; do
 	for t in $TYPES; do
 		log=$work/$v.$t.log
 		tb=$(date +%s)
-		if e2e_boot "$t" "$kernel" "$vimg" "$img" "$log" \
+		timg=$vimg
+		[ -f "$work/$v.$t.initrd" ] && timg=$work/$v.$t.initrd
+		if e2e_boot "$t" "$kernel" "$timg" "$img" "$log" \
 			"root=UUID=$E2E_UUID ro init=/sbin/e2e-init $(append_$v)" "$bound"; then
 			ok "$v.$t.reached_root"
 			dev=$(e2e_dev "$t")
 			check "$v.$t.root_is_the_disk" grep -q "E2E-MOUNT $dev ext4 ro" "$log"
+			if [ "$v" != a ]; then
+				check "$v.$t.initmod_loaded_the_disk_driver" \
+					grep -Eq "initmod: $(disk_driver "$t"): loaded in " "$log"
+				check "$v.$t.initmod_no_failure" \
+					grep -Eq "initmod: [0-9]+ loaded, [0-9]+ already present, 0 failed, 0 skipped" "$log"
+			fi
 			echo "   $v.$t: root's init at $(e2e_reached "$log") s after kernel start" \
 				"(initramfs /init at $(e2e_ktime "$log" 'Run /init as init process') s," \
 				"root mounted at $(e2e_ktime "$log" "EXT4-fs \\(${dev#/dev/}\\): mounted") s)," \
@@ -89,6 +182,32 @@ for v in $VARIANTS; do
 			bad "$v.$t.reached_root" "see $log"
 		fi
 	done
+done
+
+# bad input: a root that never appears; a typo in rd.driver.pre=
+if [ -f "$work/d.virtio.initrd" ]; then
+	tb=$(date +%s)
+	if e2e_boot virtio "$kernel" "$work/d.virtio.initrd" "$img" "$work/bad-root.d.log" \
+		"root=UUID=00000000-0000-4000-8000-00000000dead rootdelay=5 ro init=/sbin/e2e-init" 120; then
+		bad d.bad_root.not_reached "a root that is not there was reached?"
+	else
+		check d.bad_root.named grep -q "the root device UUID=00000000-0000-4000-8000-00000000dead did not appear" \
+			"$work/bad-root.d.log"
+		check d.bad_root.block_devices_listed grep -q "vda" "$work/bad-root.d.log"
+		check d.bad_root.ended_in_time test $(( $(date +%s) - tb )) -lt 100
+	fi
+fi
+for v in b d; do
+	[ -f "$work/$v.initrd" ] || continue
+	timg=$work/$v.initrd
+	[ -f "$work/$v.virtio.initrd" ] && timg=$work/$v.virtio.initrd
+	if e2e_boot virtio "$kernel" "$timg" "$img" "$work/bad-pre.$v.log" \
+		"root=UUID=$E2E_UUID ro init=/sbin/e2e-init rd.driver.pre=nosuchmod,virtio_rng initmod.verbose=0" "$bound"; then
+		ok "$v.typo_in_rd_driver_pre.still_boots"
+		check "$v.typo_in_rd_driver_pre.named" grep -q "nosuchmod" "$work/bad-pre.$v.log"
+	else
+		bad "$v.typo_in_rd_driver_pre.still_boots" "see $work/bad-pre.$v.log"
+	fi
 done
 echo "   e2e took $(( $(date +%s) - t0 )) s"
 finish

@@ -58,7 +58,7 @@ check-install: initmod $(KROOT_612)/.ready
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-unit check-tsan check-alloc check-image check-install fuzz-regress oracle qemu-test qemu-coldplug qemu-root $(BUILD)/bench/kmod-pool
+check: check-unit check-tsan check-alloc check-image check-install fuzz-regress oracle qemu-test qemu-coldplug qemu-root e2e $(BUILD)/bench/kmod-pool
 
 # The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
@@ -132,12 +132,17 @@ qemu-root: initmod kernels
 
 # End to end (#14): a Debian 12 root filesystem (debootstrap, cached in
 # $(CACHE)/e2e, needs root) booted by Debian's 6.12 kernel under QEMU from
-# virtio-blk, AHCI, NVMe and USB storage; variant a: the stock
-# initramfs-tools image. E2E_VARIANTS, E2E_TYPES choose the cases.
+# virtio-blk, AHCI, NVMe and USB storage: a the stock initramfs-tools
+# image, b with initmod's hook, c/cs dracut with initmod's module (systemd,
+# shell mode), d initmod's own host-only image. E2E_VARIANTS, E2E_TYPES
+# choose the cases. bench-e2e times them against each other (after e2e).
 e2e: initmod
 	qemu-tests/e2e.sh $(CACHE) $(BUILD)
 
-.PHONY: e2e
+bench-e2e: e2e
+	bench/e2e-bench.sh $(BENCH_OUT)/e2e $(BENCH_RUNS) $(BUILD)
+
+.PHONY: e2e bench-e2e
 
 # Optional: a small kernel with zstd module decompression and MODULE_SIG_FORCE.
 kernel:
@@ -177,7 +182,7 @@ bench-coldplug: initmod kernels
 
 .PHONY: bench-coldplug
 
-bench: initmod kernels $(KMOD_POOL) bench-coldplug
+bench: initmod kernels $(KMOD_POOL) bench-coldplug bench-e2e
 	@mkdir -p $(BENCH_OUT) && : > $(BENCH_OUT)/raw.jsonl
 	@case " $(BENCH_WORKLOADS) " in *" generic-6.12 "*) $(BB) "$(BENCH_SMPS)" \
 		"$(BENCH_LOADERS) initmod-user" generic generic-6.12 $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET);; esac

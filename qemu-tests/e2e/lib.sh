@@ -13,7 +13,8 @@
 #   e2e_boot TYPE KERNEL INITRD IMG LOG "APPEND" [TIMEOUT]
 #                                  q35, -cpu max, 2 vCPU, 2 GiB, TCG; killed
 #                                  after TIMEOUT s (300); LOG is plain text;
-#                                  succeeds iff the marker init said E2E-END
+#                                  succeeds iff the marker init said E2E-END;
+#                                  E2E_QEMU_EXTRA: more QEMU options
 #   e2e_reached LOG                the uptime at which the root's init ran
 #   e2e_mods LOG                   the modules loaded then, one a line
 #   e2e_ktime LOG ERE              the kernel's timestamp of the first line
@@ -75,7 +76,7 @@ e2e_boot() {
 		set +e
 		# shellcheck disable=SC2086
 		timeout -k 5 "$eb_bound" qemu-system-x86_64 -machine q35 -cpu max -smp 2 -m 2048 \
-			-nographic -no-reboot -nic none $eb_opts \
+			-nographic -no-reboot -nic none $eb_opts ${E2E_QEMU_EXTRA:-} \
 			-kernel "$eb_kernel" -initrd "$eb_initrd" \
 			-append "console=ttyS0 panic=-1 $eb_append" > "$eb_log" 2>&1 < /dev/null
 		eb_rc=$?
