@@ -51,7 +51,7 @@ static int resolve_group(struct im_resolver *r, const struct im_plan_group *grp)
 int im_plan_build(struct im_resolver *r, const struct im_plan_group *groups,
 		  size_t ngroups, struct im_graph *g)
 {
-	size_t k, stage = g->n;	/* nodes before the current stage */
+	size_t k, start = g->n, stage = g->n;	/* nodes before the current stage */
 	int missing = 0, err = 0;
 
 	r->graph = g;
@@ -63,8 +63,11 @@ int im_plan_build(struct im_resolver *r, const struct im_plan_group *groups,
 		err = resolve_group(r, &groups[k]);
 		if (err > 0)
 			missing += err;
-		/* what this group added waits for the stages before it */
-		if (err >= 0 && order_groups(g, 0, stage, before, g->n) < 0)
+		/* what this group added waits for the stages before it in
+		 * this call, never for nodes of earlier calls: coldplug grows a
+		 * running plan one device at a time, and its devices' drivers
+		 * do not wait for each other (rd.driver.pre= is done by then) */
+		if (err >= 0 && order_groups(g, start, stage, before, g->n) < 0)
 			err = -ENOMEM;
 	}
 	r->graph = NULL;

@@ -30,8 +30,8 @@ struct im_plan_group {
 /*
  * Resolve every group into @g, in order; the modules of group k (and
  * their dependencies) start only after all modules of the groups before
- * it finished (before the group it runs in parallel with, for a parallel
- * one). Returns the number of names not found (each said through r->m,
+ * it in this call finished (before the group it runs in parallel with,
+ * for a parallel one); nodes already in @g before the call order nothing. Returns the number of names not found (each said through r->m,
  * devices' excepted), or -errno. Missing dependency files stay nodes,
  * which fail when loaded.
  */

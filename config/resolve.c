@@ -627,6 +627,7 @@ static void graph_fill(struct im_resolver *r, struct im_kmod *k,
 	n->required |= k->required == r->gen;
 	n->by_device |= r->for_device;
 	n->by_name |= !r->for_device;
+	n->first |= r->for_storage;
 	if (n->path || n->install || n->builtin)
 		return;		/* first step for a module decides */
 	if (st->install) {
@@ -718,14 +719,37 @@ int im_resolve_name(struct im_resolver *r, const char *name, const char *extra,
 	return resolve(r, name, extra, out, 0);
 }
 
+/*
+ * Is @modalias a device a root filesystem may be on, or on the way to one:
+ * PCI mass storage (class 01: SATA, NVMe, SCSI HBAs, ...) and USB host
+ * controllers (0c03), virtio block and SCSI, SCSI disks and RBC devices,
+ * USB mass-storage interfaces, MMC/SD cards.
+ */
+static int storage_modalias(const char *ma)
+{
+	const char *bc = strstr(ma, "bc");
+
+	if (!strncmp(ma, "pci:", 4))
+		return bc && (!strncmp(bc, "bc01", 4) || !strncmp(bc, "bc0Csc03", 8));
+	if (!strncmp(ma, "virtio:", 7))
+		return !strncmp(ma, "virtio:d00000002v", 17) ||
+		       !strncmp(ma, "virtio:d00000008v", 17);
+	if (!strncmp(ma, "scsi:", 5))
+		return !strncmp(ma, "scsi:t-0x00", 11) || !strncmp(ma, "scsi:t-0x0e", 11);
+	if (!strncmp(ma, "usb:", 4))
+		return strstr(ma, "ic08isc") != NULL;
+	return !strcmp(ma, "mmc:block");
+}
+
 int im_resolve_device(struct im_resolver *r, const char *modalias,
 		      struct im_steps *out)
 {
 	int ret;
 
 	r->for_device = 1;
+	r->for_storage = storage_modalias(modalias);
 	ret = resolve(r, modalias, NULL, out, 1);
-	r->for_device = 0;
+	r->for_device = r->for_storage = 0;
 	return ret;
 }
 

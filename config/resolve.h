@@ -45,6 +45,8 @@ struct im_resolver {
 	unsigned gen;			/* probe generation: visited flags */
 	int for_device;			/* im_resolve_device(): targets are
 					 * marked as a device's drivers */
+	int for_storage;		/* ... of a storage device: the plan
+					 * goes first (see im_node.first) */
 };
 
 void im_resolver_init(struct im_resolver *r, struct im_moddb *db,

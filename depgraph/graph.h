@@ -31,6 +31,9 @@ struct im_node {
 				 * finds no hardware (ENODEV, ENXIO) is no failure */
 	int by_device, by_name;	/* in the plan (itself or as a dependency)
 				 * for a device's MODALIAS / for a name */
+	int first;		/* on the way to a storage device's driver
+				 * (and its dependencies): scheduled before
+				 * the rest, since the root is usually there */
 	uint64_t cost;		/* estimate: file size in bytes */
 	struct im_edge *pred, *succ;
 	size_t npred, nsucc, cap_pred, cap_succ;

@@ -143,6 +143,8 @@ static int root_there(struct source *s, double now)
 		return 0;
 	}
 	s->st->root_ms = now;
+	if (s->co->root_found)
+		s->co->root_found(s->co->root_arg, s->st->root_dev);
 	return 1;
 }
 

@@ -35,6 +35,9 @@ struct im_coldplug_opts {
 	int root_optional;		/* only shortens the quiet period: a
 					 * generator's image may find its root
 					 * later (LVM, crypt, NFS) */
+	void (*root_found)(void *arg, const char *dev);	/* once, when it is
+					 * there (PID 1 switches to it early) */
+	void *root_arg;
 };
 
 struct im_coldplug_stats {

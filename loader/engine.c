@@ -29,11 +29,18 @@ double im_engine_now(const struct im_engine *e)
 
 /* ---- ready heap: larger tail first, then lower index ---- */
 
+/*
+ * Which ready job goes first: one on the way to a storage device's driver
+ * (the root is usually there), then the heaviest path to a sink, then the
+ * plan's order.
+ */
 static int before(const struct im_engine *e, size_t a, size_t b)
 {
-	uint64_t ta = e->g->nodes[a].tail, tb = e->g->nodes[b].tail;
+	const struct im_node *na = &e->g->nodes[a], *nb = &e->g->nodes[b];
 
-	return ta != tb ? ta > tb : a < b;
+	if (na->first != nb->first)
+		return na->first;
+	return na->tail != nb->tail ? na->tail > nb->tail : a < b;
 }
 
 static void heap_push(struct im_engine *e, size_t j)

@@ -4,8 +4,13 @@
  * im_init_main() does it: mount the pseudo filesystems, read the kernel
  * command line once, fork the guard; the child becomes the kernel's
  * modprobe and loads the boot's plan in one DAG run; the parent execs the
- * next stage (no switch_root: init= or the kernel's usual fallbacks inside
- * the initramfs).
+ * next stage: with root=, after switching to it (init= or /sbin/init
+ * there), else init= or the kernel's usual fallbacks inside the initramfs.
+ * The root before the rest: a coldplugging child tells the parent as soon
+ * as the root device is there ('r' on the guard pipe) and goes on loading
+ * the other drivers in a mount namespace of its own, where the initramfs
+ * stays as it was; the parent switches to the root and execs its init at
+ * once, and the child frees the initramfs when it is done.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -145,8 +151,10 @@ int im_init_guard(double backstop_s, int *donefd, struct msgs *m)
 			backstop_s);
 	else if (read(fds[0], &c, 1) != 1)
 		msg_err(m, "the loader process ended without finishing (crashed?); going on with the boot");
+	else if (c == 'r')
+		r = 2;		/* the root is there; the loader goes on */
 	close(fds[0]);
-	return 1;
+	return r == 2 ? 2 : 1;
 }
 
 void im_init_guard_done(int donefd)
@@ -190,9 +198,37 @@ void im_init_exec_next(char *const *argv, const char *kcmdline,
 	}
 }
 
+/* The child's news for the parent: the root device is there (once). */
+struct early {
+	int fd;			/* the guard pipe, -1: no early switch */
+	int told;
+};
+
+static void root_found(void *arg, const char *dev)
+{
+	struct early *e = arg;
+
+	(void)dev;
+	if (e->fd >= 0 && !e->told) {
+		fflush(NULL);
+		e->told = write(e->fd, "r", 1) == 1;
+	}
+}
+
+/*
+ * The child may go on after the parent switched root only in a mount
+ * namespace of its own: the parent's moves of /dev, /proc, /sys and /run
+ * then leave the child's as they are. Without one, no early switch.
+ */
+static int own_namespace(void)
+{
+	return unshare(CLONE_NEWNS) == 0 &&
+	       mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
+}
+
 /* The loader's work in the guarded child: the boot's plan, one engine run. */
 static void boot_load(const struct im_opts *o, const char *kcmd,
-		      double deadline, const struct im_root_spec *root,
+		      double deadline, const struct im_boot_root *root,
 		      struct msgs *m)
 {
 	struct im_engine_opts eo;
@@ -246,7 +282,7 @@ static void rescue(struct msgs *m)
  * rescue shell tried).
  */
 static void boot_root(const struct im_root_spec *r, double wait_s,
-		      struct msgs *m)
+		      int keep_old, struct msgs *m)
 {
 	struct im_fsinfo fi;
 	char dev[64], what[300];
@@ -266,7 +302,8 @@ static void boot_root(const struct im_root_spec *r, double wait_s,
 	}
 	msg_info(m, "root %s is %s (%s)", im_root_spec_str(r, what, sizeof(what)),
 		 dev, *fi.type ? fi.type : "?");
-	if (im_root_mount(r, dev, &fi, "/root", m) < 0 || im_root_switch("/root", m) < 0)
+	if (im_root_mount(r, dev, &fi, "/root", m) < 0 ||
+	    im_root_switch("/root", keep_old, m) < 0)
 		rescue(m);
 }
 
@@ -274,25 +311,36 @@ int im_init_main(struct im_opts *o, int opts_err, struct msgs *m)
 {
 	struct msgs quiet = { .verbose = -1 };
 	struct im_root_spec root;
+	struct early early = { .fd = -1 };
+	struct im_boot_root br = { .spec = &root, .found = root_found,
+				   .arg = &early };
 	double deadline;
 	char *kcmd;
-	int donefd = -1, has_root;
+	int donefd = -1, has_root, g;
 
 	im_init_mounts(m);
 	kcmd = im_cmdline_read("/proc/cmdline", m);
 	deadline = im_init_deadline(kcmd, o);
 	has_root = !o->exec_argv && im_root_spec_parse(kcmd, &root, &quiet);
-	if (im_init_guard(im_init_backstop(deadline), &donefd, m) <= 0) {
+	g = im_init_guard(im_init_backstop(deadline), &donefd, m);
+	if (g <= 0) {
 		/* the child (or PID 1 itself when fork failed) */
+		if (g == 0 && has_root && own_namespace())
+			early.fd = donefd;
 		if (!opts_err)
-			boot_load(o, kcmd, deadline, has_root ? &root : NULL, m);
+			boot_load(o, kcmd, deadline, has_root ? &br : NULL, m);
+		if (early.told) {	/* the parent switched, or is at it */
+			fflush(NULL);
+			im_root_free_initramfs_after_switch(60);
+			_exit(0);
+		}
 		if (donefd >= 0)
 			im_init_guard_done(donefd);	/* _exits */
 	}
 	if (has_root)	/* on success init= is the real root's */
 		boot_root(&root, o->coldplug != 0 && coldplug_on(kcmd) ? 1 :
 			  root.rootdelay_s >= 0 ? root.rootdelay_s :
-			  deadline > 0 ? deadline : IM_SETTLE_MAX_S, m);
+			  deadline > 0 ? deadline : IM_SETTLE_MAX_S, g == 2, m);
 	im_init_exec_next(o->exec_argv, kcmd, m);
 	free(kcmd);
 	im_opts_free(o);

@@ -131,13 +131,14 @@ static int boot(struct im_session *s, const struct im_opts *o,
 	struct msgs quiet = { .verbose = -1 };	/* the generator reads root= too */
 	struct im_engine_opts eo;
 	struct im_root_spec root;
+	struct im_boot_root br = { .spec = &root, .optional = 1 };
 	int err, bad, has_root;
 
 	if (s->cfg.verbose > m->verbose)
 		m->verbose = s->cfg.verbose;
 	has_root = im_root_spec_parse(kcmd, &root, &quiet);
 	im_run_engine_opts(s, o, im_init_deadline(kcmd, o), m, &eo);
-	err = im_run_boot(s, o, &eo, has_root ? &root : NULL, m, &bad);
+	err = im_run_boot(s, o, &eo, has_root ? &br : NULL, m, &bad);
 	return err < 0 && err != -ETIMEDOUT ? err : err < 0 || bad;
 }
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../depgraph/file.h"
+#include "../depgraph/util.h"
 #include "root.h"
 
 /* A number from a small sysfs file, -1 when absent. */
@@ -193,7 +194,7 @@ static void delete_tree(int dfd, dev_t rootdev)
 	closedir(d);
 }
 
-int im_root_switch(const char *newroot, struct msgs *m)
+int im_root_switch(const char *newroot, int keep_old, struct msgs *m)
 {
 	static const char *const moves[] = { "/dev", "/proc", "/sys", "/run", NULL };
 	struct stat rs, ns;
@@ -227,8 +228,30 @@ int im_root_switch(const char *newroot, struct msgs *m)
 			close(fd);
 		return -errno;
 	}
-	if (fd >= 0)		/* the initramfs's memory goes back to the kernel */
+	if (fd >= 0 && !keep_old)	/* the initramfs's memory goes back to the kernel */
 		delete_tree(fd, rs.st_dev);
+	else if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+int im_root_free_initramfs_after_switch(double wait_s)
+{
+	struct stat mine, pid1;
+	int i, fd;
+
+	if (stat("/", &mine) < 0)
+		return 0;
+	for (i = 0; i < wait_s * 20; i++) {
+		if (stat("/proc/1/root/", &pid1) == 0 && pid1.st_dev != mine.st_dev) {
+			fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fd < 0)
+				return 0;
+			delete_tree(fd, mine.st_dev);
+			return 1;
+		}
+		im_sleep_ms(50);
+	}
 	return 0;
 }
 

@@ -169,14 +169,16 @@ int im_run_graph(const struct im_opts *o, struct im_graph *g,
 int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 		    const struct im_plan_group groups[3],
 		    const struct im_engine_opts *eo,
-		    const struct im_root_spec *root, struct msgs *m, int *bad)
+		    const struct im_boot_root *root, struct msgs *m, int *bad)
 {
 	struct im_coldplug_opts co = {
 		.sysfs = o->sysfs ? o->sysfs : "/sys",
 		.quiet_s = s->cfg.settle_s > 0 ? s->cfg.settle_s :
 			   o->settle_s > 0 ? o->settle_s : IM_SETTLE_QUIET_S,
-		.root = root,
-		.root_optional = o->boot,
+		.root = root ? root->spec : NULL,
+		.root_optional = root && root->optional,
+		.root_found = root ? root->found : NULL,
+		.root_arg = root ? root->arg : NULL,
 	};
 	struct im_coldplug_stats st;
 	struct im_engine *e;
@@ -200,7 +202,7 @@ int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 
 int im_run_boot(struct im_session *s, const struct im_opts *o,
 		const struct im_engine_opts *eo,
-		const struct im_root_spec *root, struct msgs *m, int *bad)
+		const struct im_boot_root *root, struct msgs *m, int *bad)
 {
 	struct im_boot_groups b;
 	struct im_graph g;

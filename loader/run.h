@@ -11,6 +11,15 @@
 #include "options.h"
 #include "../config/rootspec.h"
 
+/* What a boot knows about its root device (NULL: nothing). */
+struct im_boot_root {
+	const struct im_root_spec *spec;	/* root= and its options */
+	int optional;			/* never wait for it (--boot: the
+					 * generator's scripts mount it) */
+	void (*found)(void *arg, const char *dev);	/* it is there */
+	void *arg;
+};
+
 struct im_session {
 	char *dir;			/* ROOT/lib/modules/KVER */
 	struct im_moddb db;
@@ -45,18 +54,18 @@ int im_run_graph(const struct im_opts *o, struct im_graph *g,
 int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 		    const struct im_plan_group groups[3],
 		    const struct im_engine_opts *eo,
-		    const struct im_root_spec *root, struct msgs *m, int *bad);
+		    const struct im_boot_root *root, struct msgs *m, int *bad);
 
 /*
  * A boot's load (PID 1's, and --boot's for the generators' hooks): the
  * kernel command line's rd.driver.pre=, then modules_load=, modules-load.d
  * and @o's names, then rd.driver.post=; with coldplug unless --no-coldplug
- * or initmod.coldplug=0 (@root: what the coldplug's settle waits for, or
- * NULL). Returns as im_run_graph().
+ * or initmod.coldplug=0 (@root: the device the coldplug's settle waits
+ * for, or NULL). Returns as im_run_graph().
  */
 int im_run_boot(struct im_session *s, const struct im_opts *o,
 		const struct im_engine_opts *eo,
-		const struct im_root_spec *root, struct msgs *m, int *bad);
+		const struct im_boot_root *root, struct msgs *m, int *bad);
 
 /* Peak resident memory (VmHWM) on stderr, with --stats or -v. */
 void im_run_print_peak_rss(struct msgs *m, int stats);

@@ -183,6 +183,7 @@ TEST(coldplug_walk_hotplug_chains_and_settle)
 	CHECK_INT(fake_get(&c.f, "gone")->calls, 1);
 	CHECK_INT(c.f.double_loads, 0);
 	CHECK_INT(c.f.order_violations, 0);
+	CHECK(c.f.max_in_flight >= 2);		/* devices' drivers do not wait for each other */
 	CHECK_INT(es.failed, 0);		/* ENODEV from a device's driver */
 	CHECK_INT(es.skipped, 0);		/* or from its dependency */
 	CHECK_INT(fake_get(&c.f, "edacdep")->calls, 1);
@@ -346,6 +347,35 @@ TEST(coldplug_no_device_only_for_what_devices_pulled_in)
 	CHECK_INT(es.skipped, 0);
 	CHECK_INT(es.nodevice, 2);		/* gone; edac, as udev's modprobe of it */
 	CHECK_INT(es.requested_failed, 1);
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	cp_close(&c);
+}
+
+/* With one CPU slot, the way to storage goes first (a USB host here). */
+TEST(coldplug_storage_paths_first)
+{
+	struct cp c;
+	const struct im_plan_group groups[3] = { { 0 }, { 0 }, { 0 } };
+	struct im_coldplug_opts co = { .quiet_s = 0.05 };
+	struct im_engine_opts eo = { .threads = 1, .max_threads = 1,
+				     .timeout_s = 30, .own_graph = 1 };
+	struct im_coldplug_stats st;
+	struct im_engine *e = NULL;
+	size_t ihost, icard, icpu, istor, idisk;
+
+	cp_open(&c);
+	co.sysfs = c.sysfs;
+	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+	CHECK_INT(im_graph_node(e->g, "hostctl", &ihost), 0);
+	CHECK_INT(im_graph_node(e->g, "cardctl", &icard), 0);
+	CHECK_INT(im_graph_node(e->g, "cpufeat", &icpu), 0);
+	CHECK_INT(im_graph_node(e->g, "storage", &istor), 0);
+	CHECK_INT(im_graph_node(e->g, "disk", &idisk), 0);
+	CHECK(e->g->nodes[ihost].first && e->g->nodes[istor].first && e->g->nodes[idisk].first);
+	CHECK(!e->g->nodes[icard].first && !e->g->nodes[icpu].first);
+	CHECK(e->jobs[ihost].t_start <= e->jobs[icard].t_start);
+	CHECK(e->jobs[ihost].t_start <= e->jobs[icpu].t_start);
 	im_engine_put(e);
 	im_coldplug_stats_free(&st);
 	cp_close(&c);
