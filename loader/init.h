@@ -19,8 +19,9 @@ void im_init_set_modprobe(struct msgs *m);
  * child do all the work (configuration, indexes, resolving, loading). The
  * parent waits until the child says it is done (a byte on *donefd), dies,
  * or @backstop_s passes (0: no limit). Returns 0 in the child, 1 in the
- * parent when it is time to exec the next stage, -1 when fork failed (load
- * in this process).
+ * parent when it is time to exec the next stage, 2 when the child said the
+ * root device is there ('r') and goes on loading (the child then frees
+ * the initramfs), -1 when fork failed (load in this process).
  */
 int im_init_guard(double backstop_s, int *donefd, struct msgs *m);
 /*
