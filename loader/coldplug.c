@@ -157,23 +157,25 @@ static int root_given_up(struct source *s, double now)
 }
 
 /*
- * The root device: looked for every 50 ms (block devices come with
- * uevents); once it is there the quiet period is the shorter one. 0 while
- * settle must wait for it (an optional root never holds settle up).
+ * The root device, looked for every 50 ms while loads go on (block devices
+ * come with uevents; PID 1 switches to it as soon as it is there); once it
+ * is there the quiet period is the shorter one.
  */
-static int root_wait(struct source *s, double now, double *next_look,
-		     double *quiet_ms)
+static void root_look(struct source *s, double now, double *next_look,
+		      double *quiet_ms)
 {
-	int wait = !s->co->root_optional && !root_given_up(s, now);
-
-	if (now < *next_look)
-		return !wait;
+	if (!s->co->root || *s->st->root_dev || now < *next_look)
+		return;
 	*next_look = now + 50;
-	if (!root_there(s, now))
-		return !wait;
-	if (IM_SETTLE_ROOT_QUIET_S * 1e3 < *quiet_ms)
+	if (root_there(s, now) && IM_SETTLE_ROOT_QUIET_S * 1e3 < *quiet_ms)
 		*quiet_ms = IM_SETTLE_ROOT_QUIET_S * 1e3;
-	return 1;
+}
+
+/* Must settle wait for the root still? (An optional one never holds it.) */
+static int root_missing(struct source *s, double now)
+{
+	return s->co->root && !*s->st->root_dev && !s->co->root_optional &&
+	       !root_given_up(s, now);
 }
 
 /*
@@ -204,14 +206,14 @@ static void settle(struct source *s)
 		if (s->st->dev.n > s->dev_from)
 			grow(s, NULL);
 		now = im_engine_now(s->e);
+		root_look(s, now, &next_look, &quiet_ms);
 		if (!im_engine_idle(s->e)) {
 			idle_since = -1;
 			continue;
 		}
 		if (idle_since < 0)
 			idle_since = now > last ? now : last;
-		if (s->co->root && !*s->st->root_dev &&
-		    !root_wait(s, now, &next_look, &quiet_ms))
+		if (root_missing(s, now))
 			continue;
 		if (now - last >= quiet_ms) {
 			s->st->settle_ms = now;
