@@ -7,11 +7,14 @@
  * O(edges) in total), a watchdog and a deadline in the caller.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <stddef.h>
 
@@ -254,6 +257,7 @@ static void *worker_main(void *arg)
 
 	pthread_mutex_lock(&e->lock);
 	w->have_clk = pthread_getcpuclockid(pthread_self(), &w->clk) == 0;
+	w->tid = (int)syscall(SYS_gettid);
 	for (;;) {
 		struct im_load l;
 		double cpu;
@@ -284,9 +288,34 @@ static void *worker_main(void *arg)
 }
 
 /*
+ * Is thread @tid runnable (state R in /proc: on a CPU or waiting for one)?
+ * 1, 0, or -1 when /proc does not say.
+ */
+static int runnable(int tid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] == 'R' : -1;
+}
+
+/*
  * Which loads are asleep in the kernel (lock held): a worker that used less
- * than a quarter of the wall time on a CPU since the last sample is asleep,
- * and its CPU slot goes to the next ready module.
+ * than a quarter of the wall time on a CPU since the last sample, and is
+ * not runnable now, is asleep, and its CPU slot goes to the next ready
+ * module. A runnable one is never asleep: on a machine with more loads
+ * than CPUs each gets less than a quarter, and would look asleep.
  */
 static void sample_workers(struct im_engine *e, double now)
 {
@@ -301,7 +330,8 @@ static void sample_workers(struct im_engine *e, double now)
 			continue;
 		if (now - w->s_wall >= 8 && clock_gettime(w->clk, &ts) == 0) {
 			cpu = ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-			w->asleep = cpu - w->s_cpu < 0.25 * (now - w->s_wall);
+			w->asleep = cpu - w->s_cpu < 0.25 * (now - w->s_wall) &&
+				    runnable(w->tid) != 1;
 			w->s_cpu = cpu;
 			w->s_wall = now;
 		}

@@ -75,6 +75,7 @@ struct im_worker {
 	int asleep;			/* the last sample saw it off the CPU */
 	clockid_t clk;			/* its CPU-time clock */
 	int have_clk;
+	int tid;			/* its thread id (its /proc state) */
 	double s_wall, s_cpu;		/* last sample, ms */
 };
 
