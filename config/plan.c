@@ -51,7 +51,7 @@ static int resolve_group(struct im_resolver *r, const struct im_plan_group *grp)
 int im_plan_build(struct im_resolver *r, const struct im_plan_group *groups,
 		  size_t ngroups, struct im_graph *g)
 {
-	size_t k, start = g->n, stage = g->n;	/* nodes before the current stage */
+	size_t k, i, start = g->n, stage = g->n;	/* nodes before the current stage */
 	int missing = 0, err = 0;
 
 	r->graph = g;
@@ -63,6 +63,8 @@ int im_plan_build(struct im_resolver *r, const struct im_plan_group *groups,
 		err = resolve_group(r, &groups[k]);
 		if (err > 0)
 			missing += err;
+		for (i = before; groups[k].first && i < g->n; i++)
+			g->nodes[i].first = 1;
 		/* what this group added waits for the stages before it in
 		 * this call, never for nodes of earlier calls: coldplug grows a
 		 * running plan one device at a time, and its devices' drivers

@@ -25,6 +25,8 @@ struct im_plan_group {
 	int devices;		/* names are devices' modaliases: resolved as
 				 * udev resolves them, none found is silent */
 	int parallel;		/* starts with the group before it, not after */
+	int first;		/* what it adds goes before the rest (see
+				 * im_node.first): the root's filesystem */
 };
 
 /*

@@ -34,6 +34,10 @@ struct source {
 	/* what the next growth adds */
 	const struct im_plan_group *grp;
 	size_t dev_from;		/* devices [dev_from, dev.n) */
+	/* the root: its device found, its filesystem's module planned first
+	 * (jobs [fs_from, fs_to)); told once those ended */
+	int root_told;
+	size_t fs_from, fs_to;
 };
 
 
@@ -65,9 +69,16 @@ static int add(void *arg, struct im_graph *g)
 	int err = 0, k;
 
 	if (s->grp && s->grp->n) {
+		size_t n0 = g->n;
+
 		k = im_plan_build(s->r, s->grp, 1, g);
 		if (k < 0)
 			return k;
+		if (s->grp->first) {	/* the root's filesystem: said nowhere */
+			s->fs_from = n0;
+			s->fs_to = g->n;
+			return 0;
+		}
 		st->missing += k;
 	}
 	for (i = s->dev_from; i < st->dev.n && !err; i++) {
@@ -132,7 +143,29 @@ static size_t drain(struct source *s)
 	return got;
 }
 
-/* Is the root device there yet? Remembered in the stats. */
+/* The root's filesystem module ("fs-TYPE", as the kernel asks) goes first. */
+static void root_fs_plan(struct source *s, const char *type)
+{
+	char name[80];
+	struct im_request q = { name, NULL };
+	struct im_plan_group grp = { .req = &q, .n = 1, .devices = 1, .first = 1 };
+	size_t before = s->fs_from;
+
+	snprintf(name, sizeof(name), "fs-%.*s", (int)strcspn(type, ","), type);
+	s->grp = &grp;
+	s->fs_from = SIZE_MAX;		/* add() records the range */
+	im_engine_grow(s->e, add, s);
+	s->grp = NULL;
+	if (s->fs_from == SIZE_MAX)
+		s->fs_from = s->fs_to = before;
+}
+
+/*
+ * Is the root device there yet? Remembered in the stats; its filesystem's
+ * module (rootfstype=, else what the superblock says) is planned first, so
+ * that PID 1's mount finds it loaded (the kernel's request for it would
+ * wait behind every other load).
+ */
 static int root_there(struct source *s, double now)
 {
 	struct im_fsinfo fi;
@@ -143,9 +176,21 @@ static int root_there(struct source *s, double now)
 		return 0;
 	}
 	s->st->root_ms = now;
-	if (s->co->root_found)
-		s->co->root_found(s->co->root_arg, s->st->root_dev);
+	if (*s->co->root->fstype)
+		root_fs_plan(s, s->co->root->fstype);
+	else if (*fi.type)
+		root_fs_plan(s, fi.type);
 	return 1;
+}
+
+/* Tell PID 1 once the root device and its filesystem's module are there. */
+static void root_tell(struct source *s)
+{
+	if (s->root_told || !*s->st->root_dev || !s->co->root_found ||
+	    !im_engine_ended(s->e, s->fs_from, s->fs_to))
+		return;
+	s->root_told = 1;
+	s->co->root_found(s->co->root_arg, s->st->root_dev);
 }
 
 /* rootdelay= passed without it (rootwait: only the deadline ends it). */
@@ -207,6 +252,7 @@ static void settle(struct source *s)
 			grow(s, NULL);
 		now = im_engine_now(s->e);
 		root_look(s, now, &next_look, &quiet_ms);
+		root_tell(s);
 		if (!im_engine_idle(s->e)) {
 			idle_since = -1;
 			continue;

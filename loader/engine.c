@@ -786,6 +786,19 @@ int im_engine_no_device(const struct im_engine *e, size_t i)
 	       (n->device || (n->by_device && !n->by_name));
 }
 
+int im_engine_ended(struct im_engine *e, size_t from, size_t to)
+{
+	size_t i;
+	int ended = 1;
+
+	pthread_mutex_lock(&e->lock);
+	for (i = from; i < to && i < e->njobs && ended; i++)
+		ended = e->jobs[i].st != IM_JOB_WAIT && e->jobs[i].st != IM_JOB_READY &&
+			e->jobs[i].st != IM_JOB_RUN;
+	pthread_mutex_unlock(&e->lock);
+	return ended;
+}
+
 int im_engine_idle(struct im_engine *e)
 {
 	int idle;

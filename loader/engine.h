@@ -162,6 +162,8 @@ int im_engine_idle(struct im_engine *e);
 int im_engine_stopped(struct im_engine *e);
 /* A mark on the timeline at this moment (dropped when out of memory). */
 void im_engine_mark(struct im_engine *e, const char *what);
+/* Have jobs [from, to) all ended (loaded, present, failed or skipped)? */
+int im_engine_ended(struct im_engine *e, size_t from, size_t to);
 /* Did job @i fail only because its device is not there (ENODEV, ENXIO)? */
 int im_engine_no_device(const struct im_engine *e, size_t i);
 /*

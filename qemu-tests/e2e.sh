@@ -174,6 +174,9 @@ for v in $VARIANTS; do
 				check "$v.$t.initmod_no_failure" \
 					grep -Eq "initmod: [0-9]+ loaded, [0-9]+ already present, 0 failed, 0 skipped" "$log"
 			fi
+			if [ "$v" = d ]; then	# the root before the rest, its filesystem first
+				check "$v.$t.root_fs_module_by_coldplug" grep -q "initmod: ext4: loaded in " "$log"
+			fi
 			echo "   $v.$t: root's init at $(e2e_reached "$log") s after kernel start" \
 				"(initramfs /init at $(e2e_ktime "$log" 'Run /init as init process') s," \
 				"root mounted at $(e2e_ktime "$log" "EXT4-fs \\(${dev#/dev/}\\): mounted") s)," \
