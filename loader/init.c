@@ -330,8 +330,11 @@ int im_init_main(struct im_opts *o, int opts_err, struct msgs *m)
 		if (!opts_err)
 			boot_load(o, kcmd, deadline, has_root ? &br : NULL, m);
 		if (early.told) {	/* the parent switched, or is at it */
+			if (im_root_free_initramfs_after_switch(60))
+				msg_info(m, "the initramfs is freed (PID 1 switched to the root)");
+			else
+				msg_warn(m, "PID 1 did not switch to the root within 60 s: the initramfs stays");
 			fflush(NULL);
-			im_root_free_initramfs_after_switch(60);
 			_exit(0);
 		}
 		if (donefd >= 0)
