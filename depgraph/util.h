@@ -28,6 +28,7 @@ struct msgs {
 	int verbose;		/* <0 quiet, 0 errors+warnings, >0 info */
 	unsigned errors, warnings;
 	const char *prog;
+	int kmod_levels;	/* "ERROR: ", "WARNING: " as kmod's tools say */
 };
 void msg_err(struct msgs *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -83,7 +83,8 @@ static void usage(FILE *f, int modprobe)
 	      "      --exec PROG ARG...  the next stage for --init (the rest of the line)\n"
 	      "A NAME starting with '/' or './' is a module file (as kmod >= 31).\n"
 	      "As 'modprobe' (argv[0], or 'initmod modprobe ...'): modprobe's options,\n"
-	      "see 'initmod modprobe --help'.\n", f);
+	      "see 'initmod modprobe --help'. As 'depmod' (argv[0], or\n"
+	      "'initmod depmod ...'): kmod's depmod, see 'initmod depmod --help'.\n", f);
 }
 
 /* A number in [lo, hi]; @integer: no fraction. */
