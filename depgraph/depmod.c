@@ -130,6 +130,18 @@ static int old_wins(const struct dm *d, const struct dm_mod *old,
 	return newprio <= oldprio;
 }
 
+/* kmod's path_make_absolute_cwd(): joined to the cwd, not normalised */
+static char *abs_path(const char *p)
+{
+	char cwd[4096], *r;
+
+	if (p[0] == '/')
+		return strdup(p);
+	if (!getcwd(cwd, sizeof(cwd)) || asprintf(&r, "%s/%s", cwd, p) < 0)
+		return NULL;
+	return r;
+}
+
 static void mod_free(struct dm_mod *mod)
 {
 	if (!mod)
@@ -148,7 +160,7 @@ static int mod_add(struct dm *d, const char *path, const char *name)
 	struct dm_mod *mod = calloc(1, sizeof(*mod) + nl + 1);
 	const char *slash, *key;
 
-	if (!mod || !(mod->path = strdup(path))) {
+	if (!mod || !(mod->path = abs_path(path))) {
 		free(mod);
 		return -ENOMEM;
 	}
@@ -356,9 +368,14 @@ static void order_by_file(struct dm *d)
 	struct strmap byrel = { 0 };
 	char *buf, path[4096];
 	size_t len, i, start, total = 0, idx = 0;
+	int e;
 
 	snprintf(path, sizeof(path), "%s/modules.order", d->dirname);
-	if (im_read_file(path, IM_READ_ALL, &buf, &len) != 0) {
+	e = im_read_file(path, IM_READ_ALL, &buf, &len);
+	if (e != 0) {
+		if (!buf)
+			msg_warn(d->m, "could not open modules.order at %s: %s",
+				 d->dirname, strerror(-e));
 		free(buf);
 		return;
 	}

@@ -58,7 +58,7 @@ check-install: initmod $(KROOT_612)/.ready
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-unit check-tsan check-alloc check-image check-install fuzz-regress oracle qemu-test qemu-coldplug qemu-root $(BUILD)/bench/kmod-pool
+check: check-unit check-tsan check-alloc check-image check-install fuzz-regress oracle check-depmod qemu-test qemu-coldplug qemu-root $(BUILD)/bench/kmod-pool
 
 # The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
@@ -183,3 +183,12 @@ bench: initmod kernels $(KMOD_POOL) bench-coldplug
 .PHONY: bench
 
 include tests/fuzz/fuzz.mk
+
+# depmod (#15): `initmod depmod` against Debian's /sbin/depmod (kmod 30) on
+# the 6.12 (xz), 6.1 (plain) and 6.12-recompressed-to-zstd trees, a
+# depmod.d fixture with -e -F System.map, and bad modules: cmp per file.
+check-depmod: initmod kernels
+	tests/depmod-oracle.sh ./initmod $(BUILD) $(KROOT_612) $$(cat $(KROOT_612)/.ready) \
+		$(KROOT_61) $$(cat $(KROOT_61)/.ready)
+
+.PHONY: check-depmod
