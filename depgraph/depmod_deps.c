@@ -142,7 +142,7 @@ static int add_dep(struct dm *d, struct dm_mod *mod, struct dm_sym *sym)
 
 static int mod_deps(struct dm *d, struct dm_mod *mod)
 {
-	const unsigned char *p = mod->elf.rec, *end = p + mod->elf.len;
+	const unsigned char *p = mod->elf.rec, *end = im_rec_end(&mod->elf);
 	struct im_rec r;
 	int err = 0;
 
@@ -336,7 +336,7 @@ int dm_resolve(struct dm *d)
 
 	for (i = 0; !err && i < d->n; i++) {
 		struct dm_mod *mod = d->mods[i];
-		const unsigned char *p = mod->elf.rec, *end = p + mod->elf.len;
+		const unsigned char *p = mod->elf.rec, *end = im_rec_end(&mod->elf);
 		struct im_rec r;
 
 		while (!err && (p = im_rec_next(p, end, &r)))

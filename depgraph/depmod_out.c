@@ -90,7 +90,7 @@ static int out_dep_bin(struct dm *d, struct im_buf *b)
 	size_t _i;							\
 	for (_i = 0; _i < (d)->n; _i++) {				\
 		struct dm_mod *mod = (d)->mods[_i];			\
-		const unsigned char *_p = mod->elf.rec, *_e = _p + mod->elf.len; \
+		const unsigned char *_p = mod->elf.rec, *_e = im_rec_end(&mod->elf); \
 		struct im_rec r;					\
 		while ((_p = im_rec_next(_p, _e, &r)))			\
 			if (r.type == (want)) { body; }			\
@@ -321,7 +321,7 @@ static int out_devname(struct dm *d, struct im_buf *b)
 
 	for (i = 0; i < d->n; i++) {
 		struct dm_mod *mod = d->mods[i];
-		const unsigned char *p = mod->elf.rec, *end = p + mod->elf.len;
+		const unsigned char *p = mod->elf.rec, *end = im_rec_end(&mod->elf);
 		const char *devname = NULL;
 		char type = '\0';
 		unsigned major = 0, minor = 0, maj, min;

@@ -356,7 +356,7 @@ static void report(struct dm *d)
 
 	for (i = 0; i < d->n; i++) {
 		struct dm_mod *mod = d->mods[i];
-		const unsigned char *p = mod->elf.rec, *end = p + mod->elf.len;
+		const unsigned char *p = mod->elf.rec, *end = im_rec_end(&mod->elf);
 		struct im_rec r;
 
 		if (mod->elf.err) {

@@ -21,7 +21,7 @@
 
 void im_buf_put(struct im_buf *b, const void *p, size_t n)
 {
-	if (b->oom)
+	if (b->oom || n == 0)
 		return;
 	if (b->len + n > b->cap) {
 		size_t ncap = b->cap ? b->cap : 4096;

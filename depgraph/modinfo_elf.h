@@ -53,5 +53,10 @@ struct im_rec {
 };
 const unsigned char *im_rec_next(const unsigned char *p,
 				 const unsigned char *end, struct im_rec *r);
+/* The end of @m's records (NULL when it has none: no NULL + 0). */
+static inline const unsigned char *im_rec_end(const struct im_modelf *m)
+{
+	return m->rec ? m->rec + m->len : NULL;
+}
 
 #endif

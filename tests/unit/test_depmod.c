@@ -39,7 +39,7 @@ static char *recs(const struct im_modelf *m)
 	const unsigned char *p = m->rec;
 	struct im_rec r;
 
-	while ((p = im_rec_next(p, m->rec + m->len, &r))) {
+	while ((p = im_rec_next(p, im_rec_end(m), &r))) {
 		if (r.type == IM_REC_EXPORT || r.type == IM_REC_UNDEF || r.type == IM_REC_WEAK)
 			im_buf_printf(&b, "%c:%s@%llx;", r.type, r.s, (unsigned long long)r.crc);
 		else
