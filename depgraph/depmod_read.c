@@ -48,6 +48,7 @@ struct dm_cache {
 	size_t n;
 	int64_t written_ns;		/* start of the run that wrote it */
 	int64_t now_ns;			/* start of this run */
+	int64_t racy_ns;		/* RACY_NS; tests: INITMOD_DEPMOD_RACY_MS */
 };
 
 struct job {
@@ -163,6 +164,8 @@ static void cache_open(struct dm *d)
 		return;
 	clock_gettime(CLOCK_REALTIME, &now);
 	c->now_ns = ts_ns(&now);
+	c->racy_ns = getenv("INITMOD_DEPMOD_RACY_MS") ?
+		     atoll(getenv("INITMOD_DEPMOD_RACY_MS")) * 1000000LL : RACY_NS;
 	d->cache = c;
 	cache_path(d, path, sizeof(path));
 	if (im_read_file(path, (size_t)1 << 31, (char **)&c->buf, &len) != 0) {
@@ -332,7 +335,7 @@ static int plan(struct dm *d, struct job **pjobs, size_t *pn)
 			set_key(mod, &st);
 			ce = cache_find(d->cache, mod);
 		}
-		if (ce && ce->ctime_ns < d->cache->written_ns - RACY_NS) {
+		if (ce && ce->ctime_ns < d->cache->written_ns - d->cache->racy_ns) {
 			if (take_entry(mod, ce) < 0) {
 				free(jobs);
 				return -ENOMEM;

@@ -58,7 +58,7 @@ check-install: initmod $(KROOT_612)/.ready
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-unit check-tsan check-alloc check-image check-install fuzz-regress oracle check-depmod qemu-test qemu-coldplug qemu-root $(BUILD)/bench/kmod-pool
+check: check-unit check-tsan check-alloc check-image check-install fuzz-regress oracle check-depmod check-depmod-incremental qemu-test qemu-coldplug qemu-root $(BUILD)/bench/kmod-pool
 
 # The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
@@ -191,4 +191,18 @@ check-depmod: initmod kernels
 	tests/depmod-oracle.sh ./initmod $(BUILD) $(KROOT_612) $$(cat $(KROOT_612)/.ready) \
 		$(KROOT_61) $$(cat $(KROOT_61)/.ready)
 
-.PHONY: check-depmod
+# The cache's property test: 200 random steps (add, remove, replace with
+# the same size and mtime, rename over, touch, depmod.d), incremental ==
+# full byte for byte after each; then 50 with the default racy window.
+DEPMOD_STEPS ?= 200
+check-depmod-incremental: initmod kernels
+	tests/depmod-incremental.sh ./initmod $(BUILD) $(KROOT_61) $$(cat $(KROOT_61)/.ready) \
+		$(KROOT_612) $$(cat $(KROOT_612)/.ready) $(DEPMOD_STEPS)
+
+# Full runs on the three trees at 1 and 2 threads against Debian's depmod,
+# and an incremental run after adding a few modules (medians of BENCH_RUNS).
+bench-depmod: initmod kernels
+	bench/depmod.sh ./initmod $(BUILD) $(KROOT_612) $$(cat $(KROOT_612)/.ready) \
+		$(KROOT_61) $$(cat $(KROOT_61)/.ready) $(BENCH_RUNS)
+
+.PHONY: check-depmod check-depmod-incremental bench-depmod
