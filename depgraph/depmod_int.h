@@ -32,7 +32,8 @@ struct dm_mod {
 	/* the file as read: the cache's key */
 	uint64_t dev, ino, size;
 	int64_t mtime_ns, ctime_ns;
-	uint32_t crc;		/* of the file's bytes, when read */
+	uint32_t crc;		/* of the file's bytes, when have_crc */
+	int have_crc;
 	int from_cache;
 	char name[];
 };

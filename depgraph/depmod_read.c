@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +38,7 @@ struct dm_centry {
 	uint64_t dev, ino, size;
 	int64_t mtime_ns, ctime_ns;
 	uint32_t crc, reclen;
+	int have_crc;			/* crc was computed (racy when written) */
 	int32_t err;
 	const unsigned char *rec;
 	const char *why;
@@ -133,6 +135,7 @@ static int cache_parse(struct dm_cache *c, size_t len, const char **why)
 		e->mtime_ns = (int64_t)get64(p + 24);
 		e->ctime_ns = (int64_t)get64(p + 32);
 		e->crc = (uint32_t)get64(p + 40);
+		e->have_crc = (int)(get64(p + 40) >> 32 & 1);
 		e->err = (int32_t)(uint32_t)get64(p + 48);
 		e->reclen = (uint32_t)get64(p + 56);
 		p += 64;
@@ -216,6 +219,7 @@ static int take_entry(struct dm_mod *mod, const struct dm_centry *e)
 	mod->elf.err = e->err;
 	snprintf(mod->elf.why, sizeof(mod->elf.why), "%s", e->why);
 	mod->crc = e->crc;
+	mod->have_crc = e->have_crc;
 	mod->from_cache = 1;
 	return 0;
 }
@@ -235,53 +239,76 @@ static void fail(struct dm_mod *mod, int err, const char *fmt, const char *s)
 	snprintf(mod->elf.why, sizeof(mod->elf.why), fmt, s);
 }
 
-/* One module: read, verify a racy cache entry, or decompress and parse. */
+/* A CRC is kept for the entries the next run will call racy. */
+static int want_crc(const struct dm *d, const struct dm_mod *mod,
+		    const struct dm_centry *ce)
+{
+	if (!d->cache)
+		return 0;
+	return (ce && ce->have_crc) ||
+	       mod->ctime_ns >= d->cache->now_ns - d->cache->racy_ns;
+}
+
+static void parse_image(struct dm_mod *mod, const unsigned char *img, size_t len)
+{
+	enum im_comp c = im_comp_detect(img, len);
+	char why[160];
+	void *raw;
+	size_t rawlen;
+	int err;
+
+	if (c == IM_COMP_NONE) {
+		im_modelf_parse(img, len, &mod->elf);
+		return;
+	}
+	err = im_decompress(c, img, len, &raw, &rawlen, why, sizeof(why));
+	if (err) {
+		mod->elf.err = err;
+		snprintf(mod->elf.why, sizeof(mod->elf.why), "%s data: %s",
+			 im_comp_name(c), why);
+		return;
+	}
+	im_modelf_parse(raw, rawlen, &mod->elf);
+	free(raw);
+}
+
+/*
+ * One module: map it (only the pages the parser touches are read for a
+ * plain .ko), verify a racy cache entry, or decompress and parse.
+ */
 static void read_one(struct dm *d, struct job *j)
 {
 	struct dm_mod *mod = j->mod;
-	char *buf = NULL, why[160];
-	void *raw = NULL;
-	size_t len, rawlen;
+	const unsigned char *img;
 	struct stat st;
-	enum im_comp c;
-	int fd, err;
+	size_t len;
+	void *map;
+	int fd = open(mod->path, O_RDONLY | O_CLOEXEC);
 
-	fd = open(mod->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		fail(mod, -errno, "%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
-	if (fstat(fd, &st) == 0)
-		set_key(mod, &st);
-	err = im_read_fd(fd, IM_READ_ALL, &buf, &len);
+	set_key(mod, &st);
+	len = (size_t)st.st_size;
+	map = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
 	close(fd);
-	if (err) {
-		fail(mod, err, "read error after %s bytes", "some");
-		free(buf);
+	if (map == MAP_FAILED) {
+		fail(mod, -errno, "mmap: %s", strerror(errno));
 		return;
 	}
-	if (!d->o->no_cache)
-		mod->crc = (uint32_t)crc32(0, (const unsigned char *)buf, (uInt)len);
-	if (j->ce && j->ce->crc == mod->crc && j->ce->size == len &&
-	    take_entry(mod, j->ce) == 0) {
-		free(buf);
-		return;
+	img = map ? map : (const unsigned char *)"";
+	if (want_crc(d, mod, j->ce)) {
+		mod->crc = (uint32_t)crc32(0, img, (uInt)len);
+		mod->have_crc = 1;
 	}
-	c = im_comp_detect(buf, len);
-	if (c != IM_COMP_NONE) {
-		err = im_decompress(c, buf, len, &raw, &rawlen, why, sizeof(why));
-		free(buf);
-		if (err) {
-			mod->elf.err = err;
-			snprintf(mod->elf.why, sizeof(mod->elf.why), "%s data: %s",
-				 im_comp_name(c), why);
-			return;
-		}
-		buf = raw;
-		len = rawlen;
-	}
-	im_modelf_parse(buf, len, &mod->elf);
-	free(buf);
+	if (!(j->ce && j->ce->have_crc && mod->have_crc && j->ce->crc == mod->crc &&
+	      j->ce->size == len && take_entry(mod, j->ce) == 0))
+		parse_image(mod, img, len);
+	if (map)
+		munmap(map, len);
 }
 
 static void *worker(void *arg)
@@ -420,7 +447,7 @@ int dm_cache_save(struct dm *d)
 		put64(&b, mod->size);
 		put64(&b, (uint64_t)mod->mtime_ns);
 		put64(&b, (uint64_t)mod->ctime_ns);
-		put64(&b, mod->crc);
+		put64(&b, mod->crc | (uint64_t)!!mod->have_crc << 32);
 		put64(&b, (uint32_t)mod->elf.err);
 		put64(&b, mod->elf.len);
 		im_buf_put(&b, mod->elf.rec, mod->elf.len);

@@ -339,24 +339,39 @@ struct versions {
 	struct sect s;
 	size_t verlen, crclen, n;
 	unsigned char *visited;
+	struct strmap first;		/* name -> 1 + index of its first entry */
 };
 
-/* kmod_elf_crc_find(): the first __versions entry called @name. */
-static uint64_t crc_find(const struct elf *e, struct versions *v,
-			 const char *name)
+static const char *ver_name(const struct elf *e, const struct versions *v,
+			    size_t i)
+{
+	return str_at(e, v->s.off + i * v->verlen + v->crclen);
+}
+
+/* Each name's first entry, as kmod_elf_crc_find()'s linear search finds it. */
+static int versions_index(const struct elf *e, struct versions *v)
 {
 	size_t i;
 
 	for (i = 0; i < v->n; i++) {
-		uint64_t o = v->s.off + i * v->verlen;
-		const char *s = str_at(e, o + v->crclen);
+		const char *name = ver_name(e, v, i);
 
-		if (s && strcmp(s, name) == 0) {
-			v->visited[i] = 1;
-			return rd(e, o, v->crclen);
-		}
+		if (name && !strmap_get(&v->first, name) &&
+		    strmap_put(&v->first, name, (void *)(uintptr_t)(i + 1)) < 0)
+			return -ENOMEM;
 	}
 	return 0;
+}
+
+static uint64_t crc_find(const struct elf *e, struct versions *v,
+			 const char *name)
+{
+	size_t i = (size_t)(uintptr_t)strmap_get(&v->first, name);
+
+	if (!i--)
+		return 0;
+	v->visited[i] = 1;
+	return rd(e, v->s.off + i * v->verlen, v->crclen);
 }
 
 static int needed_syms(const struct elf *e, const struct symtab *t,
@@ -388,7 +403,7 @@ static int needed_syms(const struct elf *e, const struct symtab *t,
 	}
 	for (i = 0; i < v->n; i++) {
 		uint64_t o = v->s.off + i * v->verlen;
-		const char *name = str_at(e, o + v->crclen);
+		const char *name = ver_name(e, v, i);
 
 		if (v->visited[i] || !name)
 			continue;
@@ -415,8 +430,11 @@ static int needed(const struct elf *e, struct im_modelf *out)
 	v.visited = calloc(v.n ? v.n : 1, 1);
 	if (!v.visited)
 		return -ENOMEM;
-	err = needed_syms(e, &t, &v, out);
+	err = versions_index(e, &v);
+	if (!err)
+		err = needed_syms(e, &t, &v, out);
 	free(v.visited);
+	strmap_free(&v.first);
 	if (err == -EINVAL) {
 		out->len = mark;
 		return note(out, "a .symtab name lies outside .strtab: dependencies unknown");
