@@ -105,9 +105,30 @@ static int out_alias(struct dm *d, struct im_buf *b)
 	return 0;
 }
 
+/* -w: kmod warns when a key gets a value it already has */
+static int dup_alias(struct dm *d, struct strmap *seen, struct arena *a,
+		     const char *alias, const char *mod)
+{
+	size_t al = strlen(alias), ml = strlen(mod);
+	char *k = arena_alloc(a, al + ml + 2);
+
+	if (!k)
+		return -ENOMEM;
+	memcpy(k, alias, al);
+	k[al] = '\t';
+	memcpy(k + al + 1, mod, ml + 1);
+	if (strmap_get(seen, k)) {
+		msg_warn(d->m, "duplicate module alias:\n%s %s", alias, mod);
+		return 0;
+	}
+	return strmap_put(seen, k, k);
+}
+
 static int out_alias_bin(struct dm *d, struct im_buf *b)
 {
 	struct im_iw w = { 0 };
+	struct strmap seen = { 0 };
+	struct arena a = { 0 };
 	char *buf = malloc(IM_NAME_MAX);
 	int err = buf ? 0 : -ENOMEM;
 
@@ -119,7 +140,11 @@ static int out_alias_bin(struct dm *d, struct im_buf *b)
 			continue;
 		}
 		err = iw_add(d, &w, buf, mod->name, mod->idx);
+		if (!err && d->o->warn_dups)
+			err = dup_alias(d, &seen, &a, buf, mod->name);
 	});
+	strmap_free(&seen);
+	arena_free(&a);
 	if (!err)
 		err = im_iw_write(&w, b);
 	im_iw_free(&w);
