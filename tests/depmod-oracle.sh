@@ -11,9 +11,12 @@
 #      .modinfo, an empty file) among good ones,
 # each tool on its own hard-linked copy with -b and a hermetic -C.
 # modules.weakdep (kmod >= 33) is initmod's alone: checked for its header.
-# Usage: depmod-oracle.sh INITMOD BUILD ROOT612 KVER612 ROOT61 KVER61
+#   6. crafted modules in dependency cycles (tests/depmod/mkko): the same
+#      errors, in kmod's words, and no index written by either.
+# Usage: depmod-oracle.sh INITMOD BUILD ROOT612 KVER612 ROOT61 KVER61 MKKO
 set -eu
 initmod=$(realpath "$1"); build=$(realpath "$2"); r612=$3; v612=$4; r61=$5; v61=$6
+mkko=$7
 kmod=/sbin/depmod
 [ -x "$kmod" ] || { echo "depmod-oracle: no $kmod (apt-get install kmod)"; exit 1; }
 work=$build/depmod-oracle
@@ -148,6 +151,24 @@ tree bad "$bx" "$v612" -C "$run/empty.d"
 grep -q 'truncated' "$run/bad.initmod.err" &&
 	grep -q 'cut-xz.ko.xz: failed\|cut-xz.ko.xz:.*xz' "$run/bad.initmod.err" ||
 	{ fail=$((fail + 1)); echo "depmod-oracle: bad: messages missing:"; cat "$run/bad.initmod.err"; }
+
+# 6. cycles: x -> y -> z -> x, and p needing its own symbol
+for t in kmod initmod; do
+	k=$run/cycle/$t/lib/modules/1.0/kernel; mkdir -p "$k"
+	"$mkko" "$k/x.ko" ax sx sy; "$mkko" "$k/y.ko" ay sy sz; "$mkko" "$k/z.ko" az sz sx
+	"$mkko" "$k/w.ko" aw sw sx; "$mkko" "$k/p.ko" ap sp,sq sp
+done
+rk=0; ri=0
+"$kmod" -C "$run/empty.d" -b "$run/cycle/kmod" 1.0 2> "$run/cycle.kmod.err" || rk=$?
+"$initmod" depmod -C "$run/empty.d" -b "$run/cycle/initmod" 1.0 2> "$run/cycle.initmod.err" || ri=$?
+if [ "$(grep ERROR "$run/cycle.kmod.err")" = "$(grep ERROR "$run/cycle.initmod.err")" ] &&
+	[ $rk -eq 1 ] && [ $ri -eq 1 ] && grep -q 'Cycle detected' "$run/cycle.kmod.err" &&
+	[ -z "$(ls "$run/cycle/initmod/lib/modules/1.0" | grep -v kernel)" ]; then
+	pass=$((pass + 1)); echo "depmod-oracle: cycle: same errors, exit 1, nothing written"
+else
+	fail=$((fail + 1)); echo "depmod-oracle: cycle: DIFFERENT (exit $rk/$ri)"
+	diff "$run/cycle.kmod.err" "$run/cycle.initmod.err" || true
+fi
 
 echo "depmod-oracle: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -187,9 +187,15 @@ include tests/fuzz/fuzz.mk
 # depmod (#15): `initmod depmod` against Debian's /sbin/depmod (kmod 30) on
 # the 6.12 (xz), 6.1 (plain) and 6.12-recompressed-to-zstd trees, a
 # depmod.d fixture with -e -F System.map, and bad modules: cmp per file.
-check-depmod: initmod kernels
+MKKO := $(BUILD)/host/mkko
+$(MKKO): tests/depmod/mkko.c tests/unit/elfwrite.c tests/unit/elfwrite.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=gnu11 -D_GNU_SOURCE -O1 $(WARN) -Wno-missing-prototypes -o $@ \
+		tests/depmod/mkko.c tests/unit/elfwrite.c
+
+check-depmod: initmod kernels $(MKKO)
 	tests/depmod-oracle.sh ./initmod $(BUILD) $(KROOT_612) $$(cat $(KROOT_612)/.ready) \
-		$(KROOT_61) $$(cat $(KROOT_61)/.ready)
+		$(KROOT_61) $$(cat $(KROOT_61)/.ready) $(MKKO)
 
 # The cache's property test: 200 random steps (add, remove, replace with
 # the same size and mtime, rename over, touch, depmod.d), incremental ==
