@@ -389,3 +389,59 @@ TEST(depmod_cache_stale_racy_corrupt)
 	CHECK(same_as_full(dir));
 	free(dir);
 }
+
+static void mkdir_p(char *p)
+{
+	char *s;
+
+	for (s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0755);
+			*s = '/';
+		}
+}
+
+/* 200 real modules (symlinks into the test tree): 1 thread == 2 threads. */
+TEST(depmod_real_subset_threads)
+{
+	const char *root = getenv("INITMOD_TEST_ROOT"), *kver = getenv("INITMOD_TEST_KVER");
+	char src[512], *dep, *p, *one, *two, *dir;
+	int n = 0;
+
+	if (!root || !kver)
+		return;
+	snprintf(src, sizeof(src), "%s/lib/modules/%s", root, kver);
+	dep = slurp(src, "modules.dep");
+	CHECK(dep != NULL);
+	dir = mkdirs(t_tmpdir());
+	for (p = dep; *p && n < 200; n++) {
+		char *colon = strchr(p, ':'), *nl = strchr(p, '\n'), from[1024], to[1024];
+
+		if (!colon || !nl)
+			break;
+		*colon = '\0';
+		snprintf(from, sizeof(from), "%s/%s", src, p);
+		snprintf(to, sizeof(to), "%s/%s", dir, p);
+		mkdir_p(to);
+		if (from[0] != '/') {
+			char *abs = realpath(from, NULL);
+
+			snprintf(from, sizeof(from), "%s", abs ? abs : "");
+			free(abs);
+		}
+		CHECK(symlink(from, to) == 0);
+		p = nl + 1;
+	}
+	free(dep);
+	CHECK_INT(run(dir, 1, 1), 0);
+	one = all_outputs(dir);
+	CHECK_INT(run(dir, 1, 2), 0);
+	two = all_outputs(dir);
+	CHECK(strcmp(one, two) == 0);
+	CHECK(strstr(one, "kernel/") != NULL);
+	free(one);
+	free(two);
+	CHECK(same_as_full(dir));
+	free(dir);
+}
