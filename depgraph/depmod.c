@@ -363,7 +363,7 @@ static int sort_idx_cmp(const void *a, const void *b)
 }
 
 /* kmod's depmod_modules_sort(): modules.order's lines first, in order. */
-static void order_by_file(struct dm *d)
+static int order_by_file(struct dm *d)
 {
 	struct strmap byrel = { 0 };
 	char *buf, path[4096];
@@ -372,12 +372,14 @@ static void order_by_file(struct dm *d)
 
 	snprintf(path, sizeof(path), "%s/modules.order", d->dirname);
 	e = im_read_file(path, IM_READ_ALL, &buf, &len);
+	if (e == -ENOMEM || (!buf && e == 0))
+		return -ENOMEM;
 	if (e != 0) {
 		if (!buf)
 			msg_warn(d->m, "could not open modules.order at %s: %s",
 				 d->dirname, strerror(-e));
 		free(buf);
-		return;
+		return 0;
 	}
 	for (start = 0, i = 0; i < len; i++) {	/* fgets with a PATH_MAX buffer */
 		if (buf[i] == '\n' || i - start == 4094) {
@@ -385,7 +387,7 @@ static void order_by_file(struct dm *d)
 			if (buf[i] != '\n') {
 				msg_err(d->m, "%s:%zu corrupted line misses '\\n'", path, idx);
 				free(buf);
-				return;
+				return 0;
 			}
 			start = i + 1;
 		}
@@ -393,13 +395,15 @@ static void order_by_file(struct dm *d)
 	if (start < len) {
 		msg_err(d->m, "%s:%zu corrupted line misses '\\n'", path, idx + 1);
 		free(buf);
-		return;
+		return 0;
 	}
 	total = idx + 1;
 	for (i = 0; i < d->n; i++)
 		if (d->mods[i]->uncrelpath &&
-		    strmap_put(&byrel, d->mods[i]->uncrelpath, d->mods[i]) < 0)
+		    strmap_put(&byrel, d->mods[i]->uncrelpath, d->mods[i]) < 0) {
+			e = -ENOMEM;
 			goto out;
+		}
 	for (idx = 0, start = 0, i = 0; i < len; i++) {
 		if (buf[i] == '\n') {
 			struct dm_mod *mod;
@@ -415,9 +419,11 @@ static void order_by_file(struct dm *d)
 	qsort(d->mods, d->n, sizeof(*d->mods), sort_idx_cmp);
 	for (i = 0; i < d->n; i++)
 		d->mods[i]->idx = (unsigned)i;
+	e = 0;
 out:
 	strmap_free(&byrel);
 	free(buf);
+	return e;
 }
 
 static int build_array(struct dm *d)
@@ -441,8 +447,7 @@ static int build_array(struct dm *d)
 		msg_err(d->m, "%zu modules: more than kmod's 65534", d->n);
 		return -E2BIG;
 	}
-	order_by_file(d);
-	return 0;
+	return order_by_file(d);
 }
 
 static int find_modules(struct dm *d)

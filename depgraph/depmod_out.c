@@ -235,12 +235,17 @@ static int out_symbols_bin(struct dm *d, struct im_buf *b)
 	return err;
 }
 
-static char *read_dir_file(struct dm *d, const char *name, size_t *len)
+/* NULL with *err 0: absent or unreadable (kmod writes an empty index) */
+static char *read_dir_file(struct dm *d, const char *name, size_t *len,
+			   int *err)
 {
 	char path[4096], *buf;
+	int e;
 
 	snprintf(path, sizeof(path), "%s/%s", d->dirname, name);
-	if (im_read_file(path, IM_READ_ALL, &buf, len) != 0) {
+	e = im_read_file(path, IM_READ_ALL, &buf, len);
+	*err = e == -ENOMEM ? e : 0;
+	if (e != 0) {
 		free(buf);
 		return NULL;
 	}
@@ -252,12 +257,12 @@ static int out_builtin_bin(struct dm *d, struct im_buf *b)
 {
 	struct im_iw w = { 0 };
 	size_t len, i, start;
-	char *buf = read_dir_file(d, "modules.builtin", &len);
 	char name[IM_NAME_MAX];
-	int err = 0;
+	int err;
+	char *buf = read_dir_file(d, "modules.builtin", &len, &err);
 
 	if (!buf)
-		return 0;	/* kmod leaves the file empty */
+		return err;	/* absent: kmod leaves the file empty */
 	for (start = 0, i = 0; !err && start < len; start = i) {
 		char save;
 
@@ -305,10 +310,14 @@ static int out_builtin_alias_bin(struct dm *d, struct im_buf *b)
 {
 	struct im_iw w = { 0 };
 	size_t len, pos = 0, n;
-	char *buf = read_dir_file(d, "modules.builtin.modinfo", &len);
-	char *mod = malloc(3 * IM_NAME_MAX), *val = mod + IM_NAME_MAX,
-	     *alias = val + IM_NAME_MAX;
-	int err = mod ? 0 : -ENOMEM;
+	int err;
+	char *buf = read_dir_file(d, "modules.builtin.modinfo", &len, &err);
+	char *mod = malloc(3 * IM_NAME_MAX), *val, *alias;
+
+	if (!mod)
+		err = -ENOMEM;
+	val = mod ? mod + IM_NAME_MAX : NULL;
+	alias = mod ? val + IM_NAME_MAX : NULL;
 
 	while (buf && !err && pos < len) {
 		n = until(buf, len, &pos, '.', mod, IM_NAME_MAX);

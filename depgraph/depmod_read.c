@@ -380,7 +380,8 @@ static int plan(struct dm *d, struct job **pjobs, size_t *pn)
 	return 0;
 }
 
-static void report(struct dm *d)
+/* Messages in module order; running out of memory fails the run. */
+static int report(struct dm *d)
 {
 	size_t i;
 
@@ -389,6 +390,8 @@ static void report(struct dm *d)
 		const unsigned char *p = mod->elf.rec, *end = im_rec_end(&mod->elf);
 		struct im_rec r;
 
+		if (mod->elf.err == -ENOMEM)
+			return -ENOMEM;
 		if (mod->elf.err) {
 			msg_err(d->m, "failed to load symbols from %s: %s", mod->path,
 				mod->elf.why);
@@ -398,6 +401,7 @@ static void report(struct dm *d)
 			if (r.type == IM_REC_NOTE)
 				msg_warn(d->m, "%s: %s", mod->path, r.s);
 	}
+	return 0;
 }
 
 int dm_read_all(struct dm *d)
@@ -422,8 +426,7 @@ int dm_read_all(struct dm *d)
 	msg_info(d->m, "read %zu module files with %d thread(s), %u from the cache",
 		 d->n, started + 1, d->cache_hits);
 	free(p.jobs);
-	report(d);
-	return 0;
+	return report(d);
 }
 
 /* Write the cache: every module's key and records, then one CRC. */

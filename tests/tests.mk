@@ -58,7 +58,7 @@ check-install: initmod $(KROOT_612)/.ready
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-unit check-tsan check-alloc check-image check-install fuzz-regress oracle check-depmod check-depmod-incremental qemu-test qemu-coldplug qemu-root $(BUILD)/bench/kmod-pool
+check: check-unit check-tsan check-alloc check-image check-install fuzz-regress oracle check-depmod check-depmod-incremental check-depmod-alloc qemu-test qemu-coldplug qemu-root $(BUILD)/bench/kmod-pool
 
 # The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
@@ -212,3 +212,16 @@ bench-depmod: initmod kernels
 		$(KROOT_61) $$(cat $(KROOT_61)/.ready) $(BENCH_RUNS)
 
 .PHONY: check-depmod check-depmod-incremental bench-depmod
+
+# depmod (#15) with allocation failure at every site, in turn, under ASan.
+DEPMOD_ALLOC_BIN := $(BUILD)/host/depmod-alloc-fail
+DEPMOD_ALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+$(DEPMOD_ALLOC_BIN): tests/fault/depmod_alloc_fail.c tests/unit/elfwrite.c $(LIB_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
+	@mkdir -p $(dir $@)
+	$(TEST_CC) $(TEST_CFLAGS) $(DEPMOD_ALLOC_WRAP) -o $@ tests/fault/depmod_alloc_fail.c \
+		tests/unit/elfwrite.c $(LIB_SRCS) -lzstd -llzma -lz -lpthread
+
+check-depmod-alloc: $(DEPMOD_ALLOC_BIN)
+	ASAN_OPTIONS=detect_leaks=1 $(DEPMOD_ALLOC_BIN)
+
+.PHONY: check-depmod-alloc
