@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * depmod_d.c - depmod.d parsing, line for line as kmod 30's cfg_file_parse():
- * words split on blanks and tabs, backslash-newline joins lines, a bad line
- * is named with its file and line number and skipped.
+ * words split on blanks and tabs, backslash-newline joins lines (and a
+ * backslash before anything else stands for that character), a bad line is
+ * named with its file and line number and skipped.
  */
 #include <errno.h>
 #include <regex.h>
@@ -137,9 +138,15 @@ int im_depmod_conf_parse(struct im_depmod_conf *c, const char *buf, size_t len,
 	while (i < len && !err) {
 		char ch = buf[i++];
 
-		if (ch == '\\' && i < len && buf[i] == '\n') {
-			i++;
-			joined++;
+		if (ch == '\\') {	/* kmod's freadline_wrapped() */
+			if (i >= len)
+				break;
+			ch = buf[i++];
+			if (ch == '\n') {
+				joined++;
+				continue;
+			}
+			line[o++] = ch;	/* "\\x" is "x" */
 			continue;
 		}
 		if (ch == '\n') {
