@@ -249,11 +249,13 @@ static int want_crc(const struct dm *d, const struct dm_mod *mod,
 	       mod->ctime_ns >= d->cache->now_ns - d->cache->racy_ns;
 }
 
-static void parse_image(struct dm_mod *mod, const unsigned char *img, size_t len)
+/* @dc: this thread's decoders and output buffer, reused module after module */
+static void parse_image(struct dm_mod *mod, const unsigned char *img, size_t len,
+			struct im_decomp_ctx *dc)
 {
 	enum im_comp c = im_comp_detect(img, len);
 	char why[160];
-	void *raw;
+	const void *raw;
 	size_t rawlen;
 	int err;
 
@@ -261,7 +263,7 @@ static void parse_image(struct dm_mod *mod, const unsigned char *img, size_t len
 		im_modelf_parse(img, len, &mod->elf);
 		return;
 	}
-	err = im_decompress(c, img, len, &raw, &rawlen, why, sizeof(why));
+	err = im_decompress_ctx(dc, c, img, len, &raw, &rawlen, why, sizeof(why));
 	if (err) {
 		mod->elf.err = err;
 		snprintf(mod->elf.why, sizeof(mod->elf.why), "%s data: %s",
@@ -269,14 +271,13 @@ static void parse_image(struct dm_mod *mod, const unsigned char *img, size_t len
 		return;
 	}
 	im_modelf_parse(raw, rawlen, &mod->elf);
-	free(raw);
 }
 
 /*
  * One module: map it (only the pages the parser touches are read for a
  * plain .ko), verify a racy cache entry, or decompress and parse.
  */
-static void read_one(struct dm *d, struct job *j)
+static void read_one(struct dm *d, struct job *j, struct im_decomp_ctx *dc)
 {
 	struct dm_mod *mod = j->mod;
 	const unsigned char *img;
@@ -306,7 +307,7 @@ static void read_one(struct dm *d, struct job *j)
 	}
 	if (!(j->ce && j->ce->have_crc && mod->have_crc && j->ce->crc == mod->crc &&
 	      j->ce->size == len && take_entry(mod, j->ce) == 0))
-		parse_image(mod, img, len);
+		parse_image(mod, img, len, dc);
 	if (map)
 		munmap(map, len);
 }
@@ -314,10 +315,12 @@ static void read_one(struct dm *d, struct job *j)
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
+	struct im_decomp_ctx dc = { 0 };
 	size_t i;
 
 	while ((i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED)) < p->n)
-		read_one(p->d, &p->jobs[i]);
+		read_one(p->d, &p->jobs[i], &dc);
+	im_decomp_ctx_free(&dc);
 	return NULL;
 }
 

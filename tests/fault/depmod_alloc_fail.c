@@ -2,7 +2,7 @@
 /*
  * depmod_alloc_fail.c - depmod with allocation failure at every site, in
  * turn (allocators wrapped at link time as in alloc_fail.c). A crafted
- * tree (plain, gzip, modules.order, builtins, depmod.d); each run k makes
+ * tree (plain, gzip, xz, zstd, modules.order, builtins, depmod.d); each run k makes
  * allocation k fail during two depmod runs (the first writes the cache, the
  * second reads it). Each run must either succeed with exactly the clean
  * run's indexes, or fail (exit status 1) having said why and leaving the
@@ -15,7 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <lzma.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "../unit/elfwrite.h"
 #include "../../depgraph/depmod.h"
@@ -72,13 +74,27 @@ static void module(const char *dir, const char *name, const char *mi, size_t mil
 	unsigned char *img = ew_build(&s, &len);
 	char path[600];
 
-	if (gz) {
+	if (gz == 1) {
 		gzFile f;
 
 		snprintf(path, sizeof(path), "%s/kernel/%s.ko.gz", dir, name);
 		f = gzopen(path, "wb");
 		gzwrite(f, img, (unsigned)len);
 		gzclose(f);
+	} else if (gz == 2) {	/* xz */
+		unsigned char out[65536];
+		size_t pos = 0;
+
+		lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, NULL, img, len, out, &pos,
+					sizeof(out));
+		snprintf(path, sizeof(path), "kernel/%s.ko.xz", name);
+		put(dir, path, out, pos);
+	} else if (gz == 3) {	/* zstd */
+		unsigned char out[65536];
+		size_t n = ZSTD_compress(out, sizeof(out), img, len, 3);
+
+		snprintf(path, sizeof(path), "kernel/%s.ko.zst", name);
+		put(dir, path, out, n);
 	} else {
 		snprintf(path, sizeof(path), "kernel/%s.ko", name);
 		put(dir, path, img, len);
@@ -106,6 +122,8 @@ static void tree(const char *root, char *dir)
 	module(dir, "a", mia, sizeof(mia) - 1, ea, ua, 0);
 	module(dir, "b", mib, sizeof(mib) - 1, eb, NULL, 1);
 	module(dir, "c", "alias=c", 7, NULL, uc, 0);
+	module(dir, "e", "alias=e", 7, NULL, uc, 2);
+	module(dir, "f", "alias=f", 7, NULL, ua, 3);
 	put(dir, "modules.order", "kernel/c.ko\nkernel/b.ko\nkernel/a.ko\n", 36);
 	put(dir, "modules.builtin", "kernel/fs/ext4/ext4.ko\n", 23);
 	put(dir, "modules.builtin.modinfo", bmi, sizeof(bmi));
