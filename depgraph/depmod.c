@@ -297,13 +297,13 @@ static int search_path(struct dm *d, const char *path, int quiet_enoent)
 	if (!buf)
 		return -ENOMEM;
 	dir = opendir(path);
-	if (!dir) {
+	if (!dir) {	/* the tree itself: fatal, as kmod; an external one: not */
 		err = errno;
 		if (!(quiet_enoent && err == ENOENT))
 			msg_err(d->m, "could not open directory %s: %s", path,
 				strerror(err));
 		free(buf);
-		return 0;
+		return quiet_enoent ? 0 : -EINVAL;
 	}
 	memcpy(buf, path, bl);
 	buf[bl] = '/';

@@ -13,10 +13,12 @@
 # modules.weakdep (kmod >= 33) is initmod's alone: checked for its header.
 #   6. crafted modules in dependency cycles (tests/depmod/mkko): the same
 #      errors, in kmod's words, and no index written by either.
-# Usage: depmod-oracle.sh INITMOD BUILD ROOT612 KVER612 ROOT61 KVER61 MKKO
+#   7. -e -E Module.symvers (6.1's, against 6.12 modules: CRCs disagree):
+#      the same warnings (skipped when the headers are not in the cache).
+# Usage: depmod-oracle.sh INITMOD BUILD ROOT612 KVER612 ROOT61 KVER61 MKKO [SYMVERS]
 set -eu
 initmod=$(realpath "$1"); build=$(realpath "$2"); r612=$3; v612=$4; r61=$5; v61=$6
-mkko=$7
+mkko=$7; symvers=${8:-}
 kmod=/sbin/depmod
 [ -x "$kmod" ] || { echo "depmod-oracle: no $kmod (apt-get install kmod)"; exit 1; }
 work=$build/depmod-oracle
@@ -168,6 +170,22 @@ if [ "$(grep ERROR "$run/cycle.kmod.err")" = "$(grep ERROR "$run/cycle.initmod.e
 else
 	fail=$((fail + 1)); echo "depmod-oracle: cycle: DIFFERENT (exit $rk/$ri)"
 	diff "$run/cycle.kmod.err" "$run/cycle.initmod.err" || true
+fi
+
+# 7. Module.symvers: 6.1's CRCs against 6.12's fat modules
+if [ -f "$symvers" ]; then
+	tree symvers "$bx" "$v612" -C "$run/empty.d" -e -E "$symvers"
+	if [ "$(sed "s#$run/symvers/kmod/#X/#g" "$run/symvers.kmod.err" | grep -v 'failed to load')" = \
+	     "$(sed "s#$run/symvers/initmod/#X/#g" "$run/symvers.initmod.err" | grep -v 'failed to load\|: no .modinfo')" ] &&
+		grep -q 'disagrees about version' "$run/symvers.kmod.err"; then
+		pass=$((pass + 1))
+		echo "depmod-oracle: -e -E: same $(grep -c WARNING "$run/symvers.kmod.err") warnings"
+	else
+		fail=$((fail + 1)); echo "depmod-oracle: -e -E: DIFFERENT messages"
+		diff "$run/symvers.kmod.err" "$run/symvers.initmod.err" | head -n 20 || true
+	fi
+else
+	echo "depmod-oracle: -e -E: skipped (no $symvers)"
 fi
 
 echo "depmod-oracle: $pass passed, $fail failed"

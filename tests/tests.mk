@@ -195,7 +195,8 @@ $(MKKO): tests/depmod/mkko.c tests/unit/elfwrite.c tests/unit/elfwrite.h
 
 check-depmod: initmod kernels $(MKKO)
 	tests/depmod-oracle.sh ./initmod $(BUILD) $(KROOT_612) $$(cat $(KROOT_612)/.ready) \
-		$(KROOT_61) $$(cat $(KROOT_61)/.ready) $(MKKO)
+		$(KROOT_61) $$(cat $(KROOT_61)/.ready) $(MKKO) \
+		$(CACHE)/headers/$$(cat $(KROOT_61)/.ready)/root/usr/src/linux-headers-$$(cat $(KROOT_61)/.ready)/Module.symvers
 
 # The cache's property test: 200 random steps (add, remove, replace with
 # the same size and mtime, rename over, touch, depmod.d), incremental ==
