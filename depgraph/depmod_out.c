@@ -348,6 +348,21 @@ static int out_builtin_alias_bin(struct dm *d, struct im_buf *b)
 	return err;
 }
 
+/* sscanf(s, "PREFIX%u-%u") == 2, without scanf (and its floats) in the binary */
+static int major_minor(const char *s, const char *prefix, unsigned *maj,
+		       unsigned *min)
+{
+	size_t pl = strlen(prefix);
+	char *end;
+
+	if (strncmp(s, prefix, pl) != 0)
+		return 0;
+	s += pl;
+	if (!scan_u(s, &end, maj) || *end != '-')
+		return 0;
+	return scan_u(end + 1, &end, min);
+}
+
 static int out_devname(struct dm *d, struct im_buf *b)
 {
 	int empty = 1;
@@ -366,11 +381,11 @@ static int out_devname(struct dm *d, struct im_buf *b)
 				continue;
 			if (strncmp(r.s, "devname:", 8) == 0) {
 				devname = r.s + 8;
-			} else if (sscanf(r.s, "char-major-%u-%u", &maj, &min) == 2) {
+			} else if (major_minor(r.s, "char-major-", &maj, &min)) {
 				type = 'c';
 				major = maj;
 				minor = min;
-			} else if (sscanf(r.s, "block-major-%u-%u", &maj, &min) == 2) {
+			} else if (major_minor(r.s, "block-major-", &maj, &min)) {
 				type = 'b';
 				major = maj;
 				minor = min;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../depgraph/depmod.h"
+#include "../depgraph/names.h"
 #include "depmod_main.h"
 
 #ifndef INITMOD_VERSION
@@ -75,8 +76,9 @@ struct cli {
 static int is_version(const char *s)
 {
 	unsigned a, b;
+	char *end;
 
-	return sscanf(s, "%u.%u", &a, &b) == 2;
+	return scan_u(s, &end, &a) && *end == '.' && scan_u(end + 1, &end, &b);
 }
 
 /* -1: usage error; 1: done (help, version); 0: go on */
