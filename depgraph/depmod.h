@@ -36,7 +36,8 @@ struct im_depmod_opts {
 /* Run; returns 0, or 1 after saying what failed (kmod's exit status). */
 int im_depmod_run(const struct im_depmod_opts *o, struct msgs *m);
 
-/* The cache's file name inside the module directory. */
-#define IM_DEPMOD_CACHE "modules.initmod.cache"
+/* The cache's file name inside the module directory: Debian's linux-image
+ * postrm deletes modules.*.bin when the kernel is purged. */
+#define IM_DEPMOD_CACHE "modules.initmod-cache.bin"
 
 #endif

@@ -70,7 +70,7 @@ check() {
 for window in 0 2000; do
 	export INITMOD_DEPMOD_RACY_MS=$window
 	n=$steps; [ "$window" -eq 0 ] || n=$((steps / 4))
-	rm -f "$tree/modules.initmod.cache"
+	rm -f "$tree/modules.initmod-cache.bin"
 	check
 	step=0
 	while [ $step -lt "$n" ]; do
