@@ -430,12 +430,13 @@ static int build_array(struct dm *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->byname.cap; i++) {
-		struct dm_mod *mod = d->byname.slots[i].val;
-
-		if (mod && VEC_PUSH(d->mods, d->n, d->cap, mod) < 0)
-			return -ENOMEM;
-	}
+	d->mods = malloc((d->byname.n + 1) * sizeof(*d->mods));
+	if (!d->mods)
+		return -ENOMEM;	/* the modules are still in byname: freed there */
+	for (i = 0; i < d->byname.cap; i++)
+		if (d->byname.slots[i].val)
+			d->mods[d->n++] = d->byname.slots[i].val;
+	d->cap = d->byname.n + 1;
 	strmap_free(&d->byname);
 	qsort(d->mods, d->n, sizeof(*d->mods), kmod_order_cmp);
 	for (i = 0; i < d->n; i++) {
