@@ -344,10 +344,9 @@ static int kmod_order_cmp(const void *a, const void *b)
 {
 	const struct dm_mod *x = *(struct dm_mod *const *)a;
 	const struct dm_mod *y = *(struct dm_mod *const *)b;
-	unsigned hx = dm_kmod_hash(x->name) & 511, hy = dm_kmod_hash(y->name) & 511;
 
-	if (hx != hy)
-		return hx < hy ? -1 : 1;
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 
@@ -434,8 +433,12 @@ static int build_array(struct dm *d)
 	if (!d->mods)
 		return -ENOMEM;	/* the modules are still in byname: freed there */
 	for (i = 0; i < d->byname.cap; i++)
-		if (d->byname.slots[i].val)
-			d->mods[d->n++] = d->byname.slots[i].val;
+		if (d->byname.slots[i].val) {
+			struct dm_mod *mod = d->byname.slots[i].val;
+
+			mod->bucket = dm_kmod_hash(mod->name) & 511;	/* kmod's 512 */
+			d->mods[d->n++] = mod;
+		}
 	d->cap = d->byname.n + 1;
 	strmap_free(&d->byname);
 	qsort(d->mods, d->n, sizeof(*d->mods), kmod_order_cmp);

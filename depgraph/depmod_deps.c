@@ -29,6 +29,7 @@ static int sym_add(struct dm *d, const char *name, int prefix_skipped,
 		if (!s || !(s->name = arena_strndup(&d->a, name, strlen(name))) ||
 		    strmap_put(&d->syms, s->name, s) < 0)
 			return -ENOMEM;
+		s->bucket = dm_kmod_hash(s->name) & 2047;	/* kmod's 2048 */
 	}
 	s->owner = owner;	/* kmod's hash_add() replaces */
 	s->crc = crc;
@@ -339,9 +340,9 @@ int dm_resolve(struct dm *d)
 		const unsigned char *p = mod->elf.rec, *end = im_rec_end(&mod->elf);
 		struct im_rec r;
 
-		while (!err && (p = im_rec_next(p, end, &r)))
-			if (r.type == IM_REC_EXPORT)
-				err = sym_add(d, r.s, 0, r.crc, mod);
+		while (!err && (p = im_rec_next(p, end, &r)) &&
+		       r.type == IM_REC_EXPORT)	/* exports come first */
+			err = sym_add(d, r.s, 0, r.crc, mod);
 	}
 	for (i = 0; !err && i < d->n; i++)
 		err = mod_deps(d, d->mods[i]);

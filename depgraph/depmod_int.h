@@ -24,6 +24,7 @@ struct dm_mod {
 	size_t modnamesz;	/* strlen(name) + 1 */
 	int sort_idx, dep_sort_idx;
 	unsigned idx, users;
+	unsigned bucket;	/* in kmod's module table: the first order */
 	int visited;
 	unsigned mark;		/* generation stamp of the dependency walk */
 	struct dm_mod **deps;
@@ -42,6 +43,7 @@ struct dm_sym {
 	struct dm_mod *owner;
 	uint64_t crc;
 	const char *name;
+	unsigned bucket;	/* in kmod's symbol table: output order */
 };
 
 struct dm {

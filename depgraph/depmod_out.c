@@ -92,8 +92,11 @@ static int out_dep_bin(struct dm *d, struct im_buf *b)
 		struct dm_mod *mod = (d)->mods[_i];			\
 		const unsigned char *_p = mod->elf.rec, *_e = im_rec_end(&mod->elf); \
 		struct im_rec r;					\
-		while ((_p = im_rec_next(_p, _e, &r)))			\
+		while ((_p = im_rec_next(_p, _e, &r))) {		\
+			if (r.type == IM_REC_UNDEF || r.type == IM_REC_WEAK) \
+				break;	/* .modinfo's records are over */ \
 			if (r.type == (want)) { body; }			\
+		}							\
 	}								\
 } while (0)
 
@@ -172,10 +175,9 @@ static int sym_cmp(const void *a, const void *b)
 {
 	const struct dm_sym *x = *(struct dm_sym *const *)a;
 	const struct dm_sym *y = *(struct dm_sym *const *)b;
-	unsigned hx = dm_kmod_hash(x->name) & 2047, hy = dm_kmod_hash(y->name) & 2047;
 
-	if (hx != hy)
-		return hx < hy ? -1 : 1;
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 
@@ -377,6 +379,8 @@ static int out_devname(struct dm *d, struct im_buf *b)
 		struct im_rec r;
 
 		while ((p = im_rec_next(p, end, &r))) {
+			if (r.type == IM_REC_UNDEF || r.type == IM_REC_WEAK)
+				break;
 			if (r.type != IM_REC_ALIAS)
 				continue;
 			if (strncmp(r.s, "devname:", 8) == 0) {

@@ -7,6 +7,8 @@
  *
  * The result is a flat record list, so it can be cached as bytes:
  *   type (1 byte) [crc: 8 bytes little-endian, symbols only] string NUL
+ * in three runs: every EXPORT first, then the .modinfo records (and NOTEs),
+ * then UNDEF/WEAK (and a NOTE): readers stop early on that order.
  */
 #ifndef INITMOD_MODINFO_ELF_H
 #define INITMOD_MODINFO_ELF_H
