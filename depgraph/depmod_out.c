@@ -247,6 +247,9 @@ static char *read_dir_file(struct dm *d, const char *name, size_t *len,
 	snprintf(path, sizeof(path), "%s/%s", d->dirname, name);
 	e = im_read_file(path, IM_READ_ALL, &buf, len);
 	*err = e == -ENOMEM ? e : 0;
+	if (e != 0 && !buf && e != -ENOMEM)
+		msg_warn(d->m, "could not open %s at %s: %s", name, d->dirname,
+			 strerror(-e));
 	if (e != 0) {
 		free(buf);
 		return NULL;

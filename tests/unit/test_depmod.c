@@ -17,6 +17,7 @@
 #include "test.h"
 #include "elfwrite.h"
 #include "idxwrite.h"
+#include "../../config/depmod_d.h"
 #include "../../depgraph/depmod.h"
 #include "../../depgraph/file.h"
 #include "../../depgraph/index.h"
@@ -444,4 +445,41 @@ TEST(depmod_real_subset_threads)
 	free(two);
 	CHECK(same_as_full(dir));
 	free(dir);
+}
+
+/* depmod.d: kmod's list order (newest first), regex versions, continuations. */
+TEST(depmod_conf_lines)
+{
+	static const char conf[] =
+		"# comment\n"
+		"search updates built-in\n"
+		"search extra external\n"
+		"override foo 6\\\\.1\\\\..* sub/dir\n"
+		"override bar 5\\\\..* other\n"
+		"override baz * \\\n   weird\n"
+		"external * /opt/ext\n"
+		"external ^7\\\\. /never\n"
+		"exclude a b\n"
+		"make_map_files\n"
+		"bogus\n"
+		"override short\n";
+	struct im_depmod_conf c = { 0 };
+	struct msgs m = { .verbose = -1 };
+
+	CHECK_INT(im_depmod_conf_parse(&c, conf, sizeof(conf) - 1, "t.conf", "6.1.0-56-amd64", &m), 0);
+	CHECK_INT(c.search.n, 4);
+	CHECK_INT(c.search.v[0].type, IM_DM_EXTERNAL);
+	CHECK_STR(c.search.v[1].path, "extra");
+	CHECK_INT(c.search.v[2].type, IM_DM_BUILTIN);
+	CHECK_STR(c.search.v[3].path, "updates");
+	CHECK_INT(c.override.n, 2);
+	CHECK_STR(c.override.v[0].path, "weird/baz");
+	CHECK_STR(c.override.v[1].path, "sub/dir/foo");
+	CHECK_INT(c.override.v[1].len, 11);
+	CHECK_INT(c.external.n, 1);
+	CHECK_STR(c.external.v[0].path, "/opt/ext");
+	CHECK_INT(c.exclude.n, 2);
+	CHECK_STR(c.exclude.v[0].path, "b");
+	CHECK_INT(m.errors, 2);		/* bogus, override short */
+	im_depmod_conf_free(&c);
 }
