@@ -4,6 +4,8 @@
  * are the same, anything from the first '.' is a file suffix), aliases (same,
  * but bracket expressions are kept verbatim) and paths (basename of a file).
  */
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "names.h"
@@ -83,4 +85,18 @@ int path_to_modname(const char *path, char *buf)
 		return -1;
 	modname_normalize(base, buf);
 	return 0;
+}
+
+int scan_u(const char *s, char **end, unsigned *v)
+{
+	const char *p = s;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '+' || *p == '-')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	*v = (unsigned)strtoul(s, end, 10);
+	return 1;
 }

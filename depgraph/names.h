@@ -13,6 +13,11 @@ size_t modname_normalize(const char *in, char *buf);
 int alias_normalize(const char *in, char *buf, size_t *len);
 /* In place: '-' -> '_' outside [...]; -1 on an unbalanced bracket or NULL. */
 int underscores(char *s);
+/*
+ * scanf's %u: blanks, a sign, digits (strtoul's rules); 1 and *@v, *@end
+ * after it, or 0 when no digit. (depmod, without scanf in the binary.)
+ */
+int scan_u(const char *s, char **end, unsigned *v);
 /* Module name from a path: basename, then modname_normalize. -1 when empty. */
 int path_to_modname(const char *path, char *buf);
 

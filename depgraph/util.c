@@ -102,6 +102,8 @@ void strmap_free(struct strmap *m)
 static void vmsg(struct msgs *m, const char *level, const char *fmt,
 		 va_list ap)
 {
+	if (m && m->kmod_levels && *level)
+		level = level[0] == 'e' ? "ERROR: " : "WARNING: ";
 	fprintf(stderr, "%s: %s", m && m->prog ? m->prog : "initmod", level);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

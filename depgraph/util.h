@@ -28,6 +28,7 @@ struct msgs {
 	int verbose;		/* <0 quiet, 0 errors+warnings, >0 info */
 	unsigned errors, warnings;
 	const char *prog;
+	int kmod_levels;	/* "ERROR: ", "WARNING: " as kmod's tools say */
 };
 void msg_err(struct msgs *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -47,6 +48,9 @@ void arena_free(struct arena *a);
 
 /* strdup of [s, s+n) */
 char *xstrndup(const char *s, size_t n);
+
+/* memcpy fast on small copies (fastcopy.c; the musl build's memcpy). */
+void *im_memcpy(void *restrict dst, const void *restrict src, size_t n);
 
 /* Sleep @ms milliseconds, through signals. */
 void im_sleep_ms(int ms);

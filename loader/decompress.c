@@ -81,27 +81,30 @@ static int obuf_room(struct obuf *o, size_t want)
 	return 0;
 }
 
+/* @keep: a stream kept across calls (its dictionary reused), or NULL */
 static int unxz(const void *in, size_t inlen, struct obuf *o, char *why,
-		size_t wl)
+		size_t wl, lzma_stream *keep)
 {
-	lzma_stream s = LZMA_STREAM_INIT;
+	lzma_stream local = LZMA_STREAM_INIT, *sp = keep ? keep : &local;
 	lzma_ret r;
 	int err = 0;
 
-	if (lzma_stream_decoder(&s, IM_XZ_MEMLIMIT, LZMA_CONCATENATED) != LZMA_OK) {
+	if (lzma_stream_decoder(sp, IM_XZ_MEMLIMIT, LZMA_CONCATENATED) != LZMA_OK) {
 		snprintf(why, wl, "liblzma could not start a decoder");
+		if (!keep)
+			lzma_end(&local);
 		return -ENOMEM;
 	}
-	s.next_in = in;
-	s.avail_in = inlen;
+	sp->next_in = in;
+	sp->avail_in = inlen;
 	do {
 		err = obuf_room(o, 1 << 16);
 		if (err)
 			break;
-		s.next_out = o->p + o->len;
-		s.avail_out = o->cap - o->len;
-		r = lzma_code(&s, LZMA_FINISH);
-		o->len = o->cap - s.avail_out;
+		sp->next_out = o->p + o->len;
+		sp->avail_out = o->cap - o->len;
+		r = lzma_code(sp, LZMA_FINISH);
+		o->len = o->cap - sp->avail_out;
 	} while (r == LZMA_OK);
 	if (!err && r != LZMA_STREAM_END) {
 		snprintf(why, wl, "xz data is %s",
@@ -113,14 +116,16 @@ static int unxz(const void *in, size_t inlen, struct obuf *o, char *why,
 			 "unreadable");
 		err = r == LZMA_MEM_ERROR ? -ENOMEM : -EBADMSG;
 	}
-	lzma_end(&s);
+	if (!keep)
+		lzma_end(&local);
 	return err;
 }
 
+/* @keep: a stream kept across calls (its window reused), or NULL */
 static int unzstd(const void *in, size_t inlen, struct obuf *o, char *why,
-		  size_t wl)
+		  size_t wl, ZSTD_DStream *keep)
 {
-	ZSTD_DStream *ds = ZSTD_createDStream();
+	ZSTD_DStream *ds = keep ? keep : ZSTD_createDStream();
 	ZSTD_inBuffer ib = { in, inlen, 0 };
 	size_t r = 1;
 	int err = 0;
@@ -152,7 +157,8 @@ static int unzstd(const void *in, size_t inlen, struct obuf *o, char *why,
 			break;
 		}
 	}
-	ZSTD_freeDStream(ds);
+	if (!keep)
+		ZSTD_freeDStream(ds);
 	return err;
 }
 
@@ -197,8 +203,8 @@ int im_decompress(enum im_comp c, const void *in, size_t inlen, void **out,
 
 	snprintf(why, whylen, "out of memory");
 	switch (c) {
-	case IM_COMP_XZ: err = unxz(in, inlen, &o, why, whylen); break;
-	case IM_COMP_ZSTD: err = unzstd(in, inlen, &o, why, whylen); break;
+	case IM_COMP_XZ: err = unxz(in, inlen, &o, why, whylen, NULL); break;
+	case IM_COMP_ZSTD: err = unzstd(in, inlen, &o, why, whylen, NULL); break;
 	case IM_COMP_GZIP: err = ungzip(in, inlen, &o, why, whylen); break;
 	default:
 		snprintf(why, whylen, "not a compressed module");
@@ -214,6 +220,57 @@ int im_decompress(enum im_comp c, const void *in, size_t inlen, void **out,
 	*out = o.p;
 	*outlen = o.len;
 	return 0;
+}
+
+int im_decompress_ctx(struct im_decomp_ctx *ctx, enum im_comp c,
+		      const void *in, size_t inlen, const void **out,
+		      size_t *outlen, char *why, size_t whylen)
+{
+	struct obuf o = { ctx->buf, 0, ctx->cap, 0 };
+	int err;
+
+	o.hint = inlen < (IM_DECOMP_MAX >> 2) ? (inlen << 2) + (1 << 16) :
+		IM_DECOMP_MAX;
+	snprintf(why, whylen, "out of memory");
+	if (c == IM_COMP_XZ && !ctx->xz) {
+		lzma_stream init = LZMA_STREAM_INIT;
+
+		ctx->xz = malloc(sizeof(lzma_stream));
+		if (!ctx->xz)
+			return -ENOMEM;
+		*(lzma_stream *)ctx->xz = init;
+	}
+	if (c == IM_COMP_ZSTD && !ctx->zstd && !(ctx->zstd = ZSTD_createDStream()))
+		return -ENOMEM;
+	switch (c) {
+	case IM_COMP_XZ: err = unxz(in, inlen, &o, why, whylen, ctx->xz); break;
+	case IM_COMP_ZSTD: err = unzstd(in, inlen, &o, why, whylen, ctx->zstd); break;
+	case IM_COMP_GZIP: err = ungzip(in, inlen, &o, why, whylen); break;
+	default:
+		snprintf(why, whylen, "not a compressed module");
+		return -EINVAL;
+	}
+	ctx->buf = o.p;		/* kept, success or not */
+	ctx->cap = o.cap;
+	if (err == -EFBIG)
+		snprintf(why, whylen, "%s data inflates past %zu MiB",
+			 im_comp_name(c), IM_DECOMP_MAX >> 20);
+	if (err)
+		return err;
+	*out = o.p;
+	*outlen = o.len;
+	return 0;
+}
+
+void im_decomp_ctx_free(struct im_decomp_ctx *ctx)
+{
+	if (ctx->xz) {
+		lzma_end(ctx->xz);
+		free(ctx->xz);
+	}
+	ZSTD_freeDStream(ctx->zstd);
+	free(ctx->buf);
+	memset(ctx, 0, sizeof(*ctx));
 }
 
 void im_comp_versions(char *buf, size_t len)

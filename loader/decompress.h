@@ -27,6 +27,22 @@ enum im_comp im_comp_from_name(const char *name);
 int im_decompress(enum im_comp c, const void *in, size_t inlen, void **out,
 		  size_t *outlen, char *why, size_t whylen);
 
+/*
+ * The same with a decoder kept across calls (one per thread, zeroed to
+ * start): the xz and zstd states, their windows and the output buffer are
+ * reused, not allocated per module. *@out is the context's buffer, valid
+ * until the next call; im_decomp_ctx_free() releases everything.
+ */
+struct im_decomp_ctx {
+	void *xz, *zstd;	/* lzma_stream *, ZSTD_DStream * */
+	unsigned char *buf;
+	size_t cap;
+};
+int im_decompress_ctx(struct im_decomp_ctx *ctx, enum im_comp c,
+		      const void *in, size_t inlen, const void **out,
+		      size_t *outlen, char *why, size_t whylen);
+void im_decomp_ctx_free(struct im_decomp_ctx *ctx);
+
 /* "zstd 1.5.4, liblzma 5.4.1, zlib 1.2.13" */
 void im_comp_versions(char *buf, size_t len);
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "../config/cmdline.h"
+#include "depmod_main.h"
 #include "init.h"
 #include "run.h"
 #include "uevent.h"
@@ -194,6 +195,10 @@ int main(int argc, char **argv)
 	char *kcmd = NULL, *outbuf;
 	int err, ret = 1;
 
+	switch (im_depmod_wanted(argc, argv)) {	/* depmod mode: its own world */
+	case 1: return im_depmod_main(argc, argv);
+	case 2: return im_depmod_main(argc - 1, argv + 1);
+	}
 	err = im_opts_parse(argc, argv, &o, &m);
 	if (o.init)
 		return im_init_main(&o, err, &m);	/* returns only when nothing could be exec'd */

@@ -87,7 +87,8 @@ static void usage(FILE *f, int modprobe)
 	      "                          initmod.coldplug=0; deadline as --init's\n"
 	      "A NAME starting with '/' or './' is a module file (as kmod >= 31).\n"
 	      "As 'modprobe' (argv[0], or 'initmod modprobe ...'): modprobe's options,\n"
-	      "see 'initmod modprobe --help'.\n", f);
+	      "see 'initmod modprobe --help'. As 'depmod' (argv[0], or\n"
+	      "'initmod depmod ...'): kmod's depmod, see 'initmod depmod --help'.\n", f);
 }
 
 /* A number in [lo, hi]; @integer: no fraction. */

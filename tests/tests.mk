@@ -58,7 +58,7 @@ check-install: initmod $(KROOT_612)/.ready
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-unit check-tsan check-alloc check-image check-install fuzz-regress oracle qemu-test qemu-coldplug qemu-root e2e $(BUILD)/bench/kmod-pool
+check: check-unit check-tsan check-alloc check-image check-install fuzz-regress oracle check-depmod check-depmod-incremental check-depmod-alloc qemu-test qemu-coldplug qemu-root e2e $(BUILD)/bench/kmod-pool
 
 # The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
@@ -197,3 +197,46 @@ bench: initmod kernels $(KMOD_POOL) bench-coldplug bench-e2e
 .PHONY: bench
 
 include tests/fuzz/fuzz.mk
+
+# depmod (#15): `initmod depmod` against Debian's /sbin/depmod (kmod 30) on
+# the 6.12 (xz), 6.1 (plain) and 6.12-recompressed-to-zstd trees, a
+# depmod.d fixture with -e -F System.map, and bad modules: cmp per file.
+MKKO := $(BUILD)/host/mkko
+$(MKKO): tests/depmod/mkko.c tests/unit/elfwrite.c tests/unit/elfwrite.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=gnu11 -D_GNU_SOURCE -O1 $(WARN) -Wno-missing-prototypes -o $@ \
+		tests/depmod/mkko.c tests/unit/elfwrite.c
+
+check-depmod: initmod kernels $(MKKO)
+	tests/depmod-oracle.sh ./initmod $(BUILD) $(KROOT_612) $$(cat $(KROOT_612)/.ready) \
+		$(KROOT_61) $$(cat $(KROOT_61)/.ready) $(MKKO) \
+		$(CACHE)/headers/$$(cat $(KROOT_61)/.ready)/root/usr/src/linux-headers-$$(cat $(KROOT_61)/.ready)/Module.symvers
+
+# The cache's property test: 200 random steps (add, remove, replace with
+# the same size and mtime, rename over, touch, depmod.d), incremental ==
+# full byte for byte after each; then 50 with the default racy window.
+DEPMOD_STEPS ?= 200
+check-depmod-incremental: initmod kernels
+	tests/depmod-incremental.sh ./initmod $(BUILD) $(KROOT_61) $$(cat $(KROOT_61)/.ready) \
+		$(KROOT_612) $$(cat $(KROOT_612)/.ready) $(DEPMOD_STEPS)
+
+# Full runs on the three trees at 1 and 2 threads against Debian's depmod,
+# and an incremental run after adding a few modules (medians of BENCH_RUNS).
+bench-depmod: initmod kernels
+	bench/depmod.sh ./initmod $(BUILD) $(KROOT_612) $$(cat $(KROOT_612)/.ready) \
+		$(KROOT_61) $$(cat $(KROOT_61)/.ready) $(BENCH_RUNS)
+
+.PHONY: check-depmod check-depmod-incremental bench-depmod
+
+# depmod (#15) with allocation failure at every site, in turn, under ASan.
+DEPMOD_ALLOC_BIN := $(BUILD)/host/depmod-alloc-fail
+DEPMOD_ALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+$(DEPMOD_ALLOC_BIN): tests/fault/depmod_alloc_fail.c tests/unit/elfwrite.c $(LIB_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
+	@mkdir -p $(dir $@)
+	$(TEST_CC) $(TEST_CFLAGS) $(DEPMOD_ALLOC_WRAP) -o $@ tests/fault/depmod_alloc_fail.c \
+		tests/unit/elfwrite.c $(LIB_SRCS) -lzstd -llzma -lz -lpthread
+
+check-depmod-alloc: $(DEPMOD_ALLOC_BIN)
+	ASAN_OPTIONS=detect_leaks=1 $(DEPMOD_ALLOC_BIN)
+
+.PHONY: check-depmod-alloc

@@ -5,7 +5,7 @@
 # the committed regression inputs once.
 
 FUZZ_CC ?= clang
-FUZZ_TARGETS := index_bin index_text modprobe_d cmdline modules_load decompress resolve uevent
+FUZZ_TARGETS := index_bin index_text modprobe_d cmdline modules_load decompress resolve uevent modinfo_elf
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_SEEDS := $(FUZZ_DIR)/seeds
 FUZZ_TIME ?= 300
@@ -18,6 +18,7 @@ FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/bin/%)
 FUZZ_MAXLEN_index_bin := 65536
 FUZZ_MAXLEN_resolve := 16384
 FUZZ_MAXLEN_decompress := 16384
+FUZZ_MAXLEN_modinfo_elf := 65536
 
 $(FUZZ_DIR)/obj/%.o: %.c $(wildcard depgraph/*.h config/*.h loader/*.h)
 	@mkdir -p $(dir $@)

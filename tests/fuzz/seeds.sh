@@ -31,7 +31,7 @@ mkdir -p "$tmp/.depmod.d"
 depmod -b "$tmp" -C "$tmp/.depmod.d" "$kver"
 
 mkdir -p "$out"
-for t in index_bin index_text modprobe_d cmdline modules_load decompress resolve uevent; do
+for t in index_bin index_text modprobe_d cmdline modules_load decompress resolve uevent modinfo_elf; do
 	rm -rf "${out:?}/$t" && mkdir -p "$out/$t"
 done
 
@@ -100,4 +100,16 @@ printf 'DRIVER=\nPCI_CLASS=C0330\nMODALIAS=pci:v00001B36d0000000Dsv00001AF4sd000
 printf 'TIFM_CARD_TYPE=SD\nMODALIAS=tifm:t01\n' > "$out/uevent/file-tifm"
 { printf 'MODALIAS=cpu:type:x86,ven0000fam0006mod00A7:feature:'
   i=0; while [ $i -lt 300 ]; do printf ',%04X' $i; i=$((i + 1)); done; echo; } > "$out/uevent/file-cpu"
+# depmod's ELF parser: the smallest real modules, decompressed, and one
+# without .symtab/.modinfo
+i=0
+for ko in $(find "$src" -name '*.ko*' -size -6k | sort | head -n 4); do
+	i=$((i + 1))
+	case "$ko" in
+	*.xz) xz -dc "$ko" ;; *.zst) zstd -dc "$ko" ;; *.gz) gzip -dc "$ko" ;; *) cat "$ko" ;;
+	esac > "$out/modinfo_elf/module-$i"
+done
+objcopy --remove-section .symtab --remove-section .modinfo "$out/modinfo_elf/module-1" \
+	"$out/modinfo_elf/stripped" 2>/dev/null || true
+
 echo "seeds: $(find "$out" -type f | wc -l) files in $out"
