@@ -59,7 +59,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 # The generators look for hooks in fixed places, not under PREFIX;
 # HOOKS=no leaves them out. The hooks find the binary in $(PREFIX)/sbin.
-# lib/initmod/bin holds argv[0] links (modprobe) for images, not for PATH.
+# lib/initmod/bin holds argv[0] links (modprobe, depmod) for images and
+# for PATH=...:lib/initmod/bin by choice, not on the default PATH.
 HOOKS ?= yes
 ITOOLS_DIR ?= /usr/share/initramfs-tools
 DRACUT_DIR ?= /usr/lib/dracut/modules.d/90initmod
@@ -73,6 +74,7 @@ install: initmod
 	install -m 644 initramfs/generic-drivers $(DESTDIR)$(PREFIX)/lib/initmod/generic-drivers
 	ln -sf ../lib/initmod/mkinitramfs $(DESTDIR)$(PREFIX)/sbin/initmod-mkinitramfs
 	ln -sf ../../../sbin/initmod $(DESTDIR)$(PREFIX)/lib/initmod/bin/modprobe
+	ln -sf ../../../sbin/initmod $(DESTDIR)$(PREFIX)/lib/initmod/bin/depmod
 	install -m 644 README.md LICENSE tests/kmod-differences.md tests/coldplug-differences.md \
 		$(DESTDIR)$(PREFIX)/share/doc/initmod/
 ifeq ($(HOOKS),yes)

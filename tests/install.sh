@@ -19,12 +19,13 @@ make -C "$top" -s install DESTDIR="$d/dest" PREFIX=/usr ITOOLS_DIR=/usr/share/in
 	DRACUT_DIR=/usr/lib/dracut/modules.d/90initmod > "$d/log" 2>&1 || { cat "$d/log"; bad make_install; }
 for f in sbin/initmod sbin/initmod-mkinitramfs lib/initmod/mkinitramfs lib/initmod/generic-drivers \
 	share/doc/initmod/README.md share/doc/initmod/LICENSE share/doc/initmod/kmod-differences.md \
-	lib/initmod/bin/modprobe share/initramfs-tools/hooks/initmod \
+	lib/initmod/bin/modprobe lib/initmod/bin/depmod share/initramfs-tools/hooks/initmod \
 	share/initramfs-tools/scripts/init-top/initmod lib/dracut/modules.d/90initmod/module-setup.sh \
 	lib/dracut/modules.d/90initmod/initmod-pre-udev.sh; do
 	check "installed.$f" test -e "$d/dest/usr/$f"
 done
 check installed.modprobe_link_is_initmod sh -c "'$d/dest/usr/lib/initmod/bin/modprobe' --help | grep -q '^usage: modprobe'"
+check installed.depmod_link_is_initmod sh -c "'$d/dest/usr/lib/initmod/bin/depmod' -n -b '$kr' '$kver' | grep -q '^# Aliases'"
 # the hooks name the installed binary, and are executable
 check installed.hooks_name_the_binary sh -c "grep -q '\"/usr/sbin/initmod\"' '$d/dest/usr/share/initramfs-tools/hooks/initmod' &&
 	grep -q '\"/usr/sbin/initmod\"' '$d/dest/usr/lib/dracut/modules.d/90initmod/module-setup.sh' &&
