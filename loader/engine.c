@@ -181,11 +181,18 @@ static double thread_cpu_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* A free slot (lock held): fewer loads on a CPU than threads, fewer in flight than max. */
+/*
+ * A free slot (lock held): fewer loads on a CPU than threads, fewer in
+ * flight than max. The way to a storage device (the root) does not queue
+ * behind other loads on the CPUs: when the next ready job is one, only
+ * max counts (such jobs are few: a controller's and a disk's driver).
+ */
 static int can_start(const struct im_engine *e)
 {
-	return e->inflight < e->o.max_threads &&
-	       e->inflight - e->asleep < e->o.threads;
+	if (e->inflight >= e->o.max_threads)
+		return 0;
+	return e->inflight - e->asleep < e->o.threads ||
+	       (e->nheap && e->g->nodes[e->heap[0]].first);
 }
 
 /* Worker @w takes job @i (lock held). */

@@ -130,7 +130,15 @@ static int load(struct fake_kernel *f, const char *name, int flags)
 		delay += next_rand(f) % (unsigned)f->max_delay_us;
 	pthread_mutex_unlock(&f->lock);
 
-	if (delay) {
+	if (delay && m->spin) {
+		struct timespec t0, t;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		do
+			clock_gettime(CLOCK_MONOTONIC, &t);
+		while ((t.tv_sec - t0.tv_sec) * 1000000L +
+		       (t.tv_nsec - t0.tv_nsec) / 1000 < delay);
+	} else if (delay) {
 		struct timespec ts = { delay / 1000000,
 				       (delay % 1000000) * 1000L };
 

@@ -12,6 +12,7 @@
 struct fake_mod {
 	char name[128];
 	int delay_us;		/* simulated init time */
+	int spin;		/* spend it on the CPU (runnable), not asleep */
 	int result;		/* 0 or -errno the init returns */
 	int hang;		/* init never returns (until fake_release) */
 	int busy_once;		/* first call: another loader's copy is coming */

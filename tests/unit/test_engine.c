@@ -117,6 +117,36 @@ TEST(engine_sleeping_loads_do_not_hold_cpu_slots)
 	su_free(&s);
 }
 
+/*
+ * The way to storage does not queue behind a load busy on the CPU: the
+ * disk's driver, ready while a spinning load holds the only CPU slot,
+ * starts at once (max_threads allows it), not when the spinner ends.
+ */
+TEST(engine_storage_path_does_not_wait_for_a_cpu_slot)
+{
+	struct setup s;
+	struct im_engine *e = NULL;
+	struct im_engine_opts o = { .threads = 1, .max_threads = 4,
+				    .timeout_s = 20 };
+	size_t ctl, disk, hog;
+
+	su_init(&s);
+	ctl = node(&s, "ctl", 30000);
+	disk = node(&s, "disk", 1000);
+	hog = node(&s, "hog", 400000);
+	dep(&s, ctl, disk);
+	fake_get(&s.f, "hog")->spin = 1;
+	s.g.nodes[ctl].first = s.g.nodes[disk].first = 1;
+	CHECK_INT(im_engine_new(&e, &s.g, &s.f.k, &o, &s.m), 0);
+	CHECK_INT(im_engine_run(e), 0);
+	CHECK(e->jobs[hog].t_start < e->jobs[disk].t_start);	/* ctl slept: hog got the slot */
+	CHECK(e->jobs[disk].t_start < e->jobs[hog].t_end);
+	CHECK_INT(s.f.double_loads, 0);
+	CHECK_INT(s.f.order_violations, 0);
+	im_engine_put(e);
+	su_free(&s);
+}
+
 TEST(engine_failure_skips_only_dependents)
 {
 	struct setup s;
