@@ -11,7 +11,8 @@
 # goes: initramfs start, initmod's run, root mounted, root's init, from the
 # kernel's and initmod's own timestamps) into OUT, the boots' logs in
 # OUT/logs.
-# usage: e2e-bench.sh OUT RUNS BUILD [VARIANTS] [TYPES]
+# usage: e2e-bench.sh OUT RUNS BUILD [VARIANTS] [TYPES]   (RUNS 0: tables
+# again from OUT/raw.tsv)
 set -eu
 out=$1 runs=$2 build=$3 variants=${4:-a b c cs d} types=${5:-virtio ahci nvme usb}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +42,9 @@ one() {	# one VARIANT TYPE LOG
 		"$(e2e_ktime "$3" "EXT4-fs \\(${dev#/dev/}\\): mounted") ${im:-- -}"
 }
 
-printf 'variant\ttype\trun\troot_init_s\tinit_start_s\troot_mounted_s\tinitmod_start_s\tinitmod_end_s\n' > "$out/raw.tsv"
+# RUNS 0: only the tables again, from OUT/raw.tsv
+[ "$runs" -gt 0 ] &&
+	printf 'variant\ttype\trun\troot_init_s\tinit_start_s\troot_mounted_s\tinitmod_start_s\tinitmod_end_s\n' > "$out/raw.tsv"
 r=1
 while [ $r -le "$runs" ]; do
 	for t in $types; do
@@ -55,6 +58,7 @@ while [ $r -le "$runs" ]; do
 	r=$((r + 1))
 done
 
+[ "$runs" -gt 0 ] || runs=$(awk -F'\t' 'NR > 1 && $3 > m { m = $3 } END { print m + 0 }' "$out/raw.tsv")
 awk -F'\t' -v runs="$runs" -v vs="$variants" -v ts="$types" '
 NR > 1 && $4 != "-" {
 	k = $1 SUBSEP $2; n[k]++
@@ -80,7 +84,7 @@ END {
 		printf "| %s |", T[j]
 		for (i = 1; i <= nv; i++) printf " %s |", cell(med(V[i] SUBSEP T[j], 4))
 		a = med("a" SUBSEP T[j], 4)
-		for (i = 2; i <= nv; i++) { x = med(V[i] SUBSEP T[j], 4); printf " %s |", a > 0 && x > 0 ? sprintf("%.2fx", a / x) : "-" }
+		for (i = 2; i <= nv; i++) { x = med(V[i] SUBSEP T[j], 4); printf " %s |", (a > 0 && x > 0 ? sprintf("%.2fx", a / x) : "-") }
 		print ""
 	}
 	print "\n## Where the time goes (medians, s after kernel start)\n"
