@@ -18,7 +18,7 @@
 # installed into it (only new files are written there); every variant
 # boots the disk made from that copy. Bad input: root= naming a disk that
 # never appears (d: ends with initmod's message, never hangs) and a typo in
-# rd.driver.pre= (b, d: still boot).
+# rd.driver.pre= (b, d: still boot); blacklist= in (b).
 # Each variant V has image_V OUT (builds its image, cached by a stamp) and
 # append_V (its extra kernel command line); adding one is adding the two
 # functions and its letter to VARIANTS. Prints one "ok NAME" / "FAIL NAME"
@@ -212,5 +212,18 @@ for v in b d; do
 		bad "$v.typo_in_rd_driver_pre.still_boots" "see $work/bad-pre.$v.log"
 	fi
 done
+# initramfs-tools' blacklist= reaches initmod's coldplug (the hook writes it
+# into modprobe.d itself: it runs before init-top/blacklist)
+if [ -f "$work/b.initrd" ]; then
+	if e2e_boot virtio "$kernel" "$work/b.initrd" "$img" "$work/blacklist.b.log" \
+		"root=UUID=$E2E_UUID ro init=/sbin/e2e-init blacklist=sr_mod initmod.verbose=0" "$bound"; then
+		ok b.blacklist.still_boots
+		# the CD-ROM's driver: loaded in b's own virtio boot, not with blacklist=
+		check b.blacklist.not_loaded sh -c "grep -q 'E2E-MOD sr_mod\$' '$work/b.virtio.log' &&
+			! grep -q 'E2E-MOD sr_mod\$' '$work/blacklist.b.log'"
+	else
+		bad b.blacklist.still_boots "see $work/blacklist.b.log"
+	fi
+fi
 echo "   e2e took $(( $(date +%s) - t0 )) s"
 finish
