@@ -89,9 +89,9 @@ stress: $(TSAN_BIN) $(KROOT_612)/.ready
 # Allocation failure at every allocation site in turn (#7), under ASan.
 ALLOC_BIN := $(BUILD)/host/alloc-fail
 ALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup,--wrap=asprintf,--wrap=open_memstream
-$(ALLOC_BIN): tests/fault/alloc_fail.c tests/unit/fake_kernel.c $(LIB_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
+$(ALLOC_BIN): tests/fault/alloc_fail.c tests/fault/wrap_alloc.c tests/unit/fake_kernel.c $(LIB_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
 	@mkdir -p $(dir $@)
-	$(TEST_CC) $(TEST_CFLAGS) $(ALLOC_WRAP) -o $@ tests/fault/alloc_fail.c \
+	$(TEST_CC) $(TEST_CFLAGS) $(ALLOC_WRAP) -o $@ tests/fault/alloc_fail.c tests/fault/wrap_alloc.c \
 		tests/unit/fake_kernel.c $(LIB_SRCS) -lzstd -llzma -lz -lpthread
 
 check-alloc: $(ALLOC_BIN) $(KROOT_612)/.ready
@@ -231,9 +231,9 @@ bench-depmod: initmod kernels
 # depmod (#15) with allocation failure at every site, in turn, under ASan.
 DEPMOD_ALLOC_BIN := $(BUILD)/host/depmod-alloc-fail
 DEPMOD_ALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
-$(DEPMOD_ALLOC_BIN): tests/fault/depmod_alloc_fail.c tests/unit/elfwrite.c $(LIB_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
+$(DEPMOD_ALLOC_BIN): tests/fault/depmod_alloc_fail.c tests/fault/wrap_alloc.c tests/unit/elfwrite.c $(LIB_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
 	@mkdir -p $(dir $@)
-	$(TEST_CC) $(TEST_CFLAGS) $(DEPMOD_ALLOC_WRAP) -o $@ tests/fault/depmod_alloc_fail.c \
+	$(TEST_CC) $(TEST_CFLAGS) $(DEPMOD_ALLOC_WRAP) -o $@ tests/fault/depmod_alloc_fail.c tests/fault/wrap_alloc.c \
 		tests/unit/elfwrite.c $(LIB_SRCS) -lzstd -llzma -lz -lpthread
 
 check-depmod-alloc: $(DEPMOD_ALLOC_BIN)

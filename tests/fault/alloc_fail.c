@@ -14,66 +14,16 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "wrap_alloc.h"
 #include "../unit/fake_kernel.h"
 #include "../../config/cmdline.h"
 #include "../../config/plan.h"
 #include "../../loader/engine.h"
-
-/* ---- the wrapped allocators ---- */
-
-static long alloc_count, fail_at = -1;	/* atomics */
-static int armed;
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t sz);
-void *__real_realloc(void *p, size_t n);
-char *__real_strdup(const char *s);
-char *__real_strndup(const char *s, size_t n);
-FILE *__real_open_memstream(char **p, size_t *n);
-
-void __sanitizer_print_stack_trace(void);
-
-static int should_fail(void)
-{
-	int hit;
-
-	if (!__atomic_load_n(&armed, __ATOMIC_RELAXED))
-		return 0;
-	hit = __atomic_fetch_add(&alloc_count, 1, __ATOMIC_RELAXED) ==
-	      __atomic_load_n(&fail_at, __ATOMIC_RELAXED);
-	if (hit && getenv("ALLOC_FAIL_TRACE"))	/* where a bad case failed */
-		__sanitizer_print_stack_trace();
-	return hit;
-}
-
-void *__wrap_malloc(size_t n) { return should_fail() ? NULL : __real_malloc(n); }
-void *__wrap_calloc(size_t n, size_t sz) { return should_fail() ? NULL : __real_calloc(n, sz); }
-void *__wrap_realloc(void *p, size_t n) { return should_fail() ? NULL : __real_realloc(p, n); }
-char *__wrap_strdup(const char *s) { return should_fail() ? NULL : __real_strdup(s); }
-char *__wrap_strndup(const char *s, size_t n) { return should_fail() ? NULL : __real_strndup(s, n); }
-FILE *__wrap_open_memstream(char **p, size_t *n)
-{
-	return should_fail() ? NULL : __real_open_memstream(p, n);
-}
-
-int __wrap_asprintf(char **out, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	if (should_fail())
-		return -1;
-	va_start(ap, fmt);
-	r = vasprintf(out, fmt, ap);
-	va_end(ap);
-	return r;
-}
 
 /* ---- the pipeline ---- */
 
@@ -114,11 +64,11 @@ static int engine_step(struct im_graph *g, struct msgs *m, struct outcome *o)
 	size_t i;
 	int err;
 
-	__atomic_store_n(&armed, 0, __ATOMIC_RELAXED);	/* the fake is not under test */
+	fa_arm(0);	/* the fake is not under test */
 	fake_init(&f);
 	f.comp = IM_COMP_XZ;
 	fake_from_graph(&f, g);
-	__atomic_store_n(&armed, 1, __ATOMIC_RELAXED);
+	fa_arm(1);
 	err = im_engine_new(&e, g, &f.k, &eo, m);
 	if (err == 0) {
 		err = im_engine_run(e);
@@ -134,11 +84,11 @@ static int engine_step(struct im_graph *g, struct msgs *m, struct outcome *o)
 		m->warnings = e->m->warnings;
 	}
 	im_engine_put(e);
-	__atomic_store_n(&armed, 0, __ATOMIC_RELAXED);
+	fa_arm(0);
 	o->double_loads = f.double_loads;
 	o->order_violations = f.order_violations;
 	fake_free(&f);
-	__atomic_store_n(&armed, 1, __ATOMIC_RELAXED);
+	fa_arm(1);
 	return err;
 }
 
@@ -175,7 +125,7 @@ static void pipeline(const char *dir, const char *const *confs,
 	int err;
 
 	memset(o, 0, sizeof(*o));
-	__atomic_store_n(&armed, 1, __ATOMIC_RELAXED);
+	fa_arm(1);
 	im_config_init(&cfg);
 	im_graph_init(&g);
 	err = im_moddb_open(&db, dir, &m);
@@ -198,7 +148,7 @@ static void pipeline(const char *dir, const char *const *confs,
 	im_graph_free(&g);
 	im_config_free(&cfg);
 	im_moddb_close(&db);
-	__atomic_store_n(&armed, 0, __ATOMIC_RELAXED);
+	fa_arm(0);
 	o->rc = err;
 	o->errors = m.errors;
 	o->warnings = m.warnings;
@@ -237,15 +187,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pipeline(dir, confs, &xz, &clean);
-	n = alloc_count;
+	n = fa_count();
 	if (clean.rc || clean.double_loads || clean.order_violations || clean.nodes < 20) {
 		fprintf(stderr, "alloc-fail: the clean run failed (rc %d, %zu nodes, %d double loads, %d order violations)\n",
 			clean.rc, clean.nodes, clean.double_loads, clean.order_violations);
 		return 1;
 	}
 	for (k = getenv("ALLOC_FAIL_AT") ? atol(getenv("ALLOC_FAIL_AT")) : 0; k < n; k++) {
-		alloc_count = 0;
-		fail_at = k;
+		fa_fail_at(k);
 		alarm(60);
 		pipeline(dir, confs, &xz, &o);
 		alarm(0);

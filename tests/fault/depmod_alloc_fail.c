@@ -19,32 +19,10 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "wrap_alloc.h"
 #include "../unit/elfwrite.h"
 #include "../../depgraph/depmod.h"
 #include "../../depgraph/file.h"
-
-static long alloc_count, fail_at = -1;	/* atomics */
-static int armed;
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t sz);
-void *__real_realloc(void *p, size_t n);
-char *__real_strdup(const char *s);
-char *__real_strndup(const char *s, size_t n);
-
-static int should_fail(void)
-{
-	if (!__atomic_load_n(&armed, __ATOMIC_RELAXED))
-		return 0;
-	return __atomic_fetch_add(&alloc_count, 1, __ATOMIC_RELAXED) ==
-	       __atomic_load_n(&fail_at, __ATOMIC_RELAXED);
-}
-
-void *__wrap_malloc(size_t n) { return should_fail() ? NULL : __real_malloc(n); }
-void *__wrap_calloc(size_t n, size_t sz) { return should_fail() ? NULL : __real_calloc(n, sz); }
-void *__wrap_realloc(void *p, size_t n) { return should_fail() ? NULL : __real_realloc(p, n); }
-char *__wrap_strdup(const char *s) { return should_fail() ? NULL : __real_strdup(s); }
-char *__wrap_strndup(const char *s, size_t n) { return should_fail() ? NULL : __real_strndup(s, n); }
 
 static const char *const outputs[] = { "modules.dep", "modules.dep.bin",
 	"modules.alias", "modules.alias.bin", "modules.softdep", "modules.weakdep",
@@ -174,11 +152,11 @@ static int run(const char *dir, const char *conf, struct msgs *m)
 				    .threads = 2 };
 	int r;
 
-	__atomic_store_n(&armed, 1, __ATOMIC_RELAXED);
+	fa_arm(1);
 	r = im_depmod_run(&o, m);
 	if (r == 0)
 		r = im_depmod_run(&o, m);	/* from the cache */
-	__atomic_store_n(&armed, 0, __ATOMIC_RELAXED);
+	fa_arm(0);
 	return r;
 }
 
@@ -198,7 +176,7 @@ int main(void)
 		fprintf(stderr, "depmod-alloc-fail: the clean run failed\n");
 		return 1;
 	}
-	n = alloc_count;
+	n = fa_count();
 	clean = outputs_of(dir);
 	for (k = 0; k < n; k++) {
 		struct msgs mk = { .verbose = -1, .prog = "depmod" };
@@ -206,10 +184,9 @@ int main(void)
 		int r;
 
 		reset(dir);
-		alloc_count = 0;
-		fail_at = k;
+		fa_fail_at(k);
 		r = run(dir, conf, &mk);
-		fail_at = -1;
+		fa_fail_at(-1);
 		got = outputs_of(dir);
 		if (r == 0 && strcmp(got, clean) == 0) {
 			same++;
