@@ -118,7 +118,6 @@ static void pipeline(const char *dir, const char *const *confs,
 	struct im_resolver r;
 	struct im_steps steps = { 0 };
 	struct im_graph g;
-	size_t i;
 	void *out = NULL;
 	size_t outlen;
 	char why[200];
