@@ -1,24 +1,24 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # deps.mk - static musl builds of zlib, liblzma and libzstd from Debian's
-# own source packages (apt-get source; deb-src must be enabled, see
+# own source packages, at pinned versions (mk/deps-sources, fetched by
+# scripts/fetch-source.sh; deb-src must be enabled, see
 # scripts/setup-debian.sh). Built once into $(CACHE)/musl-deps.
 
 DEPS_PREFIX := $(CACHE)/musl-deps
-DEPS_SRC := $(CACHE)/src
+DEPS_SRC ?= $(CACHE)/src
 DEPS_BUILD := $(CACHE)/build
 DEPS_CC := musl-gcc
 DEPS_CFLAGS := -I$(DEPS_PREFIX)/include
 DEPS_LIBS := $(DEPS_PREFIX)/lib/libzstd.a $(DEPS_PREFIX)/lib/liblzma.a \
 	$(DEPS_PREFIX)/lib/libz.a
 
-# $(call deps_fetch,source-package): unpack it under $(DEPS_SRC) once
-define deps_fetch
-	@mkdir -p $(DEPS_SRC)
-	@ls -d $(DEPS_SRC)/$(1)-*/ >/dev/null 2>&1 || { \
-		echo "  FETCH $(1) (apt-get source)"; \
-		cd $(DEPS_SRC) && apt-get source -q $(1) > $(DEPS_SRC)/$(1).log 2>&1 || \
-		{ tail -5 $(DEPS_SRC)/$(1).log; echo "apt-get source $(1) failed: is deb-src enabled (scripts/setup-debian.sh)?"; exit 1; }; }
-endef
+# $(DEPS_SRC)/NAME: Debian's source package NAME at the version
+# mk/deps-sources pins (or the newest one that still fetches, said so);
+# fetched again only when the pin moves. A Debian source package carries
+# the trees itself (DEPS_SRC=. in debian/rules): nothing is fetched then.
+$(DEPS_SRC)/%/.initmod-source: mk/deps-sources
+	@scripts/fetch-source.sh $* $(DEPS_SRC)
+.PRECIOUS: $(DEPS_SRC)/%/.initmod-source
 
 # $(call deps_run,name,commands): run quietly, show the log's tail on failure
 define deps_run
@@ -28,27 +28,24 @@ define deps_run
 		{ tail -20 $(DEPS_BUILD)/$(1).log; echo "building $(1) failed, log: $(DEPS_BUILD)/$(1).log"; exit 1; }
 endef
 
-$(DEPS_PREFIX)/lib/libz.a:
-	$(call deps_fetch,zlib)
+$(DEPS_PREFIX)/lib/libz.a: $(DEPS_SRC)/zlib/.initmod-source
 	$(call deps_run,zlib, \
-		rm -rf $(DEPS_BUILD)/zlib && cp -a $$(ls -d $(DEPS_SRC)/zlib-*/) $(DEPS_BUILD)/zlib && \
+		rm -rf $(DEPS_BUILD)/zlib && cp -a $(DEPS_SRC)/zlib/ $(DEPS_BUILD)/zlib && \
 		cd $(DEPS_BUILD)/zlib && CC=$(DEPS_CC) CFLAGS=-O2 ./configure --static --prefix=$(DEPS_PREFIX) && \
 		$(MAKE) libz.a && mkdir -p $(DEPS_PREFIX)/lib $(DEPS_PREFIX)/include && \
 		cp libz.a $(DEPS_PREFIX)/lib/ && cp zlib.h zconf.h $(DEPS_PREFIX)/include/)
 
-$(DEPS_PREFIX)/lib/liblzma.a:
-	$(call deps_fetch,xz-utils)
+$(DEPS_PREFIX)/lib/liblzma.a: $(DEPS_SRC)/xz-utils/.initmod-source
 	$(call deps_run,xz, \
 		rm -rf $(DEPS_BUILD)/xz && mkdir -p $(DEPS_BUILD)/xz && cd $(DEPS_BUILD)/xz && \
-		CC=$(DEPS_CC) CFLAGS=-O2 $$(ls -d $(DEPS_SRC)/xz-utils-*/)configure --prefix=$(DEPS_PREFIX) \
+		CC=$(DEPS_CC) CFLAGS=-O2 $(DEPS_SRC)/xz-utils/configure --prefix=$(DEPS_PREFIX) \
 			--disable-shared --enable-static --disable-xz --disable-xzdec --disable-lzmadec \
 			--disable-lzmainfo --disable-lzma-links --disable-scripts --disable-doc --disable-nls && \
 		$(MAKE) -C src/liblzma && $(MAKE) -C src/liblzma install)
 
-$(DEPS_PREFIX)/lib/libzstd.a:
-	$(call deps_fetch,libzstd)
+$(DEPS_PREFIX)/lib/libzstd.a: $(DEPS_SRC)/libzstd/.initmod-source
 	$(call deps_run,zstd, \
-		rm -rf $(DEPS_BUILD)/zstd && cp -a $$(ls -d $(DEPS_SRC)/libzstd-*/)lib $(DEPS_BUILD)/zstd && \
+		rm -rf $(DEPS_BUILD)/zstd && cp -a $(DEPS_SRC)/libzstd/lib $(DEPS_BUILD)/zstd && \
 		$(MAKE) -C $(DEPS_BUILD)/zstd libzstd.a CC=$(DEPS_CC) CFLAGS=-O2 ZSTD_LEGACY_SUPPORT=0 \
 			ZSTD_LIB_DICTBUILDER=0 ZSTD_NO_ASM=1 && \
 		mkdir -p $(DEPS_PREFIX)/lib $(DEPS_PREFIX)/include && \
