@@ -58,7 +58,13 @@ check-install: initmod $(KROOT_612)/.ready
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-unit check-tsan check-alloc check-image check-install fuzz-regress oracle check-depmod check-depmod-incremental check-depmod-alloc qemu-test qemu-coldplug qemu-root e2e $(BUILD)/bench/kmod-pool
+check: check-fetch check-unit check-tsan check-alloc check-image check-install fuzz-regress oracle check-depmod check-depmod-incremental check-depmod-alloc qemu-test qemu-coldplug qemu-root e2e $(BUILD)/bench/kmod-pool
+
+# The library sources' fetch logic against a stand-in apt (no network).
+check-fetch:
+	tests/fetch.sh
+
+.PHONY: check-fetch
 
 # The README's first command: boot the generic set with initmod, then kmod.
 demo: initmod $(KROOT_612)/.ready
