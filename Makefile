@@ -42,7 +42,7 @@ COLD_SRCS := loader/main.c loader/options.c loader/init.c loader/run.c \
 	loader/trace.c config/rootspec.c config/cmdline.c config/confdirs.c \
 	config/modules_load.c depgraph/file.c
 $(COLD_SRCS:%.c=$(BUILD)/musl/%.o): CFLAGS += -Os
-# depmod (#15) runs on the host, not at boot: for size too, but for its
+# depmod runs on the host, not at boot: for size too, but for its
 # hot ELF parser (modinfo_elf.c)
 DEPMOD_SRCS := $(filter-out depgraph/modinfo_elf.c,$(wildcard depgraph/depmod*.c depgraph/index_write.c)) \
 	config/depmod_d.c loader/depmod_main.c

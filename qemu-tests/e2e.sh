@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# e2e.sh - `make e2e` (#14): a Debian 12 machine under QEMU (TCG, -cpu max,
+# e2e.sh - `make e2e`: a Debian 12 machine under QEMU (TCG, -cpu max,
 # 2 vCPU, 2 GiB) boots Debian's 6.12 kernel from a real Debian root
 # filesystem (qemu-tests/e2e/rootfs.sh, cached in CACHE/e2e) through an
 # initramfs, on four disk attachments: virtio-blk, AHCI SATA, NVMe and USB

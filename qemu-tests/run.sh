@@ -92,7 +92,7 @@ for kv in "6.12:$kroot:$kver:plain xz zstd" "6.1:$kroot61:$kver61:plain zstd"; d
 	fi
 done
 
-# hardening (#7): bad input at boot still reaches the next stage, with a
+# hardening: bad input at boot still reaches the next stage, with a
 # clear console message (the 6.12 test-module tree, image edited in place)
 mutate() {	# mutate TAG SHELL-SNIPPET: $work/harden.img -> $work/TAG.img
 	rm -rf "$work/$1.d" && mkdir -p "$work/$1.d"

@@ -85,14 +85,14 @@ $(TSAN_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h load
 check-tsan: $(TSAN_BIN) $(KROOT_612)/.ready
 	$(TEST_ENV) TSAN_OPTIONS=halt_on_error=1 $(TSAN_BIN)
 
-# #7's stress run: the real graph, random faults and durations, 64 CPU
+# The stress run: the real graph, random faults and durations, 64 CPU
 # slots, STRESS_ITERS iterations under ThreadSanitizer.
 STRESS_ITERS ?= 1000
 stress: $(TSAN_BIN) $(KROOT_612)/.ready
 	$(TEST_ENV) INITMOD_STRESS_ITERS=$(STRESS_ITERS) INITMOD_STRESS_THREADS=64 \
 		TSAN_OPTIONS=halt_on_error=1 $(TSAN_BIN) faults_random_on_real_tree
 
-# Allocation failure at every allocation site in turn (#7), under ASan.
+# Allocation failure at every allocation site in turn, under ASan.
 ALLOC_BIN := $(BUILD)/host/alloc-fail
 ALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup,--wrap=asprintf,--wrap=open_memstream
 $(ALLOC_BIN): tests/fault/alloc_fail.c tests/fault/wrap_alloc.c tests/unit/fake_kernel.c $(LIB_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
@@ -118,25 +118,25 @@ bench-engine: $(ENGINE_BENCH)
 
 .PHONY: bench-engine
 
-# Boots under QEMU with purpose-built test modules (#5).
+# Boots under QEMU with purpose-built test modules.
 qemu-test: initmod kernels
 	qemu-tests/run.sh $(CACHE) $(BUILD) $(KROOT_612) $(KROOT_61) $(SET) ./initmod
 
 .PHONY: qemu-test
 
-# Coldplug (#13) on three QEMU machines and two kernels, against udev's.
+# Coldplug on three QEMU machines and two kernels, against udev's.
 qemu-coldplug: initmod kernels
 	qemu-tests/coldplug.sh $(CACHE) $(BUILD) $(KROOT_612) $(KROOT_61) ./initmod
 
 .PHONY: qemu-coldplug
 
-# The real root (#14): initmod's own image mounts root= and switches to it.
+# The real root: initmod's own image mounts root= and switches to it.
 qemu-root: initmod kernels
 	qemu-tests/root.sh $(CACHE) $(BUILD) $(KROOT_612) ./initmod
 
 .PHONY: qemu-root
 
-# End to end (#14): a Debian 12 root filesystem (debootstrap, cached in
+# End to end: a Debian 12 root filesystem (debootstrap, cached in
 # $(CACHE)/e2e, needs root) booted by Debian's 6.12 kernel under QEMU from
 # virtio-blk, AHCI, NVMe and USB storage: a the stock initramfs-tools
 # image, b with initmod's hook, c/cs dracut with initmod's module (systemd,
@@ -165,7 +165,7 @@ kernel-test: initmod $(CACHE)/kernel/bzImage
 
 .PHONY: kernel kernel-test
 
-# Boot-time benchmark (#6): every loader over the same image, interleaved;
+# Boot-time benchmark: every loader over the same image, interleaved;
 # results (raw JSON, table, chart, timeline) in $(BENCH_OUT).
 BENCH_RUNS ?= 3
 BENCH_SMPS ?= 1 2 4
@@ -182,7 +182,7 @@ $(KMOD_POOL): bench/peers/kmod-pool.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) -std=gnu11 -O2 $(WARN) -o $@ $< -lkmod -lpthread
 
-# Coldplug (#13): initmod vs udev vs initmod -j1 per QEMU machine.
+# Coldplug: initmod vs udev vs initmod -j1 per QEMU machine.
 bench-coldplug: initmod kernels
 	bench/coldplug-bench.sh $(BENCH_OUT)/coldplug $(BENCH_RUNS) $(CACHE) $(KROOT_612) ./initmod
 
@@ -204,7 +204,7 @@ bench: initmod kernels $(KMOD_POOL) bench-coldplug bench-e2e
 
 include tests/fuzz/fuzz.mk
 
-# depmod (#15): `initmod depmod` against Debian's /sbin/depmod (kmod 30) on
+# depmod: `initmod depmod` against Debian's /sbin/depmod (kmod 30) on
 # the 6.12 (xz), 6.1 (plain) and 6.12-recompressed-to-zstd trees, a
 # depmod.d fixture with -e -F System.map, and bad modules: cmp per file.
 MKKO := $(BUILD)/host/mkko
@@ -234,7 +234,7 @@ bench-depmod: initmod kernels
 
 .PHONY: check-depmod check-depmod-incremental bench-depmod
 
-# depmod (#15) with allocation failure at every site, in turn, under ASan.
+# depmod with allocation failure at every site, in turn, under ASan.
 DEPMOD_ALLOC_BIN := $(BUILD)/host/depmod-alloc-fail
 DEPMOD_ALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
 $(DEPMOD_ALLOC_BIN): tests/fault/depmod_alloc_fail.c tests/fault/wrap_alloc.c tests/unit/elfwrite.c $(LIB_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# chroot-image.sh - an end-to-end boot's initramfs (#14, `make e2e`), built
+# chroot-image.sh - an end-to-end boot's initramfs (`make e2e`), built
 # inside the rootfs.sh chroot by the generator a Debian user runs there,
 # with the root's own configuration and hooks, and copied to OUT:
 #   mkinitramfs [CONFDIR]  initramfs-tools' `mkinitramfs -d CONFDIR -o ... KVER`

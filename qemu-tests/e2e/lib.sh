@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# lib.sh - the end-to-end boots' shared functions (#14, `make e2e`; sourced,
+# lib.sh - the end-to-end boots' shared functions (`make e2e`; sourced,
 # POSIX sh): the root disk image made from rootfs.sh's tree, the QEMU
 # options of each disk attachment, one boot of a kernel and initramfs from
 # that disk to the marker init (e2e-init), and what it reported.

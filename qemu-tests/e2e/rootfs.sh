@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# rootfs.sh - the Debian 12 root filesystem of the end-to-end boots (#14,
-# `make e2e`): debootstrap --variant=minbase bookworm, then, inside the
+# rootfs.sh - the Debian 12 root filesystem of the end-to-end boots
+# (`make e2e`): debootstrap --variant=minbase bookworm, then, inside the
 # chroot, Debian's 6.12 kernel (from bookworm-security), initramfs-tools,
 # dracut-core, systemd, udev, kmod, e2fsprogs, busybox and zstd (what an
 # installed Debian 12 compresses its initramfs with), without recommends,

@@ -450,7 +450,7 @@ TEST(engine_ebusy_is_retried_once)
 }
 
 /*
- * #12: after the deadline the caller lets go of the engine and of its own
+ * after the deadline the caller lets go of the engine and of its own
  * message sink while an init still hangs in the kernel; the init returns
  * just after, and its worker must find the engine (and the graph it
  * owns) alive, finish the job, tell the dependents, and free it. Under ASan
@@ -493,7 +493,7 @@ TEST(engine_outlives_a_load_that_returns_after_the_deadline)
 	su_free(&s);
 }
 
-/* #12: loads queued behind one slow init pass the mark together: one warning. */
+/* loads queued behind one slow init pass the mark together: one warning. */
 TEST(engine_watchdog_says_a_stall_once)
 {
 	struct setup s;
@@ -516,7 +516,7 @@ TEST(engine_watchdog_says_a_stall_once)
 	su_free(&s);
 }
 
-/* ---- the plan grows while it runs (coldplug's uevents, #13) ---- */
+/* ---- the plan grows while it runs (coldplug's uevents) ---- */
 
 struct grow_arg {
 	struct setup *s;

@@ -47,7 +47,7 @@ TEST(init_guard_parent_goes_on_whatever_the_child_does)
 	CHECK(took < 30);
 }
 
-/* #12: one parser, one meaning for the loader's deadline and PID 1's backstop. */
+/* one parser, one meaning for the loader's deadline and PID 1's backstop. */
 TEST(init_deadline_and_backstop_agree)
 {
 	struct im_opts o = { .timeout = 7 };
