@@ -61,4 +61,4 @@ if [ -z "$t_im" ] || [ -z "$t_km" ]; then
 fi
 echo
 awk -v a="$t_im" -v b="$t_km" -v na="$n_im" -v nb="$n_km" 'BEGIN {
-	printf "== result: modules loaded at %.1f s of uptime with initmod (%d modules), %.1f s with kmod'"'"'s modprobe -a (%d): initmod %.2fx as fast (one boot each, TCG; the kernel'"'"'s own start-up is in both)\n", a, na, b, nb, b / a }'
+	printf "== result: modules loaded at %.1f s of uptime with initmod (%d modules), %.1f s with kmod'"'"'s modprobe -a (%d): kmod/initmod %.2fx (one boot each, TCG; the kernel'"'"'s own start-up is in both)\n", a, na, b, nb, b / a }'
