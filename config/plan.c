@@ -87,6 +87,22 @@ static struct im_request *requests(const struct im_strlist *l)
 	return q;
 }
 
+/*
+ * The caller's names keep the options given after them ("e1000 debug=16"
+ * from /conf/modules): the list holds each name once, wherever it came
+ * from, and a name's options go with it.
+ */
+static void give_options(struct im_request *q, size_t n,
+			 const struct im_request *extra, size_t nextra)
+{
+	size_t i, k;
+
+	for (k = 0; q && k < nextra; k++)
+		for (i = 0; extra[k].extra && i < n; i++)
+			if (!strcmp(q[i].name, extra[k].name))
+				q[i].extra = extra[k].extra;
+}
+
 int im_boot_groups_init(struct im_boot_groups *b, struct im_resolver *r,
 			const char *root, const struct im_request *extra,
 			size_t nextra)
@@ -110,6 +126,7 @@ int im_boot_groups_init(struct im_boot_groups *b, struct im_resolver *r,
 		b->g[0].n = cfg->driver_pre.n;
 		b->g[1].req = b->q[1] = requests(&b->main_list);
 		b->g[1].n = b->main_list.n;
+		give_options(b->q[1], b->main_list.n, extra, nextra);
 		b->g[2].req = b->q[2] = requests(&cfg->driver_post);
 		b->g[2].n = cfg->driver_post.n;
 		err = b->q[0] && b->q[1] && b->q[2] ? 0 : -ENOMEM;

@@ -330,8 +330,12 @@ int im_init_main(struct im_opts *o, int opts_err, struct msgs *m)
 		if (!opts_err)
 			boot_load(o, kcmd, deadline, has_root ? &br : NULL, m);
 		if (early.told) {	/* the parent switched, or is at it */
-			if (im_root_free_initramfs_after_switch(60))
+			int freed = im_root_free_initramfs_after_switch(60);
+
+			if (freed > 0)
 				msg_info(m, "the initramfs is freed (PID 1 switched to the root)");
+			else if (freed < 0)
+				msg_warn(m, "the old root is not a ramfs or tmpfs: its files are left alone");
 			else
 				msg_warn(m, "PID 1 did not switch to the root within 60 s: the initramfs stays");
 			fflush(NULL);

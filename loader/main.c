@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "../config/cmdline.h"
@@ -200,7 +201,7 @@ int main(int argc, char **argv)
 	case 2: return im_depmod_main(argc - 1, argv + 1);
 	}
 	err = im_opts_parse(argc, argv, &o, &m);
-	if (o.init)
+	if (o.init && (getpid() == 1 || !err))	/* PID 1 goes on, whatever was said */
 		return im_init_main(&o, err, &m);	/* returns only when nothing could be exec'd */
 	if (err) {
 		im_opts_free(&o);

@@ -80,6 +80,9 @@ static void usage(FILE *f, int modprobe)
 	      "  -V, --version / -h, --help\n"
 	      "      --init              PID-1 helper: mount, load what the kernel command\n"
 	      "                          line and modules-load.d ask for, exec the next stage\n"
+	      "                          (refused unless this is PID 1; never with -n/-D)\n"
+	      "      --init-test         --init although this is not PID 1 (tests: the old\n"
+	      "                          root is still freed only if it is a ramfs/tmpfs)\n"
 	      "      --exec PROG ARG...  the next stage for --init (the rest of the line)\n"
 	      "      --boot              --init's loading only (for initramfs-tools' and\n"
 	      "                          dracut's hooks): the command line's lists,\n"
@@ -130,6 +133,7 @@ enum {
 	OPT_TRACE, OPT_TRACE_SVG, OPT_SYSFS, OPT_INIT, OPT_BOOT, OPT_FIRST_TIME,
 	OPT_STATS, OPT_DECOMPRESS, OPT_MAX_THREADS, OPT_FORCE_MODVERSION,
 	OPT_FORCE_VERMAGIC, OPT_COLDPLUG, OPT_NO_COLDPLUG, OPT_SETTLE,
+	OPT_INIT_TEST,
 };
 
 static const struct option longopts[] = {
@@ -157,6 +161,7 @@ static const struct option longopts[] = {
 	{ "decompress", required_argument, 0, OPT_DECOMPRESS },
 	{ "sysfs", required_argument, 0, OPT_SYSFS },
 	{ "init", no_argument, 0, OPT_INIT },
+	{ "init-test", no_argument, 0, OPT_INIT_TEST },
 	{ "boot", no_argument, 0, OPT_BOOT },
 	{ "remove", no_argument, 0, 'r' },
 	{ "first-time", no_argument, 0, OPT_FIRST_TIME },
@@ -170,10 +175,28 @@ static const struct option longopts[] = {
 	{ 0 }
 };
 
-/* One option; 0 or -EINVAL (said). */
-static int take_option(int c, const char *opt, struct im_opts *o,
-		       struct msgs *m)
+/* The option @c as a user writes it, for messages ("-j/--jobs"). */
+static const char *option_name(int c, char *buf, size_t len)
 {
+	const struct option *lo;
+	char shrt[4] = "";
+
+	if (c < 256 && c > ' ')
+		snprintf(shrt, sizeof(shrt), "-%c", c);
+	snprintf(buf, len, "%s", shrt);
+	for (lo = longopts; lo->name; lo++)
+		if (lo->val == c) {
+			snprintf(buf, len, "%s%s--%s", shrt, *shrt ? "/" : "", lo->name);
+			break;
+		}
+	return buf;
+}
+
+/* One option; 0 or -EINVAL (said). */
+static int take_option(int c, struct im_opts *o, struct msgs *m)
+{
+	char opt[64];
+
 	double d;
 
 	switch (c) {
@@ -227,8 +250,23 @@ static int take_option(int c, const char *opt, struct im_opts *o,
 		o->user_decompress = !strcmp(optarg, "user");
 		break;
 	case OPT_SYSFS: o->sysfs = optarg; break;
-	case OPT_INIT: o->init = 1; break;
-	case OPT_BOOT: o->boot = 1; break;
+	case OPT_INIT:
+	case OPT_INIT_TEST:
+		if (o->modprobe) {	/* never PID 1's path from modprobe */
+			msg_err(m, "%s is not an option of modprobe",
+				option_name(c, opt, sizeof(opt)));
+			return -EINVAL;
+		}
+		o->init = 1;
+		o->init_test |= c == OPT_INIT_TEST;
+		break;
+	case OPT_BOOT:
+		if (o->modprobe) {
+			msg_err(m, "--boot is not an option of modprobe");
+			return -EINVAL;
+		}
+		o->boot = 1;
+		break;
 	case OPT_FIRST_TIME: break;	/* modprobe --first-time: present is fine */
 	case 's': break;		/* modprobe -s (syslog): stderr it is */
 	case 'f':
@@ -254,7 +292,7 @@ static int take_option(int c, const char *opt, struct im_opts *o,
 	return 0;
 bad_number:
 	msg_err(m, "option %s: '%s' is not a number in range (see --help)",
-		opt, optarg);
+		option_name(c, opt, sizeof(opt)), optarg);
 	return -EINVAL;
 }
 
@@ -274,7 +312,7 @@ static int take_names(int argc, char **argv, struct im_opts *o, struct msgs *m)
 		}
 		o->req[o->nreq++].name = argv[i];
 	}
-	if (!o->nreq && !o->init && !o->boot && o->coldplug != 1) {
+	if (!o->nreq && !o->init && !o->boot && o->coldplug != 1 && !o->exec_argv) {
 		msg_err(m, "missing module name; see --help");
 		return -EINVAL;
 	}
@@ -339,8 +377,9 @@ static void mode(int *argc, char ***argv, struct im_opts *o, struct msgs *m)
 		(*argc)--;
 	}
 	m->prog = o->modprobe ? "modprobe" : "initmod";
-	for (i = 1; i < *argc; i++) {
-		if (strcmp((*argv)[i], "--init") == 0)
+	for (i = 1; i < *argc && !o->modprobe; i++) {
+		if (strcmp((*argv)[i], "--init") == 0 ||
+		    strcmp((*argv)[i], "--init-test") == 0)
 			o->init = 1;
 		if (strcmp((*argv)[i], "--boot") == 0)
 			o->boot = 1;
@@ -353,6 +392,32 @@ static void mode(int *argc, char ***argv, struct im_opts *o, struct msgs *m)
 	}
 	if (getpid() == 1 && !o->modprobe)
 		o->init = 1;
+}
+
+/*
+ * Options that make no sense together, and --init where it would switch
+ * the root of a running system: said, -EINVAL (exit 2). --init mounts,
+ * switches root and frees the old one: only PID 1 of an initramfs may, or
+ * a test that says --init-test (the switch still frees only a ramfs or
+ * tmpfs root). -n and -D promise to change nothing; --init cannot keep that.
+ */
+static int refuse_nonsense(const struct im_opts *o, struct msgs *m)
+{
+	const char *why = NULL;
+
+	if (o->init && (o->dry_run || o->show_depends))
+		why = "--init mounts, loads and switches root: -n/-D cannot be kept with it";
+	else if (o->init && o->boot)
+		why = "--init and --boot are two modes: --boot is --init's loading alone";
+	else if (o->init && !o->init_test && getpid() != 1)
+		why = "--init is the initramfs's PID 1 (it switches root and frees the old one); "
+		      "this is not PID 1: refused (run --boot to load what the boot would)";
+	else if (o->exec_argv && !o->init)
+		why = "--exec names --init's next stage: without --init it does nothing";
+	if (!why)
+		return 0;
+	msg_err(m, "%s", why);
+	return -EINVAL;
 }
 
 int im_opts_parse(int argc, char **argv, struct im_opts *o, struct msgs *m)
@@ -371,12 +436,14 @@ int im_opts_parse(int argc, char **argv, struct im_opts *o, struct msgs *m)
 	optind = 1;
 	while (!err && (c = getopt_long(argc, argv, "d:S:C:biaDnvqVhj:rfs",
 					longopts, NULL)) != -1)
-		err = take_option(c, argv[optind - 1], o, m);
+		err = take_option(c, o, m);
 	if (!err)
 		err = take_names(argc, argv, o, m);
 	if (!err && o->config &&
 	    VEC_PUSH(o->config, o->nconfig, o->cap_config, NULL) < 0)
 		err = -ENOMEM;
+	if (!err)
+		err = refuse_nonsense(o, m);
 	defaults(o);
 	return err;
 }

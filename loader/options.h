@@ -14,6 +14,7 @@ struct im_opts {
 	size_t nconfig, cap_config;
 	int show_depends, dry_run, all, no_cmdline, threads, max_threads;
 	int init, modprobe;		/* PID-1 helper / invoked as modprobe */
+	int init_test;			/* --init-test: --init without PID 1 */
 	int boot;			/* --boot: PID 1's load, not PID 1 */
 	int stats;			/* --stats */
 	int coldplug;			/* --coldplug, --no-coldplug: 1, 0; -1 unset */

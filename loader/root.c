@@ -15,11 +15,19 @@
 #include <strings.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "../depgraph/file.h"
 #include "../depgraph/util.h"
 #include "root.h"
+
+#ifndef RAMFS_MAGIC		/* linux/magic.h */
+#define RAMFS_MAGIC 0x858458f6
+#endif
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
 
 /* A number from a small sysfs file, -1 when absent. */
 static long sysfs_num(const char *path)
@@ -194,6 +202,28 @@ static void delete_tree(int dfd, dev_t rootdev)
 	closedir(d);
 }
 
+/*
+ * Free the old root (@fd, its directory) only if it is an initramfs: a
+ * ramfs or tmpfs, checked on the open directory right before deleting, as
+ * util-linux's switch_root does. Anything else (a disk, a chroot on one) is
+ * left alone and said. Closes @fd.
+ */
+static int free_old_root(int fd, dev_t dev, struct msgs *m)
+{
+	struct statfs sf;
+
+	if (fstatfs(fd, &sf) < 0 || (sf.f_type != RAMFS_MAGIC &&
+				     sf.f_type != TMPFS_MAGIC)) {
+		if (m)
+			msg_warn(m, "the old root is not an initramfs (ramfs or tmpfs): "
+				 "its files are left alone");
+		close(fd);
+		return -1;
+	}
+	delete_tree(fd, dev);
+	return 1;
+}
+
 int im_root_switch(const char *newroot, int keep_old, struct msgs *m)
 {
 	static const char *const moves[] = { "/dev", "/proc", "/sys", "/run", NULL };
@@ -229,7 +259,7 @@ int im_root_switch(const char *newroot, int keep_old, struct msgs *m)
 		return -errno;
 	}
 	if (fd >= 0 && !keep_old)	/* the initramfs's memory goes back to the kernel */
-		delete_tree(fd, rs.st_dev);
+		free_old_root(fd, rs.st_dev, m);
 	else if (fd >= 0)
 		close(fd);
 	return 0;
@@ -247,8 +277,7 @@ int im_root_free_initramfs_after_switch(double wait_s)
 			fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (fd < 0)
 				return 0;
-			delete_tree(fd, mine.st_dev);
-			return 1;
+			return free_old_root(fd, mine.st_dev, NULL);
 		}
 		im_sleep_ms(50);
 	}

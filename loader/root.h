@@ -22,14 +22,16 @@ int im_root_mount(const struct im_root_spec *r, const char *dev,
 		  struct msgs *m);
 /*
  * Make @newroot the root (PID 1 only); 0 or -errno, said. The initramfs is
- * freed unless @keep_old (a loader still reads from it frees it later).
+ * freed unless @keep_old (a loader still reads from it frees it later),
+ * and only if the old root is a ramfs or tmpfs (as switch_root(8)).
  */
 int im_root_switch(const char *newroot, int keep_old, struct msgs *m);
 /*
  * The loader that went on after PID 1 switched early: once PID 1's root is
  * another filesystem than this process's (it switched), free the initramfs
  * (this process's /); give up after @wait_s (PID 1 went to a rescue shell).
- * 1 when freed.
+ * 1 when freed, 0 when PID 1 did not switch, -1 when this root is not a
+ * ramfs or tmpfs (left alone).
  */
 int im_root_free_initramfs_after_switch(double wait_s);
 /* The block devices there are, with what they hold, for a message. */

@@ -356,6 +356,34 @@ TEST(plan_boot_from_config_lists)
 	fx_close(&f);
 }
 
+/*
+ * --boot's names keep their options ("e1000 debug=16" in /conf/modules),
+ * also when modules-load.d names the same module without any.
+ */
+TEST(plan_boot_keeps_the_options_of_its_names)
+{
+	struct fx f;
+	struct im_graph g;
+	const struct im_request extra[] = { { "e", "debug=16" }, { "c", NULL },
+					    { "a", "max=64" } };
+	char root[256];
+	size_t ie, ic, ia;
+
+	snprintf(root, sizeof(root), "%s", t_tmpdir());
+	fx_open(&f, "", 0);
+	im_strlist_add(&f.cfg.modules_load, "a", 1);
+	im_graph_init(&g);
+	CHECK_INT(im_plan_boot(&f.r, root, extra, 3, &g), 0);
+	CHECK(im_graph_node(&g, "e", &ie) == 0);
+	CHECK(im_graph_node(&g, "c", &ic) == 0);
+	CHECK(im_graph_node(&g, "a", &ia) == 0);
+	CHECK(g.nodes[ie].options && strstr(g.nodes[ie].options, "debug=16"));
+	CHECK(!g.nodes[ic].options || !*g.nodes[ic].options);
+	CHECK(g.nodes[ia].options && strstr(g.nodes[ia].options, "max=64"));
+	im_graph_free(&g);
+	fx_close(&f);
+}
+
 /* kmod >= 31: modprobe /path/to/mod.ko, dependencies from the index by name */
 TEST(resolve_module_file_by_path)
 {
