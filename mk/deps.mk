@@ -14,11 +14,14 @@ DEPS_LIBS := $(DEPS_PREFIX)/lib/libzstd.a $(DEPS_PREFIX)/lib/liblzma.a \
 
 # $(DEPS_SRC)/NAME: Debian's source package NAME at the version
 # mk/deps-sources pins (or the newest one that still fetches, said so);
-# fetched again only when the pin moves. A Debian source package carries
+# fetched again only when the pin moves (checked on every make; the
+# marker's time changes only then). A Debian source package carries
 # the trees itself (DEPS_SRC=. in debian/rules): nothing is fetched then.
-$(DEPS_SRC)/%/.initmod-source: mk/deps-sources
+$(DEPS_SRC)/%/.initmod-source: deps-force
 	@scripts/fetch-source.sh $* $(DEPS_SRC)
 .PRECIOUS: $(DEPS_SRC)/%/.initmod-source
+deps-force:
+.PHONY: deps-force
 
 # $(call deps_run,name,commands): run quietly, show the log's tail on failure
 define deps_run

@@ -6,7 +6,8 @@
 # usage: fetch-source.sh NAME DIR
 #   Unpacks NAME into DIR/NAME (Debian's patches applied) and writes
 #   DIR/NAME/.initmod-source saying which version it is and why. A tree whose
-#   marker names the current pin is kept (the marker is touched, for make).
+#   marker names the current pin is kept, the marker untouched (make runs
+#   this every time and rebuilds a library only when its marker changed).
 #
 # The pinned version comes first; its .dsc must have the SHA-256 the lock
 # file gives (dpkg-source -x then checks every tarball against the .dsc).
@@ -39,8 +40,7 @@ tree=$dir/$name
 marker=$tree/.initmod-source
 
 if [ -f "$marker" ] && grep -qx "pin=$pin" "$marker"; then
-	touch "$marker"
-	exit 0
+	exit 0		# left as it is: its time tells make nothing changed
 fi
 
 # the versions apt knows for source package $name, newest first (the
