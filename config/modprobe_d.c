@@ -78,6 +78,7 @@ void im_config_init(struct im_config *c)
 	c->timeout_s = -1;
 	c->coldplug = -1;
 	c->settle_s = -1;
+	c->verbose = -2;	/* not given: -q (-1) stays quiet */
 }
 
 static void free_pairs(struct im_pair *p, size_t n)

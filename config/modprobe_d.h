@@ -37,7 +37,7 @@ struct im_config {
 	struct im_strlist hard_blacklist; /* rd.driver.blacklist=, module_blacklist= */
 	double timeout_s;		/* initmod.timeout=, -1 unset, 0 no
 					 * deadline (see im_cmdline_timeout) */
-	int verbose;			/* initmod.verbose= */
+	int verbose;			/* initmod.verbose=, -2 when not given */
 	int coldplug;			/* initmod.coldplug=: -1 unset, 0 off, 1 on */
 	double settle_s;		/* initmod.settle=: quiet period, -1 unset */
 

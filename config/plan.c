@@ -41,7 +41,7 @@ static int resolve_group(struct im_resolver *r, const struct im_plan_group *grp)
 			found = im_resolve_arg(r, q->name, q->extra, &steps);
 		else
 			found = im_resolve_name(r, q->name, q->extra, &steps);
-		missing += found == 0;
+		missing += found == 0 && (!grp->devices || grp->count_nodriver);
 		im_steps_clear(&steps);
 	}
 	im_steps_free(&steps);

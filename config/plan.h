@@ -24,6 +24,8 @@ struct im_plan_group {
 				 * name files (kmod >= 31); otherwise never */
 	int devices;		/* names are devices' modaliases: resolved as
 				 * udev resolves them, none found is silent */
+	int count_nodriver;	/* devices: one without a driver counts as
+				 * not found (else it is no error) */
 	int parallel;		/* starts with the group before it, not after */
 	int first;		/* what it adds goes before the rest (see
 				 * im_node.first): the root's filesystem */

@@ -83,7 +83,8 @@ static int add(void *arg, struct im_graph *g)
 	}
 	for (i = s->dev_from; i < st->dev.n && !err; i++) {
 		struct im_request q = { st->dev.v[i].modalias, NULL };
-		struct im_plan_group grp = { .req = &q, .n = 1, .devices = 1 };
+		struct im_plan_group grp = { .req = &q, .n = 1, .devices = 1,
+					     .count_nodriver = 1 };
 
 		k = im_plan_build(s->r, &grp, 1, g);
 		if (k < 0)

@@ -122,6 +122,18 @@ static int dry_run(struct im_resolver *r, const struct im_opts *o)
 	return err;
 }
 
+/* modprobe -n: the plan, printed nowhere; 1 when a name is not found. */
+static int plan_only(struct im_resolver *r, const struct im_opts *o)
+{
+	struct im_graph g;
+	int err;
+
+	im_graph_init(&g);
+	err = build(r, o, &g, r->m);
+	im_graph_free(&g);
+	return err;
+}
+
 /*
  * --boot: PID 1's load, its deadline too (initmod.timeout=, else 120 s).
  * Coldplug's settle is shorter once root= is there, and never waits for
@@ -180,7 +192,7 @@ static int dispatch(struct im_session *s, const struct im_opts *o,
 	if (o->show_depends || (o->modprobe && o->dry_run && m->verbose > 0))
 		return show_depends(&s->r, o);
 	if (o->modprobe && o->dry_run)
-		return 0;	/* modprobe -n: resolve, load nothing, say nothing */
+		return plan_only(&s->r, o);	/* modprobe -n: resolve, say only what is missing */
 	if (o->dry_run)
 		return dry_run(&s->r, o);
 	if (o->boot)
@@ -217,10 +229,9 @@ int main(int argc, char **argv)
 		msg_err(&m, "out of memory");
 	} else {
 		ret = dispatch(&s, &o, kcmd, &m);
-		if (ret < 0) {
+		if (ret < 0)
 			msg_err(&m, "%s", strerror(-ret));
-			ret = 1;
-		}
+		ret = ret != 0;	/* 0 or 1, never a count (2: the command line) */
 	}
 	im_run_print_peak_rss(&m, o.stats);
 	fflush(stdout);
