@@ -538,6 +538,8 @@ int im_depmod_run(const struct im_depmod_opts *o, struct msgs *m)
 		return 0;
 	if (o->quick && o->to_stdout)
 		return 0;
+	if (!o->to_stdout)
+		dm_remove_stale(&d);	/* a killed run's temporaries */
 	err = dm_load_symfile(&d);
 	if (err == 0)
 		err = find_modules(&d);

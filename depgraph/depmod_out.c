@@ -3,15 +3,21 @@
  * depmod_out.c - the files kmod's depmod writes, each built in memory in
  * kmod's exact format and order, written to a temporary file beside it;
  * only when every file is complete are they renamed over the old ones, so
- * an error leaves the old indexes, never a half-written one. -n prints the
- * text files instead.
+ * an error leaves the old indexes, never a half-written one, and no
+ * temporary. -n prints the text files instead. Before a run writes, the
+ * temporaries of runs that were killed (their PID is no live process) are
+ * removed.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "depmod_int.h"
@@ -434,33 +440,47 @@ static const struct outfile {
 };
 #define NOUT (sizeof(outfiles) / sizeof(outfiles[0]))
 
-static int write_tmp(struct dm *d, const char *tmp, const struct im_buf *b)
+int dm_write_new(const char *path, const void *p, size_t len,
+		 const char **what)
 {
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		      0644);
 	size_t off = 0;
+	int err = 0;
 
-	if (fd < 0) {
-		msg_err(d->m, "cannot create %s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	while (off < b->len) {
-		ssize_t w = write(fd, b->p + off, b->len - off);
+	*what = "create";
+	if (fd < 0)
+		return -errno;	/* nothing created: nothing to remove */
+	*what = "write";
+	while (!err && off < len) {
+		ssize_t w = write(fd, (const char *)p + off, len - off);
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			msg_err(d->m, "Could not write %s: %s", tmp,
-				w < 0 ? strerror(errno) : "short write");
-			close(fd);
-			return -1;
-		}
-		off += (size_t)w;
+		if (w <= 0)
+			err = w < 0 ? -errno : -EIO;
+		else
+			off += (size_t)w;
 	}
-	if (close(fd) < 0) {
-		msg_err(d->m, "Could not write %s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	return 0;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	if (err)
+		unlink(path);	/* a full disk keeps no half-written file */
+	return err;
+}
+
+static int write_tmp(struct dm *d, const char *tmp, const struct im_buf *b)
+{
+	const char *what;
+	int err = dm_write_new(tmp, b->p, b->len, &what);
+
+	if (err == 0)
+		return 0;
+	if (strcmp(what, "create") == 0)
+		msg_err(d->m, "cannot create %s: %s", tmp, strerror(-err));
+	else
+		msg_err(d->m, "Could not write %s: %s", tmp, strerror(-err));
+	return -1;
 }
 
 static int to_stdout(struct dm *d)
@@ -498,7 +518,7 @@ int dm_output(struct dm *d)
 			continue;
 		snprintf(final[made], sizeof(final[made]), "%s/%s", d->dirname,
 			 outfiles[i].name);
-		snprintf(tmp[made], sizeof(tmp[made]), "%s.%d.initmod-tmp",
+		snprintf(tmp[made], sizeof(tmp[made]), "%s.%d" DM_TMP_SUFFIX,
 			 final[made], (int)getpid());
 		err = outfiles[i].fn(d, &b);
 		if (!err && b.oom)
@@ -522,4 +542,82 @@ int dm_output(struct dm *d)
 		}
 	}
 	return err == -EIO ? -EINVAL : err;
+}
+
+/* "PID@suffix" exactly (decimal, no sign, no leading zero): the PID, else 0. */
+static pid_t pid_then(const char *s, const char *suffix)
+{
+	unsigned long long v = 0;
+	size_t n;
+
+	if (*s < '1' || *s > '9')
+		return 0;
+	for (n = 0; s[n] >= '0' && s[n] <= '9'; n++) {
+		if (n == 10)
+			return 0;	/* more digits than any pid_t */
+		v = v * 10 + (unsigned)(s[n] - '0');
+	}
+	if (v > INT_MAX || strcmp(s + n, suffix) != 0)
+		return 0;
+	return (pid_t)v;
+}
+
+/*
+ * The writer's PID when @name is exactly the name of one of depmod's own
+ * temporaries (an index's "NAME.PID.initmod-tmp", the cache's
+ * "modules.initmod-cache.bin.PID.tmp"), else 0.
+ */
+static pid_t temp_pid(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i <= NOUT; i++) {
+		const char *base = i < NOUT ? outfiles[i].name : IM_DEPMOD_CACHE;
+		size_t l = strlen(base);
+		pid_t pid;
+
+		if (strncmp(name, base, l) != 0 || name[l] != '.')
+			continue;
+		pid = pid_then(name + l + 1, i < NOUT ? DM_TMP_SUFFIX : DM_CACHE_TMP_SUFFIX);
+		if (pid)
+			return pid;
+	}
+	return 0;
+}
+
+/*
+ * Is the process that wrote a temporary gone? Its PID names no process
+ * (ESRCH; a live one, even a reused PID, or EPERM, keeps the file), or it
+ * is this process's own, which has written nothing yet: the file is then
+ * a killed run's whose PID came round again (a container's depmod has the
+ * same PID every time), and the new one could not be created over it.
+ */
+static int writer_gone(pid_t pid)
+{
+	return pid == getpid() || (kill(pid, 0) < 0 && errno == ESRCH);
+}
+
+void dm_remove_stale(struct dm *d)
+{
+	DIR *dir = opendir(d->dirname);
+	struct dirent *de;
+
+	if (!dir)
+		return;		/* the run says what is wrong with it */
+	while ((de = readdir(dir))) {
+		pid_t pid = temp_pid(de->d_name);
+		struct stat st;
+
+		if (!pid || !writer_gone(pid) ||
+		    fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;	/* not ours: never touched */
+		if (unlinkat(dirfd(dir), de->d_name, 0) == 0)
+			msg_info(d->m, "removed %s/%s: a temporary of a depmod run (process %d) that did not finish",
+				 d->dirname, de->d_name, (int)pid);
+		else if (errno != ENOENT)
+			msg_warn(d->m, "cannot remove %s/%s, a temporary of a depmod run that did not finish: %s",
+				 d->dirname, de->d_name, strerror(errno));
+	}
+	closedir(dir);
 }

@@ -445,8 +445,9 @@ int dm_cache_save(struct dm *d)
 {
 	struct im_buf b = { 0 };
 	char path[4096], tmp[4200];
+	const char *what;
 	size_t i;
-	int fd, ok;
+	int err;
 
 	im_buf_put(&b, CACHE_MAGIC, 8);
 	put64(&b, d->n);
@@ -478,15 +479,16 @@ int dm_cache_save(struct dm *d)
 			b.p[24 + i] = (unsigned char)(crc >> (8 * i));
 	}
 	cache_path(d, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ok = fd >= 0 && write(fd, b.p, b.len) == (ssize_t)b.len;
-	if (fd >= 0)
-		ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		msg_info(d->m, "could not write %s: %s", path, strerror(errno));
+	snprintf(tmp, sizeof(tmp), "%s.%d" DM_CACHE_TMP_SUFFIX, path, (int)getpid());
+	err = dm_write_new(tmp, b.p, b.len, &what);
+	if (err)	/* removed again by dm_write_new() */
+		msg_info(d->m, "could not %s %s: %s", what, tmp, strerror(-err));
+	else if (rename(tmp, path) != 0) {
+		err = -errno;
+		msg_info(d->m, "could not rename %s to %s: %s", tmp, path,
+			 strerror(-err));
 		unlink(tmp);
 	}
 	im_buf_free(&b);
-	return ok ? 0 : -EIO;
+	return err;
 }

@@ -6,7 +6,8 @@
  * allocation k fail during two depmod runs (the first writes the cache, the
  * second reads it). Each run must either succeed with exactly the clean
  * run's indexes, or fail (exit status 1) having said why and leaving the
- * previous indexes untouched (the old ones, or the first run's); LeakSanitizer checks that nothing leaked.
+ * previous indexes untouched (the old ones, or the first run's), and in
+ * either case no temporary file; LeakSanitizer checks that nothing leaked.
  * usage: depmod-alloc-fail
  */
 #include <dirent.h>
@@ -134,6 +135,24 @@ static char *outputs_of(const char *dir)
 	return all;
 }
 
+/* Files in @dir a run left behind: names with "tmp" in them. */
+static int temporaries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		if (strstr(de->d_name, "tmp")) {
+			fprintf(stderr, "depmod-alloc-fail: left behind: %s/%s\n", dir,
+				de->d_name);
+			n++;
+		}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 static void reset(const char *dir)
 {
 	char path[600];
@@ -188,7 +207,11 @@ int main(void)
 		r = run(dir, conf, &mk);
 		fa_fail_at(-1);
 		got = outputs_of(dir);
-		if (r == 0 && strcmp(got, clean) == 0) {
+		if (temporaries(dir)) {
+			fprintf(stderr, "depmod-alloc-fail: allocation %ld: exit %d, temporaries left\n",
+				k, r);
+			bad++;
+		} else if (r == 0 && strcmp(got, clean) == 0) {
 			same++;
 		} else if (r == 1 && mk.errors > 0 &&
 			   (strcmp(got, old) == 0 || strcmp(got, clean) == 0)) {

@@ -3,14 +3,21 @@
  * test_depmod.c - depmod on crafted modules: the ELF parser (both classes
  * and byte orders, kmod's fallbacks, every truncation), the trie writer
  * against the reader and the test writer, whole runs (order, gzip, cycles,
- * atomic output) and the cache (stale, racy, corrupt).
+ * atomic output, no temporaries left on a full disk or after a killed run)
+ * and the cache (stale, racy, corrupt).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -482,4 +489,264 @@ TEST(depmod_conf_lines)
 	CHECK_STR(c.exclude.v[0].path, "b");
 	CHECK_INT(m.errors, 2);		/* bogus, override short */
 	im_depmod_conf_free(&c);
+}
+
+/* The files in @dir whose names contain @part, counted. */
+static int count_names(const char *dir, const char *part)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		n += strstr(de->d_name, part) != NULL;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static const char *const old_files[] = { "modules.dep", "modules.dep.bin",
+	"modules.alias", "modules.alias.bin", "modules.softdep", "modules.weakdep",
+	"modules.symbols", "modules.symbols.bin", "modules.builtin.bin",
+	"modules.builtin.alias.bin", "modules.devname", IM_DEPMOD_CACHE };
+#define NOLD (sizeof(old_files) / sizeof(old_files[0]))
+
+/* A small tree with "old\n" in every index; the module directory. */
+static char *old_tree(const char *root)
+{
+	char *dir = mkdirs(root);
+	size_t i;
+
+	put_mod(dir, "a", "alias-a", e_a, u_a, 0);
+	put_mod(dir, "b", "alias-b", e_b, NULL, 0);
+	put_mod(dir, "c", "alias-c", NULL, u_c, 0);
+	put_mod(dir, "d", "alias-d", e_d, NULL, 1);
+	for (i = 0; i < NOLD; i++)
+		free(t_write(dir, old_files[i], "old\n", -1));
+	return dir;
+}
+
+/* 0 when every index still says "old\n", else 1 + the first that does not. */
+static int changed_index(const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < NOLD; i++) {
+		char *s = slurp(dir, old_files[i]);
+		int same = s && strcmp(s, "old\n") == 0;
+
+		free(s);
+		if (!same)
+			return (int)i + 1;
+	}
+	return 0;
+}
+
+/* depmod in a child whose files cannot grow past @limit bytes (EFBIG). */
+static int run_fsize_limited(const char *dir, rlim_t limit)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		struct rlimit rl = { limit, limit };
+
+		signal(SIGXFSZ, SIG_IGN);
+		_exit(setrlimit(RLIMIT_FSIZE, &rl) < 0 ? 3 : run(dir, 0, 1));
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+static off_t size_of(const char *dir, const char *name)
+{
+	char p[700];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return stat(p, &st) == 0 ? st.st_size : -1;
+}
+
+/* A write that fails part way (the file size limit): no temporary is left,
+ * the old indexes are kept; then the limit only stops the cache. */
+TEST(depmod_write_failure_leaves_no_temporaries)
+{
+	char *dir = old_tree(t_tmpdir()), *dep;
+	off_t dep_size, largest = 0;
+	size_t i;
+
+	/* the sizes a run that can write gives the same tree */
+	dep = old_tree(t_tmpdir());
+	CHECK_INT(run(dep, 0, 1), 0);
+	dep_size = size_of(dep, "modules.dep");
+	for (i = 0; i + 1 < NOLD; i++)
+		if (size_of(dep, old_files[i]) > largest)
+			largest = size_of(dep, old_files[i]);
+	CHECK(size_of(dep, "modules.dep.bin") > dep_size);
+	CHECK(size_of(dep, IM_DEPMOD_CACHE) > largest);
+	free(dep);
+	/* modules.dep fits, modules.dep.bin, the next, is cut short */
+	CHECK_INT(run_fsize_limited(dir, (rlim_t)dep_size), 1);
+	CHECK_INT(count_names(dir, "tmp"), 0);
+	CHECK_INT(changed_index(dir), 0);
+	/* the indexes fit, the cache does not: written without it */
+	CHECK_INT(run_fsize_limited(dir, (rlim_t)largest), 0);
+	CHECK_INT(count_names(dir, "tmp"), 0);
+	CHECK_INT(changed_index(dir), 1);	/* modules.dep is new */
+	dep = slurp(dir, IM_DEPMOD_CACHE);
+	CHECK_STR(dep, "old\n");
+	free(dep);
+	free(dir);
+}
+
+/*
+ * ENOSPC for real: in a child with its own mount namespace, a tmpfs that
+ * has room for three small files more; the fourth index fails to write.
+ * Exit status: 0 as wanted, 77 no mount namespace (not root), else what
+ * was wrong (10 + the index changed, 2 temporaries left, 3 run succeeded).
+ */
+static int enospc_child(const char *root)
+{
+	static char page[4096];
+	char filler[600], *dir;
+	off_t size = 0;
+	ssize_t w;
+	int fd, r;
+
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", root, "tmpfs", 0, "size=256k,mode=0755") < 0)
+		return 77;
+	dir = old_tree(root);
+	snprintf(filler, sizeof(filler), "%s/filler", root);
+	fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	while (fd >= 0 && (w = write(fd, page, sizeof(page))) > 0)
+		size += w;
+	if (fd < 0 || errno != ENOSPC || ftruncate(fd, size - 3 * 4096) < 0)
+		return 4;
+	close(fd);
+	r = run(dir, 1, 1);
+	if (r != 1)
+		return 3;
+	if (count_names(dir, "tmp") != 0)
+		return 2;
+	r = changed_index(dir);
+	free(dir);
+	return r ? 10 + r : 0;
+}
+
+TEST(depmod_enospc_leaves_no_temporaries)
+{
+	const char *root = t_tmpdir();
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0)
+		_exit(enospc_child(root));
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st));
+	if (WEXITSTATUS(st) == 77) {
+		printf("skip depmod_enospc_leaves_no_temporaries: no private mount namespace (not root)\n");
+		return;
+	}
+	CHECK_INT(WEXITSTATUS(st), 0);
+}
+
+/* A process that has ended (reaped): its PID names no live process. */
+static pid_t dead_pid(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	return pid;
+}
+
+/* depmod -n, its output to /dev/null */
+static int run_dry(const char *dir)
+{
+	const char *empty[] = { "/dev/null", NULL };
+	struct im_depmod_opts o = { .dirname = dir, .kver = "1.0", .config = empty,
+				    .to_stdout = 1, .threads = 1 };
+	struct msgs m = { .verbose = -1, .prog = "depmod" };
+	int saved = dup(1), null = open("/dev/null", O_WRONLY), r;
+
+	fflush(stdout);
+	dup2(null, 1);
+	r = im_depmod_run(&o, &m);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	close(null);
+	return r;
+}
+
+static int exists(const char *dir, const char *name)
+{
+	char p[700];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return lstat(p, &st) == 0;
+}
+
+/*
+ * Temporaries of a killed run (a dead PID in the name) are removed before
+ * the next run writes; a live writer's (a PID that is alive), and every
+ * name that is not exactly depmod's own pattern, are left alone.
+ */
+TEST(depmod_removes_stale_temporaries_only)
+{
+	char *dir = old_tree(t_tmpdir()), gone[24][200], kept[24][200], p[700];
+	int dead = (int)dead_pid(), ng = 0, nk = 0, i;
+
+	snprintf(gone[ng++], 200, "modules.dep.%d.initmod-tmp", dead);
+	snprintf(gone[ng++], 200, "modules.dep.bin.%d.initmod-tmp", dead);
+	snprintf(gone[ng++], 200, "modules.builtin.alias.bin.%d.initmod-tmp", dead);
+	snprintf(gone[ng++], 200, "modules.devname.%d.initmod-tmp", dead);
+	snprintf(gone[ng++], 200, "%s.%d.tmp", IM_DEPMOD_CACHE, dead);
+	/* this process has written nothing yet: a file with its PID is stale */
+	snprintf(gone[ng++], 200, "modules.alias.%d.initmod-tmp", (int)getpid());
+	snprintf(kept[nk++], 200, "modules.dep.bin.%d.initmod-tmp", (int)getppid());
+	snprintf(kept[nk++], 200, "%s.%d.tmp", IM_DEPMOD_CACHE, (int)getppid());
+	if (getpid() != 1)
+		snprintf(kept[nk++], 200, "modules.symbols.1.initmod-tmp");
+	snprintf(kept[nk++], 200, "modules.dep.bin.%d.initmod-tmp.keep", dead);
+	snprintf(kept[nk++], 200, "modules.dep.bin.abc.initmod-tmp");
+	snprintf(kept[nk++], 200, "modules.dep.bin..initmod-tmp");
+	snprintf(kept[nk++], 200, "modules.dep.bin.0%d.initmod-tmp", dead);
+	snprintf(kept[nk++], 200, "modules.dep.bin.-%d.initmod-tmp", dead);
+	snprintf(kept[nk++], 200, "modules.dep.bin.+%d.initmod-tmp", dead);
+	snprintf(kept[nk++], 200, "modules.dep.bin.%d.tmp", dead);
+	snprintf(kept[nk++], 200, "modules.dep.bin.99999999999.initmod-tmp");
+	snprintf(kept[nk++], 200, "modules.foo.%d.initmod-tmp", dead);
+	snprintf(kept[nk++], 200, "xmodules.dep.%d.initmod-tmp", dead);
+	snprintf(kept[nk++], 200, "modules.dep.%d.%d.initmod-tmp", dead, dead);
+	snprintf(kept[nk++], 200, "%s.%d.initmod-tmp", IM_DEPMOD_CACHE, dead);
+	snprintf(kept[nk++], 200, "%s.%d.tmp.x", IM_DEPMOD_CACHE, dead);
+	for (i = 0; i < ng; i++)
+		free(t_write(dir, gone[i], "stale\n", -1));
+	for (i = 0; i < nk; i++)
+		free(t_write(dir, kept[i], "keep\n", -1));
+	/* not regular files: never removed, whatever their names */
+	snprintf(kept[nk++], 200, "modules.softdep.%d.initmod-tmp", dead);
+	snprintf(p, sizeof(p), "%s/%s", dir, kept[nk - 1]);
+	CHECK(mkdir(p, 0755) == 0);
+	snprintf(kept[nk++], 200, "modules.weakdep.%d.initmod-tmp", dead);
+	snprintf(p, sizeof(p), "%s/%s", dir, kept[nk - 1]);
+	CHECK(symlink("modules.dep", p) == 0);
+	CHECK_INT(run(dir, 0, 1), 0);
+	for (i = 0; i < ng; i++)
+		if (exists(dir, gone[i]))
+			t_fail(t, __FILE__, __LINE__, "stale %s not removed", gone[i]);
+	for (i = 0; i < nk; i++)
+		if (!exists(dir, kept[i]))
+			t_fail(t, __FILE__, __LINE__, "%s removed", kept[i]);
+	CHECK(count_names(dir, "tmp") == nk);
+	/* -n writes nothing, and removes nothing */
+	free(t_write(dir, gone[0], "stale\n", -1));
+	CHECK_INT(run_dry(dir), 0);
+	CHECK(exists(dir, gone[0]));
+	free(dir);
 }
