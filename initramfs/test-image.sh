@@ -133,5 +133,42 @@ for t in "xz:$fx" "gz:$fz"; do
 		'^insmod $xm/kernel/fs/fat/fat\.ko[.a-z]* *insmod $xm/extra/vfat\.ko[.a-z]* *\$'"
 done
 
+# OUT is replaced only whole, and only if it is a regular file: a device
+# or a directory is refused; a failed write (a full filesystem) leaves the
+# old image as it was and no temporary beside it; a link's target is
+# replaced, the link stays
+small="-d $root -k $kver --initmod $bin --add-modules ext4"
+set +e
+# shellcheck disable=SC2086
+"$mk" -o /dev/null $small 2> "$work/dev.err"; rc=$?
+set -e
+check out_device_refused sh -c "[ $rc -ne 0 ] && grep -q 'not a regular file' '$work/dev.err' && [ -c /dev/null ]"
+mkdir "$work/outdir"
+set +e
+# shellcheck disable=SC2086
+"$mk" -o "$work/outdir" $small 2> /dev/null; rc=$?
+set -e
+check out_directory_refused sh -c "[ $rc -ne 0 ] && [ -d '$work/outdir' ] && [ -z \"\$(ls -A '$work/outdir')\" ]"
+# shellcheck disable=SC2086
+"$mk" -o "$work/target.img" $small 2> /dev/null
+ln -s target.img "$work/link.img"
+echo old > "$work/target.img"
+# shellcheck disable=SC2086
+"$mk" -o "$work/link.img" $small 2> /dev/null
+check out_link_target_replaced sh -c "[ -L '$work/link.img' ] && [ \$(wc -c < '$work/target.img') -gt 1000 ]"
+if [ "$(id -u)" = 0 ] && command -v unshare > /dev/null; then
+	# a 64 KiB tmpfs holds the old image but not the new one
+	set +e
+	# shellcheck disable=SC2086
+	unshare -m sh -c "mkdir -p '$work/full' && mount -t tmpfs -o size=64k tmpfs '$work/full' &&
+		echo old-image > '$work/full/initrd.img' &&
+		'$mk' -o '$work/full/initrd.img' $small 2> '$work/full.err'; echo \$? > '$work/full.rc';
+		cat '$work/full/initrd.img' > '$work/full.after'; ls -A '$work/full' > '$work/full.ls'"
+	set -e
+	check out_full_fs_fails sh -c "[ \"\$(cat '$work/full.rc')\" != 0 ] && grep -q 'left as it was' '$work/full.err'"
+	check out_full_fs_old_image_kept sh -c "[ \"\$(cat '$work/full.after')\" = old-image ]"
+	check out_full_fs_no_temporary sh -c "[ \"\$(cat '$work/full.ls')\" = initrd.img ]"
+fi
+
 echo "image: $pass passed, $fail failed"
 [ $fail -eq 0 ]
