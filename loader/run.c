@@ -206,7 +206,7 @@ int im_run_boot(struct im_session *s, const struct im_opts *o,
 {
 	struct im_boot_groups b;
 	struct im_graph g;
-	int err;
+	int err, missing;
 
 	*bad = 0;
 	if (o->coldplug != 0 && s->cfg.coldplug != 0) {
@@ -220,11 +220,13 @@ int im_run_boot(struct im_session *s, const struct im_opts *o,
 		return err;
 	}
 	im_graph_init(&g);
-	err = im_plan_boot(&s->r, NULL, o->req, o->nreq, &g);
-	if (err < 0) {
-		msg_err(m, "cannot build the load plan: %s", strerror(-err));
+	missing = im_plan_boot(&s->r, NULL, o->req, o->nreq, &g);
+	if (missing < 0) {
+		msg_err(m, "cannot build the load plan: %s", strerror(-missing));
 		im_graph_free(&g);
-		return err;
+		return missing;
 	}
-	return im_run_graph(o, &g, eo, m, bad);
+	err = im_run_graph(o, &g, eo, m, bad);
+	*bad |= missing > 0;	/* a name not found counts as with coldplug */
+	return err;
 }

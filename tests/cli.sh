@@ -85,6 +85,8 @@ MODPROBE_OPTIONS=-qb run "$bin" -d "$t/empty" -S "$kver" --boot --no-coldplug --
 expect boot_modprobe_options_qb_no_summary 0 - quiet
 run "$bin" -d "$t/empty" -S "$kver" --boot --no-coldplug --cmdline="$t/cmdline"
 expect boot_summary_without_q 0 "0 loaded"
+run "$bin" -d "$t/empty" -S "$kver" --boot --no-coldplug --cmdline="$t/cmdline" -q nosuchmodule
+expect boot_missing_name_exit_1_without_coldplug 1
 printf 'initmod.verbose=0\n' > "$t/cmdline-verbose"
 run "$bin" -d "$t/empty" -S "$kver" --boot --no-coldplug --cmdline="$t/cmdline-verbose" -q
 expect boot_q_initmod_verbose_0_summary 0 "0 loaded"

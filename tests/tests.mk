@@ -58,7 +58,7 @@ check-install: initmod $(KROOT_612)/.ready
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-fetch check-unit check-cli check-safety check-tsan check-alloc check-image check-install fuzz-regress oracle check-depmod check-depmod-incremental check-depmod-alloc qemu-test qemu-coldplug qemu-root e2e $(BUILD)/bench/kmod-pool
+check: check-fetch check-unit check-cli check-safety check-man check-tsan check-alloc check-image check-install fuzz-regress oracle check-depmod check-depmod-incremental check-depmod-alloc qemu-test qemu-coldplug qemu-root e2e $(BUILD)/bench/kmod-pool
 
 # The command line as a user meets it: exit statuses, refusals, -q.
 check-cli: initmod $(KROOT_612)/.ready
@@ -69,6 +69,12 @@ check-safety: initmod
 	tests/safety.sh ./initmod
 
 .PHONY: check-cli check-safety
+
+# The man pages: rendered without a warning, every --help option in them.
+check-man: initmod
+	tests/man.sh ./initmod
+
+.PHONY: check-man
 
 # The library sources' fetch logic against a stand-in apt (no network).
 check-fetch:
