@@ -112,7 +112,7 @@ double im_init_deadline(const char *kcmdline, const struct im_opts *o)
 
 	if (im_cmdline_timeout(kcmdline, &t, &quiet))
 		return t;
-	return o && o->timeout > 0 ? o->timeout : 120;
+	return o && o->timeout >= 0 ? o->timeout : 120;	/* --timeout 0: never */
 }
 
 double im_init_backstop(double deadline_s)

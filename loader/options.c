@@ -64,8 +64,9 @@ static void usage(FILE *f, int modprobe)
 	      "                          (default: 4 N, 16 to 64)\n"
 	      "      --warn-after S      say so when loads run longer than S s (10;\n"
 	      "                          0 = never)\n"
-	      "      --timeout S         stop waiting after S seconds (default: never;\n"
-	      "                          120 in PID-1 mode, or initmod.timeout=)\n"
+	      "      --timeout S         stop waiting after S seconds, 0: never (default:\n"
+	      "                          never; --init/--boot: 120, and the kernel command\n"
+	      "                          line's initmod.timeout= comes first)\n"
 	      "      --trace FILE        timeline as Chrome trace-event JSON (Perfetto)\n"
 	      "      --trace-svg FILE    timeline as an SVG Gantt chart\n"
 	      "      --decompress WHERE  kernel (default: when it can) or user\n"
@@ -426,6 +427,7 @@ int im_opts_parse(int argc, char **argv, struct im_opts *o, struct msgs *m)
 
 	memset(o, 0, sizeof(*o));
 	o->warn_after = 10;
+	o->timeout = -1;		/* none given: never, 120 s at boot */
 	o->coldplug = -1;
 	mode(&argc, &argv, o, m);
 	if ((o->modprobe || o->boot) && !o->init &&

@@ -22,7 +22,7 @@ struct im_opts {
 	int user_decompress;		/* --decompress user */
 	char **exec_argv;		/* after --exec */
 	char **env_argv, *env_words;	/* argv with MODPROBE_OPTIONS */
-	double warn_after, timeout;
+	double warn_after, timeout;	/* timeout: -1 when not given */
 	const char *trace, *trace_svg, *sysfs;
 	unsigned flags;			/* IM_RES_* */
 	struct im_request *req;		/* the names (or paths) to load */

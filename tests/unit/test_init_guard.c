@@ -63,4 +63,24 @@ TEST(init_deadline_and_backstop_agree)
 	CHECK(im_init_backstop(120) == 150);
 	CHECK(im_init_deadline("ro", &o) == 7);		/* --timeout */
 	CHECK(im_init_deadline("initmod.timeout=2", &o) == 2);
+	o.timeout = 0;					/* --timeout 0: never */
+	CHECK(im_init_deadline("ro", &o) == 0);
+	o.timeout = -1;					/* no --timeout */
+	CHECK(im_init_deadline("ro", &o) == 120);
+}
+
+/* the command line's default: no --timeout is not --timeout 0 */
+TEST(timeout_unset_is_not_zero)
+{
+	const char *argv[] = { "initmod", "--boot", NULL };
+	const char *argv0[] = { "initmod", "--boot", "--timeout", "0", NULL };
+	struct msgs m = { .prog = "t", .verbose = -1 };
+	struct im_opts o;
+
+	CHECK_INT(im_opts_parse(2, (char **)argv, &o, &m), 0);
+	CHECK(im_init_deadline("ro", &o) == 120);
+	im_opts_free(&o);
+	CHECK_INT(im_opts_parse(4, (char **)argv0, &o, &m), 0);
+	CHECK(im_init_deadline("ro", &o) == 0);
+	im_opts_free(&o);
 }
