@@ -4,7 +4,8 @@
  * of kmod's kmod_config_parse_kcmdline() state machine, so that quoting and
  * ill-formed tokens are treated exactly as modprobe treats them; the list
  * options follow the kernel's own tokeniser (next_arg: double quotes group,
- * and are removed).
+ * and are removed). A command line is read whole (up to 1 MiB, cut only
+ * between words) and no word of it is ever cut.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -15,17 +16,58 @@
 #include "../depgraph/file.h"
 #include "../depgraph/names.h"
 
+/* A word ends at a blank outside double quotes (for both tokenisers). */
+static int blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/*
+ * Keep the whole words of @buf's first @n bytes: cut at the last blank
+ * outside quotes, or at @n when @buf[@n] is one (@next_known: @buf[@n] is
+ * the file's next byte, not the end of what could be read). The length kept.
+ */
+static size_t whole_words(char *buf, size_t n, int next_known)
+{
+	size_t i, cut = 0;
+	int q = 0;
+
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '"')
+			q = !q;
+		else if (!q && blank(buf[i]))
+			cut = i;
+	}
+	if (next_known && !q && blank(buf[n]))
+		cut = n;
+	buf[cut] = '\0';
+	return cut;
+}
+
 char *im_cmdline_read(const char *path, struct msgs *m)
 {
 	char *buf;
 	size_t len;
-	int err = im_read_file(path, IM_CMDLINE_MAX - 1, &buf, &len);
+	int err = im_read_file(path, IM_CMDLINE_FILE_MAX + 1, &buf, &len);
 
-	if (buf)	/* a read that failed part way keeps what it read */
-		return buf;
-	msg_warn(m, "cannot read kernel command line %s: %s", path,
-		 strerror(-err));
-	return NULL;
+	if (!buf) {
+		msg_warn(m, "cannot read kernel command line %s: %s", path,
+			 strerror(-err));
+		return NULL;
+	}
+	if (err) {	/* a read that failed part way keeps its whole words */
+		msg_warn(m, "kernel command line %s: read failed after %zu bytes (%s); ignoring the last word, which it may have cut",
+			 path, len, strerror(-err));
+		len = whole_words(buf, len, 0);
+	} else if (len > IM_CMDLINE_FILE_MAX) {
+		msg_warn(m, "kernel command line %s: longer than %d bytes (no kernel's is); ignoring the rest from the last whole word before that",
+			 path, IM_CMDLINE_FILE_MAX);
+		len = whole_words(buf, IM_CMDLINE_FILE_MAX, 1);
+	}
+	if (strlen(buf) < len)
+		msg_warn(m, "kernel command line %s: a NUL byte at offset %zu ends it; ignoring the rest",
+			 path, strlen(buf));
+	return buf;
 }
 
 static int add_list(struct im_strlist *l, const char *v);
@@ -62,7 +104,7 @@ enum kstate { K_IGNORE, K_MODNAME, K_PARAM, K_VALUE, K_COMPLETE };
 int im_cmdline_parse_kmod(struct im_config *c, const char *cmdline,
 			  struct msgs *m)
 {
-	char *buf = strndup(cmdline, IM_CMDLINE_MAX - 1);
+	char *buf = strdup(cmdline);	/* whole: kmod cuts at 4095 bytes */
 	char *p, *quote = NULL, *mod, *param = NULL, *value = NULL;
 	enum kstate st = K_MODNAME;
 	int quoted = 0, more = 1, err = 0;
@@ -208,16 +250,27 @@ static int seconds_value(const char *key, const char *v, double *out,
 	return 1;
 }
 
+/* A buffer that holds any word of @cmdline whole (a word is never cut). */
+static char *word_buf(const char *cmdline, size_t *size)
+{
+	*size = strlen(cmdline) + 1;
+	return malloc(*size);
+}
+
 int im_cmdline_timeout(const char *cmdline, double *out, struct msgs *m)
 {
 	static const char key[] = "initmod.timeout=";
-	char tok[IM_CMDLINE_MAX];
+	size_t size;
+	char *tok = cmdline ? word_buf(cmdline, &size) : NULL;
 	int found = 0;
 
-	while (cmdline && (cmdline = im_cmdline_token(cmdline, tok, sizeof(tok))))
+	if (cmdline && !tok)
+		msg_warn(m, "kernel command line: out of memory looking for initmod.timeout=");
+	while (tok && (cmdline = im_cmdline_token(cmdline, tok, size)))
 		if (strncmp(tok, key, sizeof(key) - 1) == 0 &&
 		    seconds_value("initmod.timeout", tok + sizeof(key) - 1, out, m))
 			found = 1;
+	free(tok);
 	return found;
 }
 
@@ -232,10 +285,12 @@ int im_cmdline_parse_lists(struct im_config *c, const char *cmdline,
 		{ "rd.driver.blacklist", offsetof(struct im_config, hard_blacklist) },
 		{ "module_blacklist", offsetof(struct im_config, hard_blacklist) },
 	};
-	char tok[IM_CMDLINE_MAX];
 	const char *s = cmdline;
+	size_t size;
+	char *tok = word_buf(cmdline, &size);
+	int err = tok ? 0 : -ENOMEM;
 
-	while ((s = im_cmdline_token(s, tok, sizeof(tok)))) {
+	while (!err && (s = im_cmdline_token(s, tok, size))) {
 		char *eq = strchr(tok, '=');
 		size_t i;
 
@@ -258,15 +313,16 @@ int im_cmdline_parse_lists(struct im_config *c, const char *cmdline,
 			c->verbose = atoi(eq + 1);
 			continue;
 		}
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		for (i = 0; !err && i < sizeof(keys) / sizeof(keys[0]); i++) {
 			if (strcmp(tok, keys[i].key) != 0)
 				continue;
 			if (add_list((struct im_strlist *)((char *)c + keys[i].off),
 				     eq + 1) < 0)
-				return -ENOMEM;
+				err = -ENOMEM;
 		}
 	}
-	return 0;
+	free(tok);
+	return err;
 }
 
 int im_cmdline_parse(struct im_config *c, const char *cmdline, struct msgs *m)

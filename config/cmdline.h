@@ -11,6 +11,8 @@
 #include "modprobe_d.h"
 
 #define IM_CMDLINE_MAX 4096	/* kmod reads at most 4095 bytes */
+/* A command line file is read up to this (the kernel's is a few KiB). */
+#define IM_CMDLINE_FILE_MAX (1 << 20)
 
 /*
  * The next word of a command line from @s into @out (the kernel's quoting:
@@ -19,7 +21,13 @@
  */
 const char *im_cmdline_token(const char *s, char *out, size_t outsz);
 
-/* Read a command line file (e.g. /proc/cmdline) into a malloc'd string. */
+/*
+ * Read a command line file (e.g. /proc/cmdline, or --cmdline=FILE) into a
+ * malloc'd string, whole, unlike kmod (4095 bytes). A file longer than
+ * IM_CMDLINE_FILE_MAX, or one whose read fails part way, is said (naming
+ * the file) and kept up to its last whole word: a word is never cut. A
+ * NUL byte ends the line (said). NULL, said, when it cannot be opened.
+ */
 char *im_cmdline_read(const char *path, struct msgs *m);
 
 /* Add what @cmdline says to @c: options, blacklists and initmod's lists. */

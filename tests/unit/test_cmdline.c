@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* test_cmdline.c - kernel command line: kmod's option grammar and initmod's lists. */
+/*
+ * test_cmdline.c - kernel command line: kmod's option grammar, initmod's
+ * lists, and the file read whole (past kmod's 4095 bytes, from /proc and
+ * pipes, cut only between words past 1 MiB).
+ */
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -85,9 +93,9 @@ TEST(cmdline_empty_and_huge)
 	im_config_free(&c);
 	memset(big, 'a', sizeof(big) - 1);
 	memcpy(big, "m.p=", 4);
-	parse(&c, big);		/* truncated at 4095 like kmod */
+	parse(&c, big);		/* whole (kmod cuts at 4095 bytes) */
 	CHECK_INT(c.noptions, 1);
-	CHECK_INT(strlen(c.options[0].value), 4095 - 2);
+	CHECK_INT(strlen(c.options[0].value), sizeof(big) - 1 - 2);
 	im_config_free(&c);
 }
 
@@ -206,4 +214,186 @@ TEST(cmdline_timeout_warning_names_the_value)
 	CHECK_INT(m.warnings, 1);
 	CHECK(strstr(buf, "initmod.timeout=-2.5") != NULL);
 	CHECK(secs == 120);
+}
+
+/*
+ * @total bytes of filler words ("fffffff "), with @word starting at @at
+ * (0: none) and @tail ending the line, each between blanks.
+ */
+static char *long_line(size_t total, const char *word, size_t at,
+		       const char *tail)
+{
+	char *s = malloc(total + 1);
+	size_t i, wl = word ? strlen(word) : 0, tl = strlen(tail);
+
+	for (i = 0; i < total; i++)
+		s[i] = i % 8 == 7 ? ' ' : 'f';
+	if (word) {
+		s[at - 1] = ' ';
+		memcpy(s + at, word, wl);
+		s[at + wl] = ' ';
+	}
+	s[total - tl - 1] = ' ';
+	memcpy(s + total - tl, tail, tl);
+	s[total] = '\0';
+	return s;
+}
+
+/* @line written to a file and read back by im_cmdline_read(), parsed. */
+static char *read_back(struct im_config *c, const char *line, size_t len)
+{
+	char *p = t_write(t_tmpdir(), "cmdline", line, (long)len), *s;
+
+	quiet.warnings = 0;
+	s = im_cmdline_read(p, &quiet);
+	free(p);
+	im_config_init(c);
+	if (s)
+		im_cmdline_parse(c, s, &quiet);
+	return s;
+}
+
+/* The old reader kept 4095 bytes: "e1000e" at the end of 5000 was lost. */
+TEST(cmdline_file_past_4095_bytes_read_whole)
+{
+	struct im_config c;
+	char *line = long_line(5000, NULL, 0, "modules_load=a,b,e1000e\n"), *s;
+
+	s = read_back(&c, line, 5000);
+	CHECK(s != NULL);
+	CHECK_INT(strlen(s), 5000);
+	CHECK_INT(quiet.warnings, 0);
+	CHECK_INT(c.modules_load.n, 3);
+	CHECK_STR(c.modules_load.v[2], "e1000e");
+	im_config_free(&c);
+	free(s);
+	free(line);
+}
+
+/* A word across byte 4095, where the old reader cut: read and kept whole. */
+static void straddle(struct t *t, const char *word, size_t cut_after,
+		     struct im_config *c)
+{
+	char *line = long_line(4200, word, 4095 - cut_after, "quiet\n"), *s;
+
+	s = read_back(c, line, 4200);
+	CHECK(s && strstr(s, word));
+	free(s);
+	free(line);
+}
+
+TEST(cmdline_file_word_across_4095_stays_whole)
+{
+	struct im_config c;
+
+	straddle(t, "modules_load=x,e1000e", strlen("modules_load=x,e1000"), &c);
+	CHECK_INT(c.modules_load.n, 2);
+	CHECK_STR(c.modules_load.v[1], "e1000e");
+	im_config_free(&c);
+	straddle(t, "initmod.timeout=1000", strlen("initmod.timeout=10"), &c);
+	CHECK_INT(c.timeout_s, 1000);
+	im_config_free(&c);
+	straddle(t, "e1000e.debug=12345", strlen("e1000e.deb"), &c);
+	CHECK_INT(c.noptions, 1);
+	CHECK_STR(c.options[0].value, "debug=12345");
+	im_config_free(&c);
+}
+
+/* Past 1 MiB: said, and cut at the last whole word, never inside one. */
+TEST(cmdline_file_past_1mib_cut_between_words)
+{
+	const size_t max = IM_CMDLINE_FILE_MAX;
+	const char *w = "modules_load=y,e1000e";
+	struct im_config c;
+	char *line, *s;
+
+	/* the limit falls inside the word: the word is left out whole */
+	line = long_line(max + 100, w, max - strlen("modules_load=y,e1000"), "quiet\n");
+	memcpy(line + 1000, "modules_load=z ", 15);
+	s = read_back(&c, line, max + 100);
+	CHECK(s != NULL);
+	CHECK_INT(quiet.warnings, 1);
+	CHECK(strlen(s) < max - strlen("modules_load=y,e1000"));
+	CHECK_INT(c.modules_load.n, 1);
+	CHECK_STR(c.modules_load.v[0], "z");
+	im_config_free(&c);
+	free(s);
+	free(line);
+	/* the word ends at the limit, a blank after it: kept */
+	line = long_line(max + 100, w, max - strlen(w), "quiet\n");
+	s = read_back(&c, line, max + 100);
+	CHECK(s != NULL);
+	CHECK_INT(quiet.warnings, 1);
+	CHECK_INT(strlen(s), max);
+	CHECK_INT(c.modules_load.n, 2);
+	CHECK_STR(c.modules_load.v[1], "e1000e");
+	im_config_free(&c);
+	free(s);
+	free(line);
+}
+
+/* A word longer than 4095 bytes (a long modules_load= list): whole. */
+TEST(cmdline_word_longer_than_4095_stays_whole)
+{
+	struct im_config c;
+	char *line = malloc(16 * 1000 + 32);
+	size_t n = (size_t)sprintf(line, "modules_load=");
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		n += (size_t)sprintf(line + n, "mod%04d,", i);
+	sprintf(line + n, "last initmod.timeout=7");
+	parse(&c, line);
+	CHECK_INT(c.modules_load.n, 1001);
+	CHECK_STR(c.modules_load.v[999], "mod0999");
+	CHECK_STR(c.modules_load.v[1000], "last");
+	CHECK_INT(c.timeout_s, 7);
+	im_config_free(&c);
+	{
+		double tmo = -1;
+
+		CHECK_INT(im_cmdline_timeout(line, &tmo, &quiet), 1);
+		CHECK_INT(tmo, 7);
+	}
+	free(line);
+}
+
+/* /proc/cmdline (size 0 in stat) and a pipe (short reads): read whole. */
+TEST(cmdline_read_proc_and_pipe)
+{
+	char buf[8192], *s, *line, path[64];
+	int fd = open("/proc/cmdline", O_RDONLY), p[2], st;
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	pid_t pid;
+
+	if (fd >= 0)
+		close(fd);
+	if (n >= 0) {
+		buf[n] = '\0';
+		s = im_cmdline_read("/proc/cmdline", &quiet);
+		CHECK_STR(s, buf);
+		free(s);
+	}
+	line = long_line(9000, "modules_load=e1000e", 4090, "quiet\n");
+	CHECK(pipe(p) == 0);
+	pid = fork();
+	if (pid == 0) {
+		size_t off;
+
+		close(p[0]);
+		for (off = 0; off < 9000; off += 1000)	/* small writes */
+			if (write(p[1], line + off, 1000) != 1000)
+				_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+	s = im_cmdline_read(path, &quiet);
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	CHECK(s != NULL);
+	CHECK_INT(strlen(s), 9000);
+	CHECK(strcmp(s, line) == 0);
+	free(s);
+	free(line);
 }
