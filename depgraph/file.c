@@ -2,7 +2,9 @@
 /*
  * file.c - the one whole-file reader (command line, modprobe.d,
  * modules-load.d, text indexes): one read(2) loop, sized from fstat when
- * the file says its size (/proc files do not), capped, EINTR retried.
+ * the file says its size (/proc files do not), capped, EINTR retried; and
+ * its variant for files under a tree anyone may have built (a --sysfs
+ * directory), which opens nothing but a regular file and never blocks.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,6 +74,27 @@ int im_read_file(const char *path, size_t max, char **buf, size_t *len)
 	if (fd < 0)
 		return -errno;
 	err = im_read_fd(fd, max, buf, len);
+	close(fd);
+	return err;
+}
+
+int im_read_regular(const char *path, size_t max, char **buf, size_t *len)
+{
+	/* O_NONBLOCK: a FIFO opens at once (then refused), never waits for
+	 * a writer; a regular file ignores it */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC), err;
+	struct stat st;
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		err = -errno;
+	else if (!S_ISREG(st.st_mode))
+		err = -EINVAL;
+	else
+		err = im_read_fd(fd, max, buf, len);
 	close(fd);
 	return err;
 }

@@ -20,5 +20,13 @@
 int im_read_file(const char *path, size_t max, char **buf, size_t *len);
 /* The same from an open @fd, from its current offset to its end. */
 int im_read_fd(int fd, size_t max, char **buf, size_t *len);
+/*
+ * im_read_file() for a path in a tree that may hold anything (a --sysfs
+ * directory, where every attribute is a regular file): never blocks on a
+ * FIFO, never follows a symlink. -EINVAL (*@buf NULL) when @path is not a
+ * regular file (a FIFO, socket, device or directory), -ELOOP when it is a
+ * symlink; else as im_read_file().
+ */
+int im_read_regular(const char *path, size_t max, char **buf, size_t *len);
 
 #endif

@@ -3,7 +3,9 @@
  * uevent.c - the sysfs walk and the kernel's uevent messages (see
  * uevent.h). The walk models udevadm trigger's device enumeration over
  * /sys/devices (systemd's device-enumerator), reading each uevent file as
- * udev's kmod builtin would receive it.
+ * udev's kmod builtin would receive it. The tree may be anyone's
+ * (--sysfs): links are not followed, and a uevent that is not a regular
+ * file (a FIFO would block the open for ever) is skipped, said.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -126,10 +128,23 @@ int im_device_add_env(struct im_devices *d, const char *devpath,
 
 struct walk {
 	struct im_devices *d;
+	struct msgs *m;
 	size_t root;		/* length of "SYSFS" in path */
 	long files;
 	int err;
 };
+
+/* DIR/uevent, when it is a regular file (a FIFO would block the walk). */
+static int read_uevent(struct walk *w, const char *path, char **text,
+		       size_t *n)
+{
+	int err = im_read_regular(path, 64 << 10, text, n);
+
+	if (err == -EINVAL || err == -ELOOP)
+		msg_warn(w->m, "coldplug: skipping %s: %s, not a sysfs attribute",
+			 path, err == -ELOOP ? "a symbolic link" : "not a regular file");
+	return err;
+}
 
 static void walk_dir(struct walk *w, char *path, size_t len, int depth)
 {
@@ -141,7 +156,7 @@ static void walk_dir(struct walk *w, char *path, size_t len, int depth)
 	if (len + 8 >= 4096 || depth > WALK_DEPTH)
 		return;
 	memcpy(path + len, "/uevent", 8);
-	if (im_read_file(path, 64 << 10, &text, &n) == 0) {
+	if (read_uevent(w, path, &text, &n) == 0) {
 		char sub[256];
 		ssize_t sl;
 
@@ -180,7 +195,7 @@ static void walk_dir(struct walk *w, char *path, size_t len, int depth)
 
 long im_uevent_walk(const char *sysfs, struct im_devices *d, struct msgs *m)
 {
-	struct walk w = { d, strlen(sysfs), 0, 0 };
+	struct walk w = { d, m, strlen(sysfs), 0, 0 };
 	char *path = malloc(4096);
 	int n;
 

@@ -43,8 +43,10 @@ int im_device_add_env(struct im_devices *d, const char *devpath,
 
 /*
  * Walk @sysfs/devices (not following links), adding every device whose
- * uevent file has a MODALIAS= line. Returns the number of uevent files
- * read, or -errno when @sysfs/devices cannot be opened (said through @m).
+ * uevent file has a MODALIAS= line. A uevent that is not a regular file
+ * (a FIFO, a symlink, ...) is skipped with a warning, never waited on.
+ * Returns the number of uevent files read, or -errno when @sysfs/devices
+ * cannot be opened (said through @m).
  */
 long im_uevent_walk(const char *sysfs, struct im_devices *d, struct msgs *m);
 

@@ -3,9 +3,11 @@
  * test_coldplug.c - coldplug without QEMU: a fake sysfs tree, a module
  * tree with aliases, and the fake kernel announcing the devices its
  * drivers' probes create (a host controller's hub and disk, a card),
- * driving the walk, the growing run and the settle (ASan/UBSan; TSan).
+ * driving the walk, the growing run and the settle (ASan/UBSan; TSan);
+ * a walk over a hostile tree (FIFOs, links) that must not hang.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,4 +381,59 @@ TEST(coldplug_storage_paths_first)
 	im_engine_put(e);
 	im_coldplug_stats_free(&st);
 	cp_close(&c);
+}
+
+/* The walk still running after 10 s: it hangs (on a FIFO); fail, loudly. */
+static void walk_hung(int sig)
+{
+	static const char msg[] = "FAIL uevent_walk_skips_fifos_and_links: "
+		"the sysfs walk hung (opening a FIFO named uevent?)\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+/*
+ * A --sysfs tree with a FIFO named uevent, and a symlink named uevent to a
+ * FIFO elsewhere: both skipped, said, and the walk goes on below them and
+ * past them (sysfs attributes are regular files; nothing there is a FIFO).
+ */
+TEST(uevent_walk_skips_fifos_and_links)
+{
+	const char *sysfs = t_tmpdir(), *other = t_tmpdir();
+	static const char *const regular[] = { "/devices/a", "/devices/fifo/below",
+		"/devices/z" };
+	struct im_devices d = { 0 };
+	struct msgs m = { .verbose = -1 };
+	char p[512], q[512];
+	size_t i;
+	long n;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s%s", sysfs, regular[i]);
+		mkdirs(p);
+		snprintf(q, sizeof(q), "MODALIAS=pci:v%zu\n", i);
+		free(t_write(p, "uevent", q, -1));
+	}
+	snprintf(p, sizeof(p), "%s/devices/fifo/uevent", sysfs);
+	CHECK(mkfifo(p, 0644) == 0);
+	snprintf(q, sizeof(q), "%s/elsewhere", other);
+	CHECK(mkfifo(q, 0644) == 0);
+	snprintf(p, sizeof(p), "%s/devices/link", sysfs);
+	mkdirs(p);
+	snprintf(p, sizeof(p), "%s/devices/link/uevent", sysfs);
+	CHECK(symlink(q, p) == 0);
+	signal(SIGALRM, walk_hung);
+	alarm(10);
+	n = im_uevent_walk(sysfs, &d, &m);
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+	CHECK_INT(n, 3);
+	CHECK_INT(d.n, 3);
+	CHECK(strmap_get(&d.byalias, "pci:v0") && strmap_get(&d.byalias, "pci:v1") &&
+	      strmap_get(&d.byalias, "pci:v2"));
+	CHECK_INT(m.warnings, 2);
+	im_devices_free(&d);
 }
