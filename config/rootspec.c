@@ -33,15 +33,32 @@ static void parse_root(struct im_root_spec *r, const char *v)
 	snprintf(r->what, sizeof(r->what), "%s", v);
 }
 
+/*
+ * A value that does not fit its field is ignored and said, never cut (a
+ * cut UUID or path could name another device).
+ */
+static int fits(const char *tok, size_t size, struct msgs *m)
+{
+	const char *eq = strchr(tok, '=');
+
+	if (strlen(eq + 1) < size)
+		return 1;
+	msg_warn(m, "kernel command line: ignoring %.*s (%zu bytes, more than the %zu it may have)",
+		 (int)(eq - tok + 1), tok, strlen(eq + 1), size - 1);
+	return 0;
+}
+
 int im_root_spec_parse(const char *cmdline, struct im_root_spec *r,
 		       struct msgs *m)
 {
-	char tok[IM_CMDLINE_MAX];
+	char *tok = malloc(cmdline ? strlen(cmdline) + 1 : 1);	/* a word is never cut */
 	const char *s = cmdline;
 
 	memset(r, 0, sizeof(*r));
 	r->rootdelay_s = -1;
-	while (s && (s = im_cmdline_token(s, tok, sizeof(tok)))) {
+	if (!tok)
+		return 0;
+	while (s && (s = im_cmdline_token(s, tok, strlen(cmdline) + 1))) {
 		char *eq = strchr(tok, '='), *end;
 
 		if (!strcmp(tok, "ro") || !strcmp(tok, "rw")) {
@@ -51,13 +68,17 @@ int im_root_spec_parse(const char *cmdline, struct im_root_spec *r,
 		} else if (!eq) {
 			continue;
 		} else if (!strncmp(tok, "root=", 5)) {
-			parse_root(r, eq + 1);
+			if (fits(tok, sizeof(r->what), m))
+				parse_root(r, eq + 1);
 		} else if (!strncmp(tok, "rootfstype=", 11)) {
-			snprintf(r->fstype, sizeof(r->fstype), "%s", eq + 1);
+			if (fits(tok, sizeof(r->fstype), m))
+				snprintf(r->fstype, sizeof(r->fstype), "%s", eq + 1);
 		} else if (!strncmp(tok, "rootflags=", 10)) {
-			snprintf(r->flags, sizeof(r->flags), "%s", eq + 1);
+			if (fits(tok, sizeof(r->flags), m))
+				snprintf(r->flags, sizeof(r->flags), "%s", eq + 1);
 		} else if (!strncmp(tok, "init=", 5)) {
-			snprintf(r->init, sizeof(r->init), "%s", eq + 1);
+			if (fits(tok, sizeof(r->init), m))
+				snprintf(r->init, sizeof(r->init), "%s", eq + 1);
 		} else if (!strncmp(tok, "rootdelay=", 10)) {
 			double d = strtod(eq + 1, &end);
 
@@ -68,6 +89,7 @@ int im_root_spec_parse(const char *cmdline, struct im_root_spec *r,
 				r->rootdelay_s = d;
 		}
 	}
+	free(tok);
 	return r->by != IM_ROOT_NONE;
 }
 

@@ -42,13 +42,19 @@ static int sys_init(struct im_kernel *k, const void *image, size_t len,
 	return syscall(SYS_init_module, image, len, params) == 0 ? 0 : -errno;
 }
 
+/* A sysfs attribute: a regular file, or nothing (a FIFO never blocks). */
 static int read_small(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
 	ssize_t n;
 
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
 	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n < 0)

@@ -36,10 +36,29 @@ static long sysfs_num(const char *path)
 	size_t n;
 	long v = -1;
 
-	if (im_read_file(path, 64, &t, &n) == 0)
+	if (im_read_regular(path, 64, &t, &n) == 0) {	/* never a FIFO's open */
 		v = strtol(t, NULL, 10);
-	free(t);
+		free(t);
+	}
 	return v;
+}
+
+/*
+ * /dev/NAME for a name a (maybe --sysfs given) tree lists: a block device
+ * or nothing; O_NONBLOCK so that a FIFO or a terminal there never blocks.
+ */
+static int open_block(const char *dev)
+{
+	struct stat st;
+	int fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode)) {
+		close(fd);
+		return -ENOTBLK;
+	}
+	return fd;
 }
 
 /* PARTUUID of block device @name (a partition), into @out. */
@@ -62,9 +81,9 @@ static int partuuid_of(const char *sysfs, const char *name, char *out,
 	snprintf(p, sizeof(p), "%s/queue/logical_block_size", real);
 	sector = sysfs_num(p);
 	snprintf(p, sizeof(p), "/dev/%s", slash + 1);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
+	fd = open_block(p);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	err = im_blkid_partuuid(fd, (unsigned)partno, sector > 0 ? (unsigned)sector : 512,
 				out, len);
 	close(fd);
@@ -88,7 +107,7 @@ static int matches(const struct im_root_spec *r, const char *sysfs,
 		ok = !strcmp(dev, r->what) ||
 		     (realpath(r->what, a) && realpath(dev, b) && !strcmp(a, b));
 	}
-	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	fd = open_block(dev);
 	if (fd < 0)
 		return 0;
 	if (im_blkid_fs(fd, fi) == 0) {
@@ -297,7 +316,7 @@ static int say_one(void *arg, const char *name)
 	int fd;
 
 	snprintf(dev, sizeof(dev), "/dev/%s", name);
-	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	fd = open_block(dev);
 	if (fd >= 0) {
 		im_blkid_fs(fd, &fi);
 		close(fd);

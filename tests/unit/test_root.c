@@ -47,6 +47,26 @@ TEST(rootspec_parse_kernel_words)
 	CHECK_INT(im_root_spec_parse(NULL, &r, &quiet), 0);
 }
 
+/* a word past byte 4095 is whole; a value too long for its field is ignored, never cut */
+TEST(rootspec_long_lines_and_values)
+{
+	static char line[6000], big[600];
+	struct im_root_spec r;
+	struct msgs m = { .verbose = -1, .prog = "t" };
+
+	memset(line, 'x', 4090);
+	line[4090] = ' ';
+	strcpy(line + 4091, "root=UUID=0123-4567-89ab ro");	/* across byte 4095 */
+	CHECK_INT(im_root_spec_parse(line, &r, &quiet), 1);
+	CHECK_STR(r.what, "0123-4567-89ab");
+	memset(big, 'a', sizeof(big) - 1);
+	snprintf(line, sizeof(line), "root=UUID=good root=/dev/%s init=/%s", big, big);
+	CHECK_INT(im_root_spec_parse(line, &r, &m), 1);
+	CHECK_STR(r.what, "good");		/* the too-long one left out */
+	CHECK_STR(r.init, "");
+	CHECK_INT(m.warnings, 2);		/* both said */
+}
+
 static int img(const char *dir, const char *name, const void *at0, size_t n0,
 	       long off, const void *data, size_t n, long size)
 {
