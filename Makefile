@@ -65,6 +65,10 @@ HOOKS ?= yes
 ITOOLS_DIR ?= /usr/share/initramfs-tools
 DRACUT_DIR ?= /usr/lib/dracut/modules.d/90initmod
 SUBST = sed 's|@SBINDIR@|$(PREFIX)/sbin|g'
+# the manual pages, into $(PREFIX)/share/man/man8 (those that exist: a
+# checkout without man/ installs without them)
+MANPAGES := man/initmod.8 man/initmod-mkinitramfs.8
+MANDIR ?= $(PREFIX)/share/man
 
 install: initmod
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/initmod/bin \
@@ -77,6 +81,10 @@ install: initmod
 	ln -sf ../../../sbin/initmod $(DESTDIR)$(PREFIX)/lib/initmod/bin/depmod
 	install -m 644 README.md LICENSE tests/kmod-differences.md tests/coldplug-differences.md \
 		$(DESTDIR)$(PREFIX)/share/doc/initmod/
+ifneq ($(wildcard $(MANPAGES)),)
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 644 $(wildcard $(MANPAGES)) $(DESTDIR)$(MANDIR)/man8/
+endif
 ifeq ($(HOOKS),yes)
 	install -d $(DESTDIR)$(ITOOLS_DIR)/hooks $(DESTDIR)$(ITOOLS_DIR)/scripts/init-top \
 		$(DESTDIR)$(DRACUT_DIR)
@@ -91,6 +99,7 @@ endif
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/initmod $(DESTDIR)$(PREFIX)/sbin/initmod-mkinitramfs
 	rm -rf $(DESTDIR)$(PREFIX)/lib/initmod $(DESTDIR)$(PREFIX)/share/doc/initmod
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MANPAGES)))
 	rm -f $(DESTDIR)$(ITOOLS_DIR)/hooks/initmod $(DESTDIR)$(ITOOLS_DIR)/scripts/init-top/initmod
 	rm -rf $(DESTDIR)$(DRACUT_DIR)
 
