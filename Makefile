@@ -51,6 +51,7 @@ $(DEPMOD_SRCS:%.c=$(BUILD)/musl/%.o): CFLAGS += -Os
 -include $(OBJS:.o=.d)
 
 include tests/tests.mk
+include mk/deb.mk
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the image
 # builder with its driver list, the documents. No modprobe link on the
