@@ -8,15 +8,17 @@
 # (qemu-tests/e2e/e2e-init), which says when it ran, what / is and which
 # modules were loaded. Variants (E2E_VARIANTS, default all there are):
 #   a   Debian's stock initramfs-tools image (the baseline)
-#   b   the same generator with initmod installed (`make install`: its hook
+#   b   the same generator with initmod's Debian package installed
+#       (dpkg -i of make deb's .deb; its trigger builds the image: the hook
 #       and init-top script run initmod --boot before udev)
 #   c   dracut with initmod's module, systemd mode (the root has systemd)
 #   cs  the same in dracut's shell mode (--omit the systemd modules)
 #   d   initmod's own image, `initmod-mkinitramfs --hostonly` run on each
 #       machine itself (booted through a, e2e/e2e-hostonly), root=UUID=
-# b, c, cs and d use a hard-linked copy of the cached root with initmod
-# installed into it (only new files are written there); every variant
-# boots the disk made from that copy. Bad input: root= naming a disk that
+# b, c, cs and d use a copy of the cached root with the package installed
+# (built from the committed HEAD: commit first); every variant boots the
+# disk made from that copy. p: after dpkg --purge initmod (in an overlay),
+# the trigger's image is the stock one again, and it boots. Bad input: root= naming a disk that
 # never appears (d: ends with initmod's message, never hangs) and a typo in
 # rd.driver.pre= (b, d: still boot); blacklist= in (b).
 # Each variant V has image_V OUT (builds its image, cached by a stamp) and
@@ -57,18 +59,28 @@ if ! root=$(sh "$here/e2e/rootfs.sh" "$cache"); then
 fi
 kver=$(sed -n 's/^kver=//p' "$root/.e2e-ready")
 
-# the root with initmod installed, as a user installs it (make install)
+# the root with initmod installed as a Debian user installs it: the stock
+# image first (update-initramfs -c, as on any installed system), then the
+# package (make deb) with dpkg -i, whose trigger rebuilds
+# /boot/initrd.img-KVER with initmod's hook: variant b's image. A full
+# copy of the cached root (dpkg and update-initramfs write into it).
 imroot=$work/root-initmod
+deb=$(ls "$build"/deb/initmod_*_amd64.deb 2> /dev/null | tail -n 1)
+run_in() { sh "$here/e2e/chroot-run.sh" "$@"; }
 install_initmod() {
-	st="$(cat "$root/.e2e-ready") $(hash "$top/initmod" "$top/Makefile" "$top"/initramfs/mkinitramfs \
-		"$top"/initramfs/initramfs-tools/hooks/* "$top"/initramfs/initramfs-tools/scripts/init-top/* \
-		"$top"/initramfs/dracut/90initmod/* "$here/e2e/e2e-hostonly")"
+	[ -f "$deb" ] || { echo "no initmod .deb in $build/deb (make deb)" > "$work/install.log"; return 1; }
+	st="$(cat "$root/.e2e-ready") $(hash "$deb" "$here/e2e/e2e-hostonly" "$here/e2e/chroot-run.sh")"
 	[ -f "$imroot/.e2e-ready" ] && [ "$(cat "$imroot.stamp" 2> /dev/null)" = "$st" ] && return 0
 	rm -rf "$imroot" "$imroot.stamp"
-	cp -al "$root" "$imroot"
-	make -s -C "$top" install DESTDIR="$imroot" PREFIX=/usr > "$work/install.log" 2>&1 || return 1
+	cp -a --reflink=auto "$root" "$imroot"
+	cp "$deb" "$imroot/tmp/initmod.deb"
+	{
+		run_in "$imroot" update-initramfs -c -k "$kver" &&
+		run_in "$imroot" dpkg -i /tmp/initmod.deb
+	} > "$work/install.log" 2>&1 || return 1
+	rm -f "$imroot/tmp/initmod.deb"
 	install -m 755 "$here/e2e/e2e-hostonly" "$imroot/sbin/e2e-hostonly"
-	rm -f "$imroot/.e2e-ready"	# its own file, not the cached root's link
+	rm -f "$imroot/.e2e-ready"
 	{ cat "$root/.e2e-ready"; echo "initmod=$(echo "$st" | hash)"; } > "$imroot/.e2e-ready"
 	echo "$st" > "$imroot.stamp"
 }
@@ -92,11 +104,12 @@ image_a() {
 }
 append_a() { :; }
 
-# b: the same generator, with initmod's hook installed
+# b: the same generator, with initmod's hook installed: the image the
+# package's trigger built (install_initmod)
 image_b() {
-	stamp_ok "$1" "$here/e2e/chroot-image.sh" "$imroot/.e2e-ready" && return 0
-	sh "$here/e2e/chroot-image.sh" "$imroot" "$1" mkinitramfs > /dev/null || return 1
-	stamp_set "$1" "$here/e2e/chroot-image.sh" "$imroot/.e2e-ready"
+	[ -s "$imroot/boot/initrd.img-$kver" ] || return 1
+	cp "$imroot/boot/initrd.img-$kver" "$1"
+	run_in "$imroot" lsinitramfs "/boot/initrd.img-$kver" > "$1.list" 2> /dev/null || return 1
 }
 append_b() { echo "initmod.verbose=$verbose"; }
 
@@ -223,6 +236,42 @@ if [ -f "$work/b.initrd" ]; then
 			! grep -q 'E2E-MOD sr_mod\$' '$work/blacklist.b.log'"
 	else
 		bad b.blacklist.still_boots "see $work/blacklist.b.log"
+	fi
+fi
+# the package goes again: dpkg --purge in an overlay on the installed root
+# (which stays as it is); its trigger builds the stock image again, which
+# boots without initmod
+if [ -f "$work/b.initrd" ]; then
+	check b.trigger_image_has_initmod sh -c "grep -q 'sbin/initmod\$' '$work/b.initrd.list' &&
+		grep -q 'scripts/init-top/initmod\$' '$work/b.initrd.list'"
+	pr=$work/purge
+	umount "$pr/mnt" 2> /dev/null || true
+	rm -rf "$pr" && mkdir -p "$pr/upper" "$pr/ovwork" "$pr/mnt"
+	if mount -t overlay overlay -o "lowerdir=$imroot,upperdir=$pr/upper,workdir=$pr/ovwork" "$pr/mnt"; then
+		if run_in "$pr/mnt" dpkg --purge initmod > "$work/purge.log" 2>&1 &&
+			run_in "$pr/mnt" lsinitramfs "/boot/initrd.img-$kver" > "$work/p.initrd.list" 2>> "$work/purge.log"; then
+			ok p.purged
+			cp "$pr/mnt/boot/initrd.img-$kver" "$work/p.initrd"
+			check p.no_package_file_left sh -c "! ls '$pr/mnt/usr/sbin/initmod' '$pr/mnt/usr/share/initramfs-tools/hooks/initmod' 2> /dev/null | grep -q ."
+		else
+			bad p.purged "see $work/purge.log"
+		fi
+		umount "$pr/mnt" || umount -l "$pr/mnt"
+	else
+		bad p.purged "cannot mount an overlay on $imroot"
+	fi
+	rm -rf "$pr"
+fi
+if [ -f "$work/p.initrd" ]; then
+	check p.image_is_stock_again sh -c "! grep -q initmod '$work/p.initrd.list'"
+	if e2e_boot virtio "$kernel" "$work/p.initrd" "$img" "$work/p.virtio.log" \
+		"root=UUID=$E2E_UUID ro init=/sbin/e2e-init initmod.verbose=1" "$bound"; then
+		ok p.virtio.reached_root
+		check p.virtio.root_is_the_disk grep -q "E2E-MOUNT /dev/vda ext4 ro" "$work/p.virtio.log"
+		check p.virtio.initmod_did_not_run sh -c "! grep -q '^initmod: ' '$work/p.virtio.log'"
+		echo "   p.virtio: root's init at $(e2e_reached "$work/p.virtio.log") s after kernel start (stock image after dpkg --purge initmod)"
+	else
+		bad p.virtio.reached_root "see $work/p.virtio.log"
 	fi
 fi
 echo "   e2e took $(( $(date +%s) - t0 )) s"

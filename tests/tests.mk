@@ -155,10 +155,13 @@ qemu-root: initmod kernels
 # End to end: a Debian 12 root filesystem (debootstrap, cached in
 # $(CACHE)/e2e, needs root) booted by Debian's 6.12 kernel under QEMU from
 # virtio-blk, AHCI, NVMe and USB storage: a the stock initramfs-tools
-# image, b with initmod's hook, c/cs dracut with initmod's module (systemd,
-# shell mode), d initmod's own host-only image. E2E_VARIANTS, E2E_TYPES
-# choose the cases. bench-e2e times them against each other (after e2e).
-e2e: initmod
+# image, b with initmod's Debian package installed (its trigger builds the
+# image), c/cs dracut with initmod's module (systemd, shell mode), d
+# initmod's own host-only image, p the stock image again after dpkg --purge.
+# The package is built from HEAD (make deb): commit what e2e should test.
+# E2E_VARIANTS, E2E_TYPES choose the cases. bench-e2e times them against
+# each other (after e2e).
+e2e: initmod deb
 	qemu-tests/e2e.sh $(CACHE) $(BUILD)
 
 bench-e2e: e2e

@@ -12,8 +12,8 @@
 #                          dracut-systemd")
 # The kernel /boot/vmlinuz-KVER is copied beside OUT as vmlinuz-KVER. Prints
 # KVER on stdout; the generator's output goes to OUT.log. Needs root
-# (chroot): /proc, /sys and /dev are bound into the root for the build and
-# always unmounted again; the temporary image never stays in the root.
+# (chroot-run.sh binds /proc, /sys and /dev in for the build and always
+# unmounts them again); the temporary image never stays in the root.
 # usage: chroot-image.sh ROOT OUT mkinitramfs [CONFDIR]
 #        chroot-image.sh ROOT OUT dracut [ARG...]
 set -eu
@@ -35,26 +35,17 @@ esac
 [ "$(id -u)" = 0 ] || die "needs root (chroot)"
 
 mkdir -p "$(dirname "$out")"
-mounted=""
-cleanup() {
-	for m in $mounted; do umount "$root/$m" 2> /dev/null || umount -l "$root/$m" 2> /dev/null || true; done
-	mounted=""
-}
 tmp=/tmp/e2e-image.$$
-trap 'cleanup; rm -rf "$root$tmp"' EXIT
+trap 'rm -rf "$root$tmp"' EXIT
 trap 'exit 130' INT TERM HUP
-mount -t proc proc "$root/proc" && mounted="proc $mounted"
-mount -t sysfs sysfs "$root/sys" && mounted="sys $mounted"
-mount --bind /dev "$root/dev" && mounted="dev $mounted"
 
 for a; do	# the temporary image's name where @OUT@ stands
 	shift
 	[ "$a" = @OUT@ ] && a=$tmp
 	set -- "$@" "$a"
 done
-chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 "$@" > "$out.log" 2>&1 ||
+sh "$(dirname "$0")/chroot-run.sh" "$root" "$@" > "$out.log" 2>&1 ||
 	die "$tool failed (see $out.log)"
-cleanup
 mv "$root$tmp" "$out.new"
 mv "$out.new" "$out"
 cp "$root/boot/vmlinuz-$kver" "$(dirname "$out")/vmlinuz-$kver"
