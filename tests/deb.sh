@@ -85,11 +85,14 @@ ok build.outputs
 echo "deb: offline build took $(( $(date +%s) - t0 )) s (unpack and build)"
 
 # (b) lintian
+# (--show-overrides would count the overridden tags for --fail-on: the
+# overrides are listed by a second run, without --fail-on)
 lintian --fail-on error,warning --display-info --pedantic --display-experimental \
-	--show-overrides "$changes" "$deb" "$dsc" > "$w/lintian.log" 2>&1
+	"$changes" "$deb" "$dsc" > "$w/lintian.log" 2>&1
 rc=$?
 grep -v '^running with root privileges' "$w/lintian.log" | sed 's/^/  lintian: /'
 if [ $rc -eq 0 ]; then ok lintian.no_error_no_warning; else bad lintian.no_error_no_warning "exit $rc"; fi
+lintian --show-overrides --display-experimental "$deb" "$dsc" 2>&1 | grep '^O: ' | sed 's/^/  lintian: /'
 
 # (c) what the .deb holds
 dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|; s|/$||' > "$w/contents"
