@@ -60,6 +60,13 @@ check-image: initmod $(KROOT_612)/.ready
 
 check: check-fetch check-unit check-cli check-safety check-man check-tsan check-alloc check-image check-install fuzz-regress oracle check-depmod check-depmod-incremental check-depmod-alloc qemu-test qemu-coldplug qemu-root e2e $(BUILD)/bench/kmod-pool
 
+# The layers: no include from a floor above, no two files including or
+# objects calling each other, each header declaring only its .c's symbols.
+check-layers: initmod
+	tests/layers.sh $(BUILD)
+
+.PHONY: check-layers
+
 # The command line as a user meets it: exit statuses, refusals, -q.
 check-cli: initmod $(KROOT_612)/.ready
 	tests/cli.sh ./initmod $(KROOT_612) $$(cat $(KROOT_612)/.ready)
