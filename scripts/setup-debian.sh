@@ -8,7 +8,7 @@ set -eu
 PACKAGES="make gcc libc6-dev musl-tools dpkg-dev kmod xz-utils zstd gzip cpio file
 	valgrind libzstd-dev liblzma-dev zlib1g-dev libkmod-dev ca-certificates
 	qemu-system-x86 busybox-static clang libclang-rt-14-dev e2fsprogs fdisk debootstrap
-	man-db groff-base $*"
+	man-db groff-base debhelper lintian git $*"
 
 say() { echo "setup: $*"; }
 
