@@ -19,7 +19,10 @@ SIZE_FLAGS := -ffunction-sections -fdata-sections
 .DEFAULT_GOAL := all
 include mk/deps.mk
 
-SRCS := $(wildcard depgraph/*.c) $(wildcard config/*.c) $(wildcard loader/*.c)
+# the product's folders, lowest floor first (tests/layers.sh checks the order)
+LAYERS := base depgraph config depmod loader
+SRCS := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
+HDRS := $(foreach d,$(LAYERS),$(wildcard $(d)/*.h))
 LIB_SRCS := $(filter-out loader/main.c,$(SRCS))
 OBJS := $(SRCS:%.c=$(BUILD)/musl/%.o)
 
@@ -40,7 +43,7 @@ $(BUILD)/musl/%.o: %.c $(DEPS_PREFIX)/.stamp
 COLD_SRCS := loader/main.c loader/options.c loader/init.c loader/run.c \
 	loader/root.c loader/blkid.c loader/coldplug.c loader/uevent.c \
 	loader/trace.c config/rootspec.c config/cmdline.c config/confdirs.c \
-	config/modules_load.c depgraph/file.c
+	config/modules_load.c base/file.c
 $(COLD_SRCS:%.c=$(BUILD)/musl/%.o): CFLAGS += -Os
 # depmod runs on the host, not at boot: for size too, but for its
 # hot ELF parser (modinfo_elf.c)

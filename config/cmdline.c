@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "cmdline.h"
-#include "../depgraph/file.h"
-#include "../depgraph/names.h"
+#include "../base/file.h"
+#include "../base/names.h"
 
 /* A word ends at a blank outside double quotes (for both tokenisers). */
 static int blank(char c)

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "../depgraph/util.h"
+#include "../base/util.h"
 
 struct im_conf_file {
 	char *name;	/* sort key: basename */

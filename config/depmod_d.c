@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../depgraph/file.h"
+#include "../base/file.h"
 #include "confdirs.h"
 #include "depmod_d.h"
 

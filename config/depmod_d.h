@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "../depgraph/util.h"
+#include "../base/util.h"
 
 enum im_dm_search { IM_DM_PATH, IM_DM_BUILTIN, IM_DM_EXTERNAL };
 

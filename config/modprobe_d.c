@@ -12,8 +12,8 @@
 
 #include "modprobe_d.h"
 #include "confdirs.h"
-#include "../depgraph/file.h"
-#include "../depgraph/names.h"
+#include "../base/file.h"
+#include "../base/names.h"
 
 const char *const im_default_config_paths[] = {
 	"/etc/modprobe.d",

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "../depgraph/util.h"
+#include "../base/util.h"
 
 struct im_pair {		/* alias, options, install, remove */
 	char *name;		/* pattern or module name, normalised */

@@ -12,8 +12,8 @@
 
 #include "modules_load.h"
 #include "confdirs.h"
-#include "../depgraph/file.h"
-#include "../depgraph/names.h"
+#include "../base/file.h"
+#include "../base/names.h"
 
 const char *const im_modules_load_dirs[] = {
 	"/etc/modules-load.d",

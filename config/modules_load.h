@@ -7,7 +7,7 @@
 #ifndef INITMOD_MODULES_LOAD_H
 #define INITMOD_MODULES_LOAD_H
 
-#include "../depgraph/util.h"
+#include "../base/util.h"
 
 extern const char *const im_modules_load_dirs[];
 

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "resolve.h"
-#include "../depgraph/names.h"
+#include "../base/names.h"
 
 struct im_kmod {
 	char *hashkey;		/* "name" or "name\alias" */

@@ -7,7 +7,7 @@
 #ifndef INITMOD_ROOTSPEC_H
 #define INITMOD_ROOTSPEC_H
 
-#include "../depgraph/util.h"
+#include "../base/util.h"
 
 enum im_root_by { IM_ROOT_NONE, IM_ROOT_DEV, IM_ROOT_UUID, IM_ROOT_LABEL,
 		  IM_ROOT_PARTUUID };

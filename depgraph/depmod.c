@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "depmod_int.h"
-#include "file.h"
-#include "names.h"
+#include "../base/file.h"
+#include "../base/names.h"
 
 unsigned dm_kmod_hash(const char *key)
 {

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "util.h"
+#include "../base/util.h"
 
 struct im_depmod_opts {
 	const char *dirname;		/* ROOT/lib/modules/KVER, absolute */

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "depmod_int.h"
-#include "file.h"
+#include "../base/file.h"
 
 static int sym_add(struct dm *d, const char *name, int prefix_skipped,
 		   uint64_t crc, struct dm_mod *owner)

@@ -14,7 +14,7 @@
 #include "depmod.h"
 #include "index_write.h"
 #include "modinfo_elf.h"
-#include "util.h"
+#include "../base/util.h"
 
 struct dm_mod {
 	char *path;		/* as opened */

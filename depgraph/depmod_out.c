@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "depmod_int.h"
-#include "file.h"
-#include "names.h"
+#include "../base/file.h"
+#include "../base/names.h"
 
 static const char *cpath(const struct dm_mod *mod)
 {

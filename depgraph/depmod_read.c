@@ -27,9 +27,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "../loader/decompress.h"
+#include "../base/decompress.h"
 #include "depmod_int.h"
-#include "file.h"
+#include "../base/file.h"
 
 #define CACHE_MAGIC "IMDMC001"
 #define RACY_NS 2000000000LL

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "util.h"
+#include "../base/util.h"
 
 enum im_edge_kind { IM_EDGE_HARD, IM_EDGE_PRE, IM_EDGE_POST };
 

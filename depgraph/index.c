@@ -20,9 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "file.h"
+#include "../base/file.h"
 #include "index.h"
-#include "names.h"
+#include "../base/names.h"
 
 #define IDX_MAGIC	0xB007F457u
 #define IDX_VMAJOR	2u

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "../base/util.h"
 
 struct im_iw_ent {
 	const char *key, *val;

@@ -7,7 +7,7 @@
 #define INITMOD_MODDB_H
 
 #include "index.h"
-#include "util.h"
+#include "../base/util.h"
 
 enum im_idx {
 	IM_IDX_DEP,

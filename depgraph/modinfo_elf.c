@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "modinfo_elf.h"
-#include "util.h"
+#include "../base/util.h"
 
 struct elf {
 	const unsigned char *m;

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../depgraph/file.h"
+#include "../base/file.h"
 #include "coldplug.h"
 #include "root.h"
 

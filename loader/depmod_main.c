@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "../depgraph/depmod.h"
-#include "../depgraph/names.h"
+#include "../base/names.h"
 #include "depmod_main.h"
 
 #ifndef INITMOD_VERSION

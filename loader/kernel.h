@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "decompress.h"
+#include "../base/decompress.h"
 
 #define IM_MODULE_INIT_IGNORE_MODVERSIONS 1
 #define IM_MODULE_INIT_IGNORE_VERMAGIC 2

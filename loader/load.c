@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../depgraph/file.h"
+#include "../base/file.h"
 #include "engine.h"
 #include "load.h"
 

@@ -12,7 +12,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "decompress.h"
+#include "../base/decompress.h"
 #include "options.h"
 
 #ifndef INITMOD_VERSION

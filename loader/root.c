@@ -18,8 +18,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "../depgraph/file.h"
-#include "../depgraph/util.h"
+#include "../base/file.h"
+#include "../base/util.h"
 #include "root.h"
 
 #ifndef RAMFS_MAGIC		/* linux/magic.h */

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../depgraph/file.h"
+#include "../base/file.h"
 #include "uevent.h"
 
 #define WALK_DEPTH 64		/* sysfs device trees are far shallower */

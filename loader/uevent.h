@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "../depgraph/util.h"
+#include "../base/util.h"
 
 struct im_device {
 	const char *modalias;

@@ -19,7 +19,7 @@ ORACLE_CONF := -C tests/oracle/modprobe.d/A -C tests/oracle/modprobe.d/B
 ORACLE_NAMES := tests/oracle/names-config.txt
 SET := bench/sets/generic.set
 
-$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
+$(TEST_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(TEST_CC) $(TEST_CFLAGS) -o $@ $(TEST_SRCS) -lzstd -llzma -lz -lpthread
 
@@ -100,7 +100,7 @@ bench-resolve: initmod $(KROOT_612)/.ready
 
 # The engine's threads under ThreadSanitizer (and the rest of the suite too).
 TSAN_BIN := $(BUILD)/host/unit-tests-tsan
-$(TSAN_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
+$(TSAN_BIN): $(TEST_SRCS) $(wildcard tests/unit/*.h) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(TEST_CC) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=thread $(WARN) \
 		-Wno-missing-prototypes -o $@ $(TEST_SRCS) -lzstd -llzma -lz -lpthread
@@ -118,7 +118,7 @@ stress: $(TSAN_BIN) $(KROOT_612)/.ready
 # Allocation failure at every allocation site in turn, under ASan.
 ALLOC_BIN := $(BUILD)/host/alloc-fail
 ALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup,--wrap=asprintf,--wrap=open_memstream
-$(ALLOC_BIN): tests/fault/alloc_fail.c tests/fault/wrap_alloc.c tests/unit/fake_kernel.c $(LIB_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
+$(ALLOC_BIN): tests/fault/alloc_fail.c tests/fault/wrap_alloc.c tests/unit/fake_kernel.c $(LIB_SRCS) $(wildcard tests/unit/*.h) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(TEST_CC) $(TEST_CFLAGS) $(ALLOC_WRAP) -o $@ tests/fault/alloc_fail.c tests/fault/wrap_alloc.c \
 		tests/unit/fake_kernel.c $(LIB_SRCS) -lzstd -llzma -lz -lpthread
@@ -263,7 +263,7 @@ bench-depmod: initmod kernels
 # depmod with allocation failure at every site, in turn, under ASan.
 DEPMOD_ALLOC_BIN := $(BUILD)/host/depmod-alloc-fail
 DEPMOD_ALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
-$(DEPMOD_ALLOC_BIN): tests/fault/depmod_alloc_fail.c tests/fault/wrap_alloc.c tests/unit/elfwrite.c $(LIB_SRCS) $(wildcard tests/unit/*.h depgraph/*.h config/*.h loader/*.h)
+$(DEPMOD_ALLOC_BIN): tests/fault/depmod_alloc_fail.c tests/fault/wrap_alloc.c tests/unit/elfwrite.c $(LIB_SRCS) $(wildcard tests/unit/*.h) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(TEST_CC) $(TEST_CFLAGS) $(DEPMOD_ALLOC_WRAP) -o $@ tests/fault/depmod_alloc_fail.c tests/fault/wrap_alloc.c \
 		tests/unit/elfwrite.c $(LIB_SRCS) -lzstd -llzma -lz -lpthread

@@ -23,7 +23,7 @@
 #include "wrap_alloc.h"
 #include "../unit/elfwrite.h"
 #include "../../depgraph/depmod.h"
-#include "../../depgraph/file.h"
+#include "../../base/file.h"
 
 static const char *const outputs[] = { "modules.dep", "modules.dep.bin",
 	"modules.alias", "modules.alias.bin", "modules.softdep", "modules.weakdep",

@@ -5,7 +5,7 @@
  * detection runs on the rest too. Built with a 16 MiB output cap.
  */
 #include "fuzz.h"
-#include "../../loader/decompress.h"
+#include "../../base/decompress.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

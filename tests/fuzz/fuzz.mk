@@ -20,7 +20,7 @@ FUZZ_MAXLEN_resolve := 16384
 FUZZ_MAXLEN_decompress := 16384
 FUZZ_MAXLEN_modinfo_elf := 65536
 
-$(FUZZ_DIR)/obj/%.o: %.c $(wildcard depgraph/*.h config/*.h loader/*.h)
+$(FUZZ_DIR)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "fake_kernel.h"
-#include "../../depgraph/names.h"
+#include "../../base/names.h"
 
 static struct fake_kernel *self(struct im_kernel *k)
 {

@@ -7,7 +7,7 @@
 
 #include "../../loader/kernel.h"
 #include "../../depgraph/graph.h"
-#include "../../depgraph/util.h"
+#include "../../base/util.h"
 
 struct fake_mod {
 	char name[128];

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "test.h"
-#include "../../loader/decompress.h"
+#include "../../base/decompress.h"
 
 static unsigned char *slurp(const char *path, size_t *len)
 {

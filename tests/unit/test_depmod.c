@@ -26,7 +26,7 @@
 #include "idxwrite.h"
 #include "../../config/depmod_d.h"
 #include "../../depgraph/depmod.h"
-#include "../../depgraph/file.h"
+#include "../../base/file.h"
 #include "../../depgraph/index.h"
 #include "../../depgraph/index_write.h"
 #include "../../depgraph/modinfo_elf.h"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "test.h"
-#include "../../depgraph/util.h"
+#include "../../base/fastcopy.h"
 
 TEST(fastcopy_every_size_and_alignment)
 {

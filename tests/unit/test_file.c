@@ -9,7 +9,7 @@
 
 #include "test.h"
 #include "../../config/cmdline.h"
-#include "../../depgraph/file.h"
+#include "../../base/file.h"
 
 static struct msgs quiet = { .verbose = -1 };
 

@@ -7,7 +7,7 @@
 #include "test.h"
 #include "idxwrite.h"
 #include "../../depgraph/index.h"
-#include "../../depgraph/names.h"
+#include "../../base/names.h"
 
 static const struct iw_ent alias_ents[] = {
 	{ "pci:v00008086d*sv*sd*bc01sc06i01*", "ahci", 3 },

@@ -49,9 +49,6 @@ void arena_free(struct arena *a);
 /* strdup of [s, s+n) */
 char *xstrndup(const char *s, size_t n);
 
-/* memcpy fast on small copies (fastcopy.c; the musl build's memcpy). */
-void *im_memcpy(void *restrict dst, const void *restrict src, size_t n);
-
 /* Sleep @ms milliseconds, through signals. */
 void im_sleep_ms(int ms);
 

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "util.h"
+#include "fastcopy.h"
 
 /* constant-size builtins: unaligned moves, never a call */
 static inline void copy16(unsigned char *d, const unsigned char *s)
