@@ -47,8 +47,7 @@ COLD_SRCS := loader/main.c loader/options.c loader/init.c loader/run.c \
 $(COLD_SRCS:%.c=$(BUILD)/musl/%.o): CFLAGS += -Os
 # depmod runs on the host, not at boot: for size too, but for its
 # hot ELF parser (modinfo_elf.c)
-DEPMOD_SRCS := $(filter-out depgraph/modinfo_elf.c,$(wildcard depgraph/depmod*.c depgraph/index_write.c)) \
-	config/depmod_d.c loader/depmod_main.c
+DEPMOD_SRCS := $(filter-out depmod/modinfo_elf.c,$(wildcard depmod/*.c))
 $(DEPMOD_SRCS:%.c=$(BUILD)/musl/%.o): CFLAGS += -Os
 
 -include $(OBJS:.o=.d)

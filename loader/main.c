@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "../config/cmdline.h"
-#include "depmod_main.h"
+#include "../depmod/depmod_main.h"
 #include "init.h"
 #include "run.h"
 #include "uevent.h"

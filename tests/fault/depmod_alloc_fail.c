@@ -22,7 +22,7 @@
 
 #include "wrap_alloc.h"
 #include "../unit/elfwrite.h"
-#include "../../depgraph/depmod.h"
+#include "../../depmod/depmod.h"
 #include "../../base/file.h"
 
 static const char *const outputs[] = { "modules.dep", "modules.dep.bin",

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * modinfo_elf.c - fuzz depmod's ELF parser (depgraph/modinfo_elf.c) on
+ * modinfo_elf.c - fuzz depmod's ELF parser (depmod/modinfo_elf.c) on
  * arbitrary images: every header, section offset and size, symbol name
  * offset and __versions entry is attacker-controlled. The records it
  * yields are walked, and the record walker also runs on the raw input, as
  * it would on a corrupt cache entry.
  */
 #include "fuzz.h"
-#include "../../depgraph/modinfo_elf.h"
+#include "../../depmod/modinfo_elf.h"
 
 static size_t walk(const unsigned char *p, const unsigned char *end)
 {

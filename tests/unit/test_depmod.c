@@ -24,12 +24,12 @@
 #include "test.h"
 #include "elfwrite.h"
 #include "idxwrite.h"
-#include "../../config/depmod_d.h"
-#include "../../depgraph/depmod.h"
+#include "../../depmod/depmod_d.h"
+#include "../../depmod/depmod.h"
 #include "../../base/file.h"
 #include "../../depgraph/index.h"
-#include "../../depgraph/index_write.h"
-#include "../../depgraph/modinfo_elf.h"
+#include "../../depmod/index_write.h"
+#include "../../depmod/modinfo_elf.h"
 
 static const char modinfo[] = "\0\0alias=pci:v1234d*\0license=GPL\0\0softdep=pre: foo\0"
 			      "weakdep=bar\0alias\0description=x=y\0alias=last-unterminated";

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "../base/file.h"
-#include "confdirs.h"
+#include "../config/confdirs.h"
 #include "depmod_d.h"
 
 static const char *const depmod_d_suffixes[] = { ".conf", NULL };

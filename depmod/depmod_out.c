@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "depmod_int.h"
+#include "kmod_hash.h"
 #include "../base/file.h"
 #include "../base/names.h"
 
@@ -182,9 +183,7 @@ static int sym_cmp(const void *a, const void *b)
 	const struct dm_sym *x = *(struct dm_sym *const *)a;
 	const struct dm_sym *y = *(struct dm_sym *const *)b;
 
-	if (x->bucket != y->bucket)
-		return x->bucket < y->bucket ? -1 : 1;
-	return strcmp(x->name, y->name);
+	return dm_kmod_order(x->bucket, x->name, y->bucket, y->name);
 }
 
 /* The owned symbols in kmod's hash table order. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * depmod_main.c - `initmod depmod` and argv[0] `depmod`: kmod's depmod
- * command line, parsed into struct im_depmod_opts for depgraph/depmod.c.
+ * command line, parsed into struct im_depmod_opts for depmod.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,7 +12,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "../depgraph/depmod.h"
+#include "depmod.h"
 #include "../base/names.h"
 #include "depmod_main.h"
 

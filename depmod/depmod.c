@@ -14,46 +14,9 @@
 #include <unistd.h>
 
 #include "depmod_int.h"
+#include "kmod_hash.h"
 #include "../base/file.h"
 #include "../base/names.h"
-
-unsigned dm_kmod_hash(const char *key)
-{
-	unsigned len = strlen(key), tmp, hash = len, rem = len & 3;
-	const signed char *k = (const signed char *)key;
-
-	for (len /= 4; len > 0; len--, k += 4) {
-		hash += (uint16_t)((unsigned char)k[0] | (unsigned char)k[1] << 8);
-		tmp = ((unsigned)(uint16_t)((unsigned char)k[2] |
-					    (unsigned char)k[3] << 8) << 11) ^ hash;
-		hash = (hash << 16) ^ tmp;
-		hash += hash >> 11;
-	}
-	switch (rem) {
-	case 3:
-		hash += (uint16_t)((unsigned char)k[0] | (unsigned char)k[1] << 8);
-		hash ^= hash << 16;
-		hash ^= (unsigned)(int)k[2] << 18;
-		hash += hash >> 11;
-		break;
-	case 2:
-		hash += (uint16_t)((unsigned char)k[0] | (unsigned char)k[1] << 8);
-		hash ^= hash << 11;
-		hash += hash >> 17;
-		break;
-	case 1:
-		hash += (unsigned)(int)k[0];
-		hash ^= hash << 10;
-		hash += hash >> 1;
-	}
-	hash ^= hash << 3;
-	hash += hash >> 5;
-	hash ^= hash << 4;
-	hash += hash >> 17;
-	hash ^= hash << 25;
-	hash += hash >> 6;
-	return hash;
-}
 
 static int has_kmod_ext(const char *name, size_t len)
 {
@@ -345,9 +308,7 @@ static int kmod_order_cmp(const void *a, const void *b)
 	const struct dm_mod *x = *(struct dm_mod *const *)a;
 	const struct dm_mod *y = *(struct dm_mod *const *)b;
 
-	if (x->bucket != y->bucket)
-		return x->bucket < y->bucket ? -1 : 1;
-	return strcmp(x->name, y->name);
+	return dm_kmod_order(x->bucket, x->name, y->bucket, y->name);
 }
 
 /* array_sort() is glibc's qsort, a merge sort: stable. */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "depmod_int.h"
+#include "kmod_hash.h"
 #include "../base/file.h"
 
 static int sym_add(struct dm *d, const char *name, int prefix_skipped,

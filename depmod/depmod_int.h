@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../config/depmod_d.h"
+#include "depmod_d.h"
 #include "depmod.h"
 #include "index_write.h"
 #include "modinfo_elf.h"
@@ -61,9 +61,6 @@ struct dm {
 	struct dm_cache *cache;
 	unsigned cache_hits, cache_misses;
 };
-
-/* kmod's shared/hash.c hash: iteration order of kmod's tables. */
-unsigned dm_kmod_hash(const char *key);
 
 /* depmod_read.c */
 int dm_read_all(struct dm *d);
