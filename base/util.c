@@ -243,3 +243,11 @@ void im_sleep_ms(int ms)
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 }
+
+double im_ms_since(const struct timespec *t0)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec - t0->tv_sec) * 1e3 + (ts.tv_nsec - t0->tv_nsec) / 1e6;
+}

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* util.h - small containers shared by every layer: growable arrays, a string hash map, string lists, messages. */
+/*
+ * util.h - small helpers shared by every floor: growable arrays, a string
+ * hash map, string lists, the message sink, an arena, sleep and the clock.
+ */
 #ifndef INITMOD_UTIL_H
 #define INITMOD_UTIL_H
 
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Grow *arr (element size @sz) so that index *n is writable; -ENOMEM on failure. */
 int vec_reserve(void **arr, size_t *cap, size_t n, size_t sz);
@@ -51,6 +55,8 @@ char *xstrndup(const char *s, size_t n);
 
 /* Sleep @ms milliseconds, through signals. */
 void im_sleep_ms(int ms);
+/* Milliseconds since @t0, a time taken from CLOCK_MONOTONIC. */
+double im_ms_since(const struct timespec *t0);
 
 /* A growable list of malloc'd strings, in insertion order. */
 struct im_strlist {

@@ -6,7 +6,7 @@
  * and not the other way round.
  */
 #include "cmdline.h"
-#include "modprobe_d.h"
+#include "config.h"
 
 int im_config_load(struct im_config *c, const char *const *paths,
 		   const char *moddir, const char *kcmdline, struct msgs *m)

@@ -61,13 +61,6 @@ void im_config_free(struct im_config *c);
 int im_config_load_files(struct im_config *c, const char *const *paths,
 			 const char *moddir, struct msgs *m);
 
-/*
- * im_config_load_files(), then the kernel command line @kcmdline (NULL:
- * none) on top. In config/config.c: this parser does not know cmdline.c.
- */
-int im_config_load(struct im_config *c, const char *const *paths,
-		   const char *moddir, const char *kcmdline, struct msgs *m);
-
 /* Parse one file's contents (@name is used in messages). */
 int im_config_parse_buf(struct im_config *c, const char *buf, size_t len,
 			const char *name, struct msgs *m);

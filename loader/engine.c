@@ -23,11 +23,7 @@
 
 double im_engine_now(const struct im_engine *e)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec - e->t0.tv_sec) * 1e3 +
-	       (ts.tv_nsec - e->t0.tv_nsec) / 1e6;
+	return im_ms_since(&e->t0);
 }
 
 /* ---- ready heap: larger tail first, then lower index ---- */

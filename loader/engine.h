@@ -16,7 +16,6 @@
 #include <time.h>
 
 #include "kernel.h"
-#include "../config/modprobe_d.h"
 #include "../depgraph/graph.h"
 
 enum im_job_state {
@@ -188,9 +187,7 @@ int im_engine_workers_gone(struct im_engine *e, double max_s);
  * stuck worker when it returns. @e must not be used afterwards.
  */
 void im_engine_put(struct im_engine *e);
+/* Milliseconds since the run began (the clock of every job's times). */
 double im_engine_now(const struct im_engine *e);
-
-/* What an errno from finit_module/init_module means for a module load. */
-const char *im_load_errmsg(int err);
 
 #endif

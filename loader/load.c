@@ -111,7 +111,7 @@ static int load_buffer(struct im_engine *e, struct im_load *l, int fd,
 		img = raw;
 		imglen = rawlen;
 	}
-	l->t_call = im_engine_now(e);
+	l->t_call = im_ms_since(&e->t0);
 	err = e->k->init_module(e->k, img, imglen, opts);
 	free(img);
 	return err;
@@ -152,7 +152,7 @@ static int load_file(struct im_engine *e, struct im_load *l, const char *opts)
 	}
 	r = pread(fd, magic, sizeof(magic), 0);
 	c = im_comp_detect(magic, r > 0 ? (size_t)r : 0);
-	l->t_call = im_engine_now(e);
+	l->t_call = im_ms_since(&e->t0);
 	if (c == IM_COMP_NONE) {
 		err = e->k->finit_module(e->k, fd, opts, 0);
 		if (err == -ENOSYS)	/* no finit_module: very old kernel */
@@ -224,7 +224,7 @@ static void run_install(struct im_engine *e, struct im_load *l, const char *opts
 		fail(l, -ENOMEM, "out of memory for the install command");
 		return;
 	}
-	l->t_call = im_engine_now(e);
+	l->t_call = im_ms_since(&e->t0);
 	r = e->k->run_command(e->k, cmd, l->name);
 	free(cmd);
 	if (r == 0) {

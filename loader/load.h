@@ -27,4 +27,7 @@ struct im_load {
 /* Run @l; sets its result, err, why and t_call. */
 void im_load_run(struct im_engine *e, struct im_load *l);
 
+/* What an errno from finit_module/init_module means for a module load. */
+const char *im_load_errmsg(int err);
+
 #endif

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../config/cmdline.h"
+#include "../config/config.h"
 #include "coldplug.h"
 #include "run.h"
 #include "trace.h"

@@ -21,7 +21,7 @@
 
 #include "wrap_alloc.h"
 #include "../unit/fake_kernel.h"
-#include "../../config/cmdline.h"
+#include "../../config/config.h"
 #include "../../config/plan.h"
 #include "../../loader/engine.h"
 

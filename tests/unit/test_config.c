@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 
 #include "test.h"
-#include "../../config/modprobe_d.h"
+#include "../../config/config.h"
 
 static struct msgs quiet = { .verbose = -1 };
 
