@@ -58,7 +58,7 @@ check-install: initmod $(KROOT_612)/.ready
 check-image: initmod $(KROOT_612)/.ready
 	initramfs/test-image.sh $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET) ./initmod
 
-check: check-fetch check-unit check-cli check-safety check-man check-tsan check-alloc check-image check-install fuzz-regress oracle check-depmod check-depmod-incremental check-depmod-alloc qemu-test qemu-coldplug qemu-root e2e check-deb $(BUILD)/bench/kmod-pool
+check: check-fetch check-unit check-layers check-cli check-safety check-man check-tsan check-alloc check-image check-install fuzz-regress oracle check-depmod check-depmod-incremental check-depmod-alloc qemu-test qemu-coldplug qemu-root e2e check-deb $(BUILD)/bench/kmod-pool
 
 # The layers: no include from a floor above, no two files including or
 # objects calling each other, each header declaring only its .c's symbols.
