@@ -13,13 +13,9 @@ root=$1 kver=$2 set=$3 bin=$4
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
 mk=$here/mkinitramfs
-check() {	# check NAME COMMAND...
-	name=$1; shift
-	if "$@"; then pass=$((pass + 1)); echo "ok $name"
-	else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
+# shellcheck source=tests/harness.sh
+. "$here/../tests/harness.sh"
 
 "$mk" -o "$work/a.img" -d "$root" -k "$kver" --initmod "$bin" \
 	--add-modules-file "$set" --add-dir kernel/drivers/ata --compress zstd 2>/dev/null
@@ -170,5 +166,4 @@ if [ "$(id -u)" = 0 ] && command -v unshare > /dev/null; then
 	check out_full_fs_no_temporary sh -c "[ \"\$(cat '$work/full.ls')\" = initrd.img ]"
 fi
 
-echo "image: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish image

@@ -9,11 +9,11 @@
 #
 # usage: tests/cli.sh ./initmod ROOT KVER   (ROOT/lib/modules/KVER: a
 #        depmod'ed kernel tree, e.g. .cache/kernels/6.12)
+# shellcheck disable=SC2086 # $T: the options -d ROOT -S KVER, split on purpose
 set -u
 bin=$1 root=$2 kver=$3
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+# shellcheck source=tests/harness.sh
+. "$(dirname "$0")/harness.sh"
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 # run ARGS...: status in $t/rc, stdout in $t/out, stderr in $t/err
@@ -22,11 +22,11 @@ expect() {	# NAME RC [STDERR-PATTERN|-] [quiet]
 	name=$1 want=$2 pat=${3:--} q=${4:-}
 	got=$(cat "$t/rc")
 	if [ "$got" != "$want" ]; then
-		bad "$name: exit $got, want $want ($(head -c 200 "$t/err"))"
+		bad "$name" "exit $got, want $want ($(head -c 200 "$t/err"))"
 	elif [ "$pat" != - ] && ! grep -q -- "$pat" "$t/err"; then
-		bad "$name: stderr lacks '$pat': $(head -c 200 "$t/err")"
+		bad "$name" "stderr lacks '$pat': $(head -c 200 "$t/err")"
 	elif [ "$q" = quiet ] && [ -s "$t/err" ]; then
-		bad "$name: not quiet: $(head -c 200 "$t/err")"
+		bad "$name" "not quiet: $(head -c 200 "$t/err")"
 	else
 		ok "$name"
 	fi
@@ -62,8 +62,7 @@ echo "MODALIAS=nosuchbus:thing1" > "$t/sys/devices/x/a/uevent"
 echo "MODALIAS=nosuchbus:thing2" > "$t/sys/devices/x/b/uevent"
 run "$bin" $T -n --coldplug --sysfs "$t/sys" --no-cmdline
 expect coldplug_dry_run_nodriver_exit_0 0
-grep -q e1000 "$t/out" && ok coldplug_dry_run_plans_the_known_driver ||
-	bad coldplug_dry_run_plans_the_known_driver
+check coldplug_dry_run_plans_the_known_driver grep -q e1000 "$t/out"
 
 # --boot -n: names missing from the boot's lists are 1, not their count
 printf 'modules_load=nosuch1,nosuch2,nosuch3 rd.driver.pre=nosuch4\n' > "$t/cmdline-missing"
@@ -119,5 +118,4 @@ expect no_name_exit_2 2 "missing module name"
 run "$bin" modprobe $T -r e1000
 expect modprobe_remove_refused_2 2 "not supported"
 
-echo "cli: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish cli

@@ -9,15 +9,14 @@
 # exit 1, nothing half-unpacked left behind.
 #
 # usage: tests/fetch.sh   (from the repository top; needs dpkg-dev)
+# shellcheck disable=SC2317 # (the functions run through check are reached)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 fetch=$top/scripts/fetch-source.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+# shellcheck source=tests/harness.sh
+. "$top/tests/harness.sh"
 
 # --- a small archive: source package foo at several versions -------------
 archive=$tmp/archive
@@ -84,7 +83,7 @@ out_is() { [ "$(cat "$tmp/out")" = "  FETCH foo $1" ]; }
 tree_is() { [ "$(cat "$tmp/src/foo/VERSION" 2> /dev/null)" = "foo $1" ] &&
 	grep -qx "version=$1" "$tmp/src/foo/.initmod-source"; }
 asked() { [ "$(tr '\n' ' ' < "$archive/asked" 2> /dev/null)" = "$* " ]; }
-clean_cache() { [ -z "$(ls -A "$tmp/src" 2> /dev/null | grep -v '^foo$')" ]; }
+clean_cache() { [ -z "$(find "$tmp/src" -mindepth 1 -maxdepth 1 ! -name foo 2> /dev/null)" ]; }
 err_has() { grep -qF -- "$1" "$tmp/err"; }
 
 # 1. the pin fetches: it is used, and the newer security update is never asked
@@ -171,5 +170,4 @@ check unpinned_name_said err_has "bar is not pinned"
 # 11. the repository's own lock file pins the three libraries, with checksums
 check lock_pins_three sh -c "awk '!/^#/ && NF == 3 && length(\$3) == 64' '$top/mk/deps-sources' | cut -f1 | sort | tr '\n' ' ' | grep -qx 'libzstd xz-utils zlib '"
 
-echo "fetch: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish fetch

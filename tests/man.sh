@@ -21,9 +21,8 @@ bin=${1:?usage: tests/man.sh ./initmod}
 top=$(cd "$(dirname "$0")/.." && pwd)
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+# shellcheck source=tests/harness.sh
+. "$top/tests/harness.sh"
 export LC_ALL=C MANWIDTH=80
 
 # Options in a text: words of letters, digits and '-' starting with - or --.
@@ -62,77 +61,74 @@ render_warnings() {
 
 for tool in man groff lexgrog; do
 	command -v $tool > /dev/null 2>&1 ||
-		bad "tools.$tool (missing: apt-get install --no-install-recommends man-db groff-base)"
+		bad "tools.$tool" "missing: apt-get install --no-install-recommends man-db groff-base"
 done
 
-# the help texts, by page
-: > "$d/initmod.8.help"
-for mode in "" modprobe depmod; do
-	# shellcheck disable=SC2086
-	if "$bin" $mode --help > "$d/help" 2>&1; then
-		options_of < "$d/help" > "$d/opts.${mode:-initmod}"
-		n=$(wc -l < "$d/opts.${mode:-initmod}")
+# The help texts: SOURCE is initmod, one of its modes (modprobe, depmod)
+# or mkinitramfs; help_of SOURCE prints its --help, what_of SOURCE names it.
+help_of() {
+	case $1 in
+	initmod) "$bin" --help ;;
+	mkinitramfs) "$top/initramfs/mkinitramfs" --help ;;
+	*) "$bin" "$1" --help ;;
+	esac
+}
+what_of() {
+	case $1 in
+	initmod) echo "initmod --help" ;;
+	mkinitramfs) echo "initramfs/mkinitramfs --help" ;;
+	*) echo "initmod $1 --help" ;;
+	esac
+}
+for src in initmod modprobe depmod mkinitramfs; do
+	if help_of "$src" > "$d/help" 2>&1; then
+		options_of < "$d/help" > "$d/opts.$src"
+		n=$(wc -l < "$d/opts.$src")
 		if [ "$n" -ge 5 ]; then
-			ok "help.${mode:-initmod} ($n options)"
+			ok "help.$src ($n options)"
 		else
-			bad "help.${mode:-initmod}: only $n options in '$bin${mode:+ $mode} --help'"
+			bad "help.$src" "only $n options in '$(what_of "$src")'"
 		fi
 	else
-		bad "help.${mode:-initmod}: '$bin${mode:+ $mode} --help' failed"
-		: > "$d/opts.${mode:-initmod}"
+		bad "help.$src" "'$(what_of "$src")' failed"
+		: > "$d/opts.$src"
 	fi
 done
-if "$top/initramfs/mkinitramfs" --help > "$d/help" 2>&1; then
-	options_of < "$d/help" > "$d/opts.mkinitramfs"
-	n=$(wc -l < "$d/opts.mkinitramfs")
-	if [ "$n" -ge 5 ]; then
-		ok "help.mkinitramfs ($n options)"
-	else
-		bad "help.mkinitramfs: only $n options in 'initramfs/mkinitramfs --help'"
-	fi
-else
-	bad "help.mkinitramfs: 'initramfs/mkinitramfs --help' failed"
-	: > "$d/opts.mkinitramfs"
-fi
 
 # page  help-sources
 for spec in "initmod.8:initmod modprobe depmod" "initmod-mkinitramfs.8:mkinitramfs"; do
 	page=${spec%%:*} srcs=${spec#*:}
 	f=$top/man/$page
 	if [ ! -f "$f" ]; then
-		bad "$page: no file man/$page"
+		bad "$page" "no file man/$page"
 		continue
 	fi
 	if [ "$(head -n 1 "$f")" = '.\" SPDX-License-Identifier: LGPL-2.1-or-later' ]; then
 		ok "$page.spdx"
 	else
-		bad "$page.spdx: the first line is not the SPDX comment"
+		bad "$page.spdx" "the first line is not the SPDX comment"
 	fi
 	if render_warnings "$f" "$d/warn"; then
 		ok "$page.no_warnings"
 	else
-		bad "$page.no_warnings:"
+		bad "$page.no_warnings"
 		sed 's/^/    /' "$d/warn"
 	fi
 	if lexgrog "$f" > "$d/lexgrog" 2>&1 && grep -q ' - ' "$d/lexgrog"; then
 		ok "$page.lexgrog $(cat "$d/lexgrog")"
 	else
-		bad "$page.lexgrog: $(cat "$d/lexgrog")"
+		bad "$page.lexgrog" "$(cat "$d/lexgrog")"
 	fi
 	page_text "$f" > "$d/text"
 	for src in $srcs; do
-		case $src in
-		initmod) what="initmod --help" ;;
-		mkinitramfs) what="initramfs/mkinitramfs --help" ;;
-		*) what="initmod $src --help" ;;
-		esac
+		what=$(what_of "$src")
 		missing_options "$d/text" "$d/opts.$src" > "$d/missing"
 		if [ -s "$d/missing" ]; then
 			while read -r o; do
-				bad "$page.options: $o (from $what) is not in the page"
+				bad "$page.options" "$o (from $what) is not in the page"
 			done < "$d/missing"
 		else
-			ok "$page.options: the $(wc -l < "$d/opts.$src") options of $what"
+			ok "$page.options" "the $(wc -l < "$d/opts.$src") options of $what"
 		fi
 	done
 
@@ -142,7 +138,7 @@ for spec in "initmod.8:initmod modprobe depmod" "initmod-mkinitramfs.8:mkinitram
 	long=$(grep -e '^--' "$d/all" | head -n 1)
 	short=$(grep -v -e '^--' "$d/all" | head -n 1)
 	if [ -z "$long" ] || [ -z "$short" ]; then
-		bad "$page.selfcheck_options: no long and short option to delete"
+		bad "$page.selfcheck_options" "no long and short option to delete"
 	else
 		delete_option "$d/text" "$long" > "$d/t1"
 		delete_option "$d/t1" "$short" > "$d/cut"
@@ -150,22 +146,21 @@ for spec in "initmod.8:initmod modprobe depmod" "initmod-mkinitramfs.8:mkinitram
 		missing_options "$d/text" "$d/all" > "$d/before"
 		printf '%s\n%s\n' "$long" "$short" | cat - "$d/before" | sort -u > "$d/want"
 		if sort -u "$d/gone" | cmp -s - "$d/want"; then
-			ok "$page.selfcheck_options: $long and $short deleted are reported"
+			ok "$page.selfcheck_options" "$long and $short deleted are reported"
 		else
-			bad "$page.selfcheck_options: deleting $long and $short reported: $(tr '\n' ' ' < "$d/gone")"
+			bad "$page.selfcheck_options" "deleting $long and $short reported: $(tr '\n' ' ' < "$d/gone")"
 		fi
 	fi
 	# self-check: a bad macro must be a warning
 	{ cat "$f"; echo '.NOSUCHMACRO'; } > "$d/$page"
 	if render_warnings "$d/$page" "$d/warn2"; then
-		bad "$page.selfcheck_warnings: a page with an undefined macro passed"
+		bad "$page.selfcheck_warnings" "a page with an undefined macro passed"
 	elif man --warnings -l "$d/$page" 2>&1 > /dev/null | grep -q NOSUCHMACRO; then
-		ok "$page.selfcheck_warnings: an undefined macro is caught"
+		ok "$page.selfcheck_warnings" "an undefined macro is caught"
 	else
-		bad "$page.selfcheck_warnings: man did not name the undefined macro:"
+		bad "$page.selfcheck_warnings" "man did not name the undefined macro:"
 		sed 's/^/    /' "$d/warn2"
 	fi
 done
 
-echo "man: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish man

@@ -12,16 +12,14 @@
 # Needs root (mount namespaces, loop devices), mkfs.ext4, busybox-static.
 #
 # usage: tests/safety.sh ./initmod   (from the repository top)
+# shellcheck disable=SC2317 # (the functions run through check are reached)
 set -u
 bin=$(realpath "$1")
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+# shellcheck source=tests/harness.sh
+. "$(dirname "$0")/harness.sh"
 if [ "$(id -u)" != 0 ]; then
-	echo "safety.sh: needs root (mount namespaces, loop devices)"
-	echo "safety: 0 passed, 1 failed"
-	exit 1
+	bad setup "needs root (mount namespaces, loop devices)"
+	finish safety
 fi
 busybox=$(command -v busybox) || { echo "safety.sh: busybox missing"; exit 1; }
 t=$(mktemp -d "${TMPDIR:-/var/tmp}/initmod-safety.XXXXXX")
@@ -84,7 +82,7 @@ run() {
 }
 rc_is() { [ "$(cat "$t/rc" 2> /dev/null)" = "$1" ]; }
 out_has() { grep -q -- "$1" "$t/out"; }
-data_whole() { [ "$(cat "$t/left" 2> /dev/null | tr '\n' ' ')" = "file1 file2 file3 " ] &&
+data_whole() { [ "$(tr '\n' ' ' 2> /dev/null < "$t/left")" = "file1 file2 file3 " ] &&
 	[ "$(cat "$t/left1")" = "precious 1" ]; }
 data_gone() { [ ! -s "$t/left" ]; }
 image_whole() {
@@ -117,5 +115,4 @@ run tmpfs --init-test --no-coldplug
 check tmpfs_switch_reached_new_init out_has "NEW-ROOT-INIT"
 check tmpfs_old_root_freed data_gone
 
-echo "safety: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish safety

@@ -1,0 +1,35 @@
+# shellcheck shell=sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# harness.sh - what every test script shares (sourced, POSIX sh): the QEMU
+# tests (qemu-tests/*.sh, the end-to-end boots), the shell tests
+# (tests/*.sh) and initramfs/test-image.sh. A case is one line:
+#   ok NAME [NOTE]      "ok NAME", or "ok NAME: NOTE"; counted as passed
+#   bad NAME [WHY]      "FAIL NAME", or "FAIL NAME: WHY"; counted as failed
+#   check NAME CMD...   runs CMD, its output dropped: ok NAME when it
+#                       succeeds, bad NAME when it does not
+#   finish SUITE        the last line, "SUITE: N passed, M failed" (CI sums
+#                       these lines), and exit: 0 when none failed, else 1
+# $pass and $fail hold the counts so far.
+pass=0 fail=0
+
+ok() {
+	pass=$((pass + 1))
+	echo "ok $1${2:+: $2}"
+}
+
+bad() {
+	fail=$((fail + 1))
+	echo "FAIL $1${2:+: $2}"
+}
+
+check() {
+	ck_name=$1
+	shift
+	if "$@" > /dev/null 2>&1; then ok "$ck_name"; else bad "$ck_name"; fi
+}
+
+finish() {
+	echo "$1: $pass passed, $fail failed"
+	[ "$fail" -eq 0 ] && exit 0
+	exit 1
+}
