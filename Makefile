@@ -42,7 +42,7 @@ $(BUILD)/musl/%.o: %.c $(DEPS_PREFIX)/.stamp
 # traces) is built for size; the resolver, indexes and engine stay -O2
 COLD_SRCS := loader/main.c loader/options.c loader/init.c loader/run.c \
 	loader/root.c loader/blkid.c loader/coldplug.c loader/uevent.c \
-	loader/trace.c config/rootspec.c config/cmdline.c config/confdirs.c \
+	loader/trace.c config/rootspec.c config/cmdline.c config/conffiles.c \
 	config/modules_load.c base/file.c
 $(COLD_SRCS:%.c=$(BUILD)/musl/%.o): CFLAGS += -Os
 # depmod runs on the host, not at boot: for size too, but for its

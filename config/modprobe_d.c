@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * modprobe_d.c - modprobe.d parsing with kmod's exact rules: file order,
- * line joining, tokenising, name normalisation and the keywords alias,
- * blacklist, options, install, remove, softdep and weakdep.
+ * tokenising, name normalisation and the keywords alias, blacklist,
+ * options, install, remove, softdep and weakdep (conffiles.c reads the
+ * files and joins their lines as kmod does).
  */
 #include <ctype.h>
 #include <fnmatch.h>
@@ -11,8 +12,7 @@
 #include <string.h>
 
 #include "modprobe_d.h"
-#include "confdirs.h"
-#include "../base/file.h"
+#include "conffiles.h"
 #include "../base/names.h"
 
 const char *const im_default_config_paths[] = {
@@ -240,13 +240,13 @@ static char *rest_of_line(char **save)
 	return s;
 }
 
-static int parse_line(struct im_config *c, char *line, const char *file,
+/* One line of modprobe.d (comments are dropped already). */
+static int parse_line(void *ctx, char *line, size_t len, const char *file,
 		      unsigned lineno, struct msgs *m)
 {
+	struct im_config *c = ctx;
 	char *save = NULL, *cmd, *a, *b;
 
-	if (line[0] == '\0' || line[0] == '#')
-		return 0;
 	cmd = strtok_r(line, "\t ", &save);
 	if (!cmd)
 		return 0;
@@ -299,76 +299,32 @@ bad:
 }
 
 /*
- * kmod's freadline_wrapped(): a backslash joins the next line when it is
- * followed by a newline, and otherwise stands for the character after it.
+ * modprobe.d as kmod reads it: *.conf and *.alias, single files too; a
+ * file it cannot open is skipped, one whose read fails part way is said
+ * and parsed as far as it was read.
  */
+static const char *const modprobe_d_suffixes[] = { ".conf", ".alias", NULL };
+static const struct im_conf_rules modprobe_d_rules = {
+	modprobe_d_suffixes,
+	IM_CONF_PATH_FILE | IM_CONF_WARN_UNREADABLE_DIR | IM_CONF_NO_SUBDIRS |
+	IM_CONF_SHORT_READ_WARN | IM_CONF_JOIN,
+	"#", parse_line,
+};
+
 int im_config_parse_buf(struct im_config *c, const char *buf, size_t len,
 			const char *name, struct msgs *m)
 {
-	char *line = malloc(len + 1);
-	size_t i = 0, o = 0;
-	unsigned lineno = 0, joined = 0;
-	int err = 0;
-
-	if (!line)
-		return -ENOMEM;
-	while (i < len && !err) {
-		char ch = buf[i++];
-
-		if (ch == '\\') {
-			if (i >= len)
-				break;
-			ch = buf[i++];
-			if (ch == '\n') {
-				joined++;
-				continue;
-			}
-		} else if (ch == '\n') {
-			line[o] = '\0';
-			lineno += joined + 1;
-			joined = 0;
-			err = parse_line(c, line, name, lineno, m);
-			o = 0;
-			continue;
-		}
-		line[o++] = ch;
-	}
-	if (!err && o > 0) {
-		line[o] = '\0';
-		err = parse_line(c, line, name, lineno + joined + 1, m);
-	}
-	free(line);
-	return err;
-}
-
-static int parse_file(struct im_config *c, const char *path, struct msgs *m)
-{
-	char *buf;
-	size_t n;
-	int err = im_read_file(path, IM_READ_ALL, &buf, &n);
-
-	if (!buf)	/* kmod skips files it cannot open */
-		return err == -ENOMEM ? err : 0;
-	if (err)	/* and parses what it read before an error */
-		msg_warn(m, "%s: %s", path, strerror(-err));
-	err = im_config_parse_buf(c, buf, n, path, m);
-	free(buf);
-	return err;
+	return im_conf_parse(&modprobe_d_rules, buf, len, name, c, m);
 }
 
 int im_config_load_files(struct im_config *c, const char *const *paths,
 			 const char *moddir, struct msgs *m)
 {
 	struct im_conf_list l = { 0 };
-	size_t i;
-	int err = 0;
 
-	if (moddir)
-		err = im_conf_add(&l, moddir, "modules.softdep");
-	for (i = 0; !err && paths && paths[i]; i++)
-		err = im_conf_scan(&l, paths[i], &im_conf_modprobe_d, m);
-	for (i = 0; !err && i < l.n; i++)
-		err = parse_file(c, l.v[i].path, m);
-	im_conf_list_free(&l);
-	return err;
+	if (moddir && im_conf_add(&l, moddir, "modules.softdep") < 0) {
+		im_conf_list_free(&l);
+		return -ENOMEM;
+	}
+	return im_conf_load(&l, NULL, paths, &modprobe_d_rules, c, m);
 }

@@ -7,12 +7,10 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "modules_load.h"
-#include "confdirs.h"
-#include "../base/file.h"
+#include "conffiles.h"
 #include "../base/names.h"
 
 const char *const im_modules_load_dirs[] = {
@@ -24,74 +22,45 @@ const char *const im_modules_load_dirs[] = {
 	NULL,
 };
 
-int im_modules_load_parse(const char *buf, size_t len, const char *file,
-			  struct im_strlist *out, struct msgs *m)
+/* One line, trimmed, not a comment: a module name, or an alias. */
+static int parse_line(void *ctx, char *line, size_t len, const char *file,
+		      unsigned lineno, struct msgs *m)
 {
-	const char *p = buf, *end = buf + len;
+	struct im_strlist *out = ctx;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', end - p), *e;
-
-		if (!nl)
-			nl = end;
-		e = nl;
-		while (p < e && (*p == ' ' || *p == '\t'))
-			p++;
-		while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-			e--;
-		if (p < e && *p != '#' && *p != ';') {
-			char raw[IM_NAME_MAX];
-			size_t n = e - p;
-
-			if (n >= sizeof(raw) || memchr(p, ' ', n) || memchr(p, '\t', n)) {
-				msg_warn(m, "%s: ignoring line '%.*s' (one module name per line)",
-					 file, (int)(n > 80 ? 80 : n), p);
-			} else {
-				memcpy(raw, p, n);
-				raw[n] = '\0';	/* a name or an alias: kept as written */
-				if (!im_strlist_has(out, raw) &&
-				    im_strlist_add(out, raw, n) < 0)
-					return -ENOMEM;
-			}
-		}
-		p = nl + 1;
+	if (len >= IM_NAME_MAX || memchr(line, ' ', len) || memchr(line, '\t', len)) {
+		msg_warn(m, "%s: ignoring line '%.*s' (one module name per line)",
+			 file, (int)(len > 80 ? 80 : len), line);
+		return 0;
 	}
+	/* kept as written */
+	if (!im_strlist_has(out, line) && im_strlist_add(out, line, len) < 0)
+		return -ENOMEM;
 	return 0;
 }
 
-static int read_file(const char *path, struct im_strlist *out, struct msgs *m)
-{
-	char *buf;
-	size_t len;
-	int err = im_read_file(path, IM_READ_ALL, &buf, &len);
+/*
+ * modules-load.d as systemd-modules-load reads it: *.conf; a file it
+ * cannot read is said and skipped, a read that fails part way ends the
+ * file as EOF would.
+ */
+static const char *const modules_load_d_suffixes[] = { ".conf", NULL };
+static const struct im_conf_rules modules_load_d_rules = {
+	modules_load_d_suffixes, IM_CONF_UNREADABLE_WARN | IM_CONF_TRIM,
+	"#;", parse_line,
+};
 
-	if (!buf && err == -ENOMEM)
-		return err;
-	if (!buf) {
-		msg_warn(m, "cannot read %s: %s", path, strerror(-err));
-		return 0;
-	}
-	/* a read that fails part way ends the file, as EOF would */
-	err = im_modules_load_parse(buf, len, path, out, m);
-	free(buf);
-	return err;
+int im_modules_load_parse(const char *buf, size_t len, const char *file,
+			  struct im_strlist *out, struct msgs *m)
+{
+	return im_conf_parse(&modules_load_d_rules, buf, len, file, out, m);
 }
 
 int im_modules_load_read(const char *root, const char *const *dirs,
 			 struct im_strlist *out, struct msgs *m)
 {
 	struct im_conf_list files = { 0 };
-	size_t i;
-	int err = 0;
 
-	for (i = 0; dirs[i] && !err; i++) {
-		char dir[4096];
-
-		snprintf(dir, sizeof(dir), "%s%s", root ? root : "", dirs[i]);
-		err = im_conf_scan(&files, dir, &im_conf_modules_load_d, m);
-	}
-	for (i = 0; i < files.n && !err; i++)
-		err = read_file(files.v[i].path, out, m);
-	im_conf_list_free(&files);
-	return err;
+	return im_conf_load(&files, root ? root : "", dirs,
+			    &modules_load_d_rules, out, m);
 }

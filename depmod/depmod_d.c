@@ -1,24 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * depmod_d.c - depmod.d parsing, line for line as kmod 30's cfg_file_parse():
- * words split on blanks and tabs, backslash-newline joins lines (and a
- * backslash before anything else stands for that character), a bad line is
- * named with its file and line number and skipped.
+ * words split on blanks and tabs, a bad line named with its file and line
+ * number and skipped; config/conffiles.c reads the files and joins lines as
+ * kmod does, and says a file it cannot read as an error.
  */
 #include <errno.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/file.h"
-#include "../config/confdirs.h"
+#include "../config/conffiles.h"
 #include "depmod_d.h"
-
-static const char *const depmod_d_suffixes[] = { ".conf", NULL };
-static const struct im_conf_rules depmod_d_rules = {
-	depmod_d_suffixes,
-	IM_CONF_PATH_FILE | IM_CONF_WARN_UNREADABLE | IM_CONF_NO_SUBDIRS,
-};
 
 static const char *const default_paths[] = {
 	"/etc/depmod.d", "/run/depmod.d", "/usr/local/lib/depmod.d",
@@ -72,13 +65,23 @@ static int search_type(const char *w)
 	return IM_DM_PATH;
 }
 
-static int parse_line(struct im_depmod_conf *c, char *line, const char *name,
-		      unsigned lineno, const char *kver, struct msgs *m)
+/* What a line's parser needs: the lists, and the kernel version that
+ * override and external lines match. */
+struct dm_conf_ctx {
+	struct im_depmod_conf *c;
+	const char *kver;
+};
+
+/* One line of depmod.d (comments are dropped already). */
+static int parse_line(void *ctx, char *line, size_t len, const char *name,
+		      unsigned lineno, struct msgs *m)
 {
+	struct im_depmod_conf *c = ((struct dm_conf_ctx *)ctx)->c;
+	const char *kver = ((struct dm_conf_ctx *)ctx)->kver;
 	char *sp, *cmd, *a, *b, *d;
 	int err = 0;
 
-	if (line[0] == '\0' || line[0] == '#' || !(cmd = strtok_r(line, "\t ", &sp)))
+	if (!(cmd = strtok_r(line, "\t ", &sp)))
 		return 0;
 	if (strcmp(cmd, "search") == 0) {
 		while (!err && (a = strtok_r(NULL, "\t ", &sp)))
@@ -125,74 +128,32 @@ static int parse_line(struct im_depmod_conf *c, char *line, const char *name,
 	return 0;
 }
 
+/* depmod.d as kmod's depmod reads it: *.conf, single files too; a file
+ * it cannot read is an error, and the others are read. */
+static const char *const depmod_d_suffixes[] = { ".conf", NULL };
+static const struct im_conf_rules depmod_d_rules = {
+	depmod_d_suffixes,
+	IM_CONF_PATH_FILE | IM_CONF_WARN_UNREADABLE_DIR | IM_CONF_NO_SUBDIRS |
+	IM_CONF_UNREADABLE_ERROR | IM_CONF_JOIN,
+	"#", parse_line,
+};
+
 int im_depmod_conf_parse(struct im_depmod_conf *c, const char *buf, size_t len,
 			 const char *name, const char *kver, struct msgs *m)
 {
-	char *line = malloc(len + 1);
-	size_t i = 0, o = 0;
-	unsigned lineno = 0, joined = 0;
-	int err = 0;
+	struct dm_conf_ctx x = { c, kver };
 
-	if (!line)
-		return -ENOMEM;
-	while (i < len && !err) {
-		char ch = buf[i++];
-
-		if (ch == '\\') {	/* kmod's freadline_wrapped() */
-			if (i >= len)
-				break;
-			ch = buf[i++];
-			if (ch == '\n') {
-				joined++;
-				continue;
-			}
-			line[o++] = ch;	/* "\\x" is "x" */
-			continue;
-		}
-		if (ch == '\n') {
-			line[o] = '\0';
-			lineno += joined + 1;
-			joined = 0;
-			err = parse_line(c, line, name, lineno, kver, m);
-			o = 0;
-			continue;
-		}
-		line[o++] = ch;
-	}
-	if (!err && o > 0) {
-		line[o] = '\0';
-		err = parse_line(c, line, name, lineno + joined + 1, kver, m);
-	}
-	free(line);
-	return err;
+	return im_conf_parse(&depmod_d_rules, buf, len, name, &x, m);
 }
 
 int im_depmod_conf_load(struct im_depmod_conf *c, const char *const *paths,
 			const char *kver, struct msgs *m)
 {
 	struct im_conf_list l = { 0 };
-	size_t i;
-	int err = 0;
+	struct dm_conf_ctx x = { c, kver };
+	int err = im_conf_load(&l, NULL, paths ? paths : default_paths,
+			       &depmod_d_rules, &x, m);
 
-	for (i = 0; !err && (paths ? paths : default_paths)[i]; i++)
-		err = im_conf_scan(&l, (paths ? paths : default_paths)[i],
-				   &depmod_d_rules, m);
-	for (i = 0; !err && i < l.n; i++) {
-		char *buf;
-		size_t n;
-		int e = im_read_file(l.v[i].path, IM_READ_ALL, &buf, &n);
-
-		if (!buf) {
-			if (e == -ENOMEM)
-				err = e;
-			else
-				msg_err(m, "file parse %s: %s", l.v[i].path, strerror(-e));
-			continue;
-		}
-		err = im_depmod_conf_parse(c, buf, n, l.v[i].path, kver, m);
-		free(buf);
-	}
-	im_conf_list_free(&l);
 	if (!err && c->search.n == 0)	/* kmod: "updates" by default */
 		err = push_front(&c->search, IM_DM_PATH, "updates", NULL);
 	return err;

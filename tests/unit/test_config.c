@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* test_config.c - modprobe.d parsing: keywords, kmod's quirks, file order and overrides. */
+/* test_config.c - modprobe.d parsing: keywords, kmod's quirks, file order and overrides; the one configuration file reader. */
 #include <stdlib.h>
 #include <sys/stat.h>
 
 #include "test.h"
+#include "../../config/conffiles.h"
 #include "../../config/config.h"
 
 static struct msgs quiet = { .verbose = -1 };
@@ -191,4 +192,48 @@ TEST(config_paths_files_dirs_and_masking)
 	free(other);
 	free(da);
 	free(db);
+}
+
+/* what the reader hands over: "LINENO:LINE|" per line */
+static int collect(void *ctx, char *line, size_t len, const char *file,
+		   unsigned lineno, struct msgs *m)
+{
+	char *out = ctx;
+
+	snprintf(out + strlen(out), 256 - strlen(out), "%u:%.*s|", lineno,
+		 (int)len, line);
+	return 0;
+}
+
+/* one reader, three kinds: kmod's joining or systemd's trimming, and an
+ * unreadable file skipped in silence, warned about, or an error */
+TEST(conffile_joining_trimming_and_unreadable_policies)
+{
+	static const struct { unsigned flags; const char *comments, *want;
+			      unsigned warnings, errors; } kinds[] = {
+		{ IM_CONF_JOIN, "#", "2:x y|3:  z \r|5:;w|", 0, 0 },
+		{ IM_CONF_JOIN | IM_CONF_UNREADABLE_ERROR, "#", "2:x y|3:  z \r|5:;w|", 0, 1 },
+		{ IM_CONF_TRIM | IM_CONF_UNREADABLE_WARN, "#;", "1:x\\|2:y|3:z|", 1, 0 },
+	};
+	const char *dir = t_tmpdir();
+	struct im_conf_list l = { 0 };
+	char path[512], got[256];
+	size_t i;
+
+	free(t_write(dir, "a.conf", "x\\\n y\n  z \r\n# c\n;w", -1));
+	snprintf(path, sizeof(path), "%s/b.conf", dir);
+	CHECK(symlink("nowhere", path) == 0);
+	CHECK_INT(im_conf_add(&l, dir, "a.conf"), 0);
+	CHECK_INT(im_conf_add(&l, dir, "b.conf"), 0);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct im_conf_rules r = { NULL, kinds[i].flags, kinds[i].comments, collect };
+		struct msgs m = { .verbose = -1 };
+
+		got[0] = '\0';
+		CHECK_INT(im_conf_read(&l, &r, got, &m), 0);
+		CHECK_STR(got, kinds[i].want);
+		CHECK_INT(m.warnings, kinds[i].warnings);
+		CHECK_INT(m.errors, kinds[i].errors);
+	}
+	im_conf_list_free(&l);
 }
