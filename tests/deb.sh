@@ -27,16 +27,9 @@ set -u
 dsc=$(readlink -f "$1") cache=$2 w=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$PATH:/usr/sbin:/sbin
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
-check() { name=$1; shift; if "$@" > /dev/null 2>&1; then ok "$name"; else bad "$name"; fi; }
-finish() {
-	echo "deb: $pass passed, $fail failed"
-	[ $fail -eq 0 ]
-	exit
-}
-die() { bad "$1" "$2"; finish; }
+# shellcheck source=tests/harness.sh
+. "$top/tests/harness.sh"
+die() { bad "$1" "$2"; finish deb; }
 
 [ "$(id -u)" = 0 ] || die setup "needs root (unshare -n, mount, chroot)"
 [ -f "$dsc" ] || die setup "no $dsc (make deb-src)"
@@ -156,7 +149,7 @@ step() {	# step NAME COMMAND...: run in the chroot, log to WORKDIR/NAME.log
 # about 60 s an image on 2 cores against 6 s
 printf '# tests/deb.sh: small images\nMODULES=list\n' > "$mnt/etc/initramfs-tools/conf.d/zz-deb-test"
 t2=$(date +%s)
-step chroot.stock_image update-initramfs -c -k "$kver" || finish
+step chroot.stock_image update-initramfs -c -k "$kver" || finish deb
 listing > "$w/list.stock"
 check chroot.stock_has_no_initmod sh -c "! grep -q initmod '$w/list.stock'"
 cp "$deb" "$mnt/tmp/initmod.deb"
@@ -253,4 +246,4 @@ else
 	ok purge.no_file_left
 fi
 echo "deb: the chroot's steps took $(( $(date +%s) - t2 )) s"
-finish
+finish deb

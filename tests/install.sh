@@ -10,10 +10,8 @@ kr=$1 kver=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-check() { name=$1; shift; if "$@" > /dev/null 2>&1; then ok "$name"; else bad "$name"; fi; }
+# shellcheck source=tests/harness.sh
+. "$top/tests/harness.sh"
 
 make -C "$top" -s install DESTDIR="$d/dest" PREFIX=/usr ITOOLS_DIR=/usr/share/initramfs-tools \
 	DRACUT_DIR=/usr/lib/dracut/modules.d/90initmod > "$d/log" 2>&1 || { cat "$d/log"; bad make_install; }
@@ -44,5 +42,4 @@ make -C "$top" -s install DESTDIR="$d/nohooks" PREFIX=/usr HOOKS=no > "$d/log" 2
 check hooks_no sh -c "test -x '$d/nohooks/usr/sbin/initmod' && ! find '$d/nohooks' -name '*initmod*' -path '*dracut*' | grep -q . &&
 	! test -e '$d/nohooks/usr/share/initramfs-tools'"
 check uninstalled sh -c "! find '$d/dest' -type f -o -type l | grep -q ."
-echo "install: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish install
