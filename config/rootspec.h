@@ -7,6 +7,8 @@
 #ifndef INITMOD_ROOTSPEC_H
 #define INITMOD_ROOTSPEC_H
 
+#include <limits.h>
+
 #include "../base/util.h"
 
 enum im_root_by { IM_ROOT_NONE, IM_ROOT_DEV, IM_ROOT_UUID, IM_ROOT_LABEL,
@@ -17,7 +19,7 @@ struct im_root_spec {
 	char what[256];		/* the path, UUID, label or PARTUUID */
 	char fstype[64];	/* rootfstype=, "" to try what the device holds */
 	char flags[256];	/* rootflags= */
-	char init[256];		/* init=, "" for /sbin/init and the fallbacks */
+	char init[PATH_MAX];	/* init=, "" for /sbin/init and the fallbacks */
 	int rw;			/* rw (last of ro/rw wins; read-only by default) */
 	int rootwait;		/* wait for ever (bounded by the deadline) */
 	double rootdelay_s;	/* rootdelay=, -1 unset */

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "../config/cmdline.h"
+#include "../config/rootspec.h"
 #include "init.h"
 #include "coldplug.h"
 #include "root.h"
@@ -79,30 +80,6 @@ void im_init_set_modprobe(struct msgs *m)
 			 strerror(errno));
 	if (fd >= 0)
 		close(fd);
-}
-
-/* The value of KEY= on the kernel command line, into @buf. */
-static int cmdline_value(const char *cmd, const char *key, char *buf,
-			 size_t len)
-{
-	size_t kl = strlen(key);
-	const char *p = cmd;
-
-	while (p && *p) {
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
-			size_t n = strcspn(p + kl + 1, " \t\n");
-
-			if (n >= len)
-				return 0;
-			memcpy(buf, p + kl + 1, n);
-			buf[n] = '\0';
-			return 1;
-		}
-		p += strcspn(p, " \t\n");
-	}
-	return 0;
 }
 
 double im_init_deadline(const char *kcmdline, const struct im_opts *o)
@@ -170,18 +147,21 @@ void im_init_exec_next(char *const *argv, const char *kcmdline,
 {
 	static const char *const fallback[] = { "/sbin/init", "/etc/init",
 						"/bin/init", "/bin/sh", NULL };
-	char init[PATH_MAX];
+	struct msgs quiet = { .verbose = -1 };	/* the root's words said */
+	struct im_root_spec r;
 	int i;
 
 	if (argv && argv[0]) {
 		execv(argv[0], argv);
 		msg_err(m, "cannot exec %s: %s", argv[0], strerror(errno));
 	}
-	if (kcmdline && cmdline_value(kcmdline, "init", init, sizeof(init))) {
-		char *const av[] = { init, NULL };
+	/* init= as the kernel reads it: quotes removed, the last one wins */
+	im_root_spec_parse(kcmdline, &r, &quiet);
+	if (r.init[0]) {
+		char *const av[] = { r.init, NULL };
 
-		execv(init, av);
-		msg_err(m, "cannot exec init=%s: %s", init, strerror(errno));
+		execv(r.init, av);
+		msg_err(m, "cannot exec init=%s: %s", r.init, strerror(errno));
 	}
 	for (i = 0; fallback[i]; i++) {
 		char *const av[] = { (char *)fallback[i], NULL };

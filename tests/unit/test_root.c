@@ -5,6 +5,7 @@
  * partition tables (a real mkfs.ext4 image, crafted XFS, FAT, GPT, MBR).
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,7 @@ TEST(rootspec_parse_kernel_words)
 /* a word past byte 4095 is whole; a value too long for its field is ignored, never cut */
 TEST(rootspec_long_lines_and_values)
 {
-	static char line[6000], big[600];
+	static char line[12000], big[600], path[PATH_MAX + 1];
 	struct im_root_spec r;
 	struct msgs m = { .verbose = -1, .prog = "t" };
 
@@ -60,11 +61,35 @@ TEST(rootspec_long_lines_and_values)
 	CHECK_INT(im_root_spec_parse(line, &r, &quiet), 1);
 	CHECK_STR(r.what, "0123-4567-89ab");
 	memset(big, 'a', sizeof(big) - 1);
-	snprintf(line, sizeof(line), "root=UUID=good root=/dev/%s init=/%s", big, big);
+	memset(path, 'p', sizeof(path) - 1);	/* a path of PATH_MAX bytes: none */
+	snprintf(line, sizeof(line), "root=UUID=good root=/dev/%s init=/x init=/%s", big, path);
 	CHECK_INT(im_root_spec_parse(line, &r, &m), 1);
 	CHECK_STR(r.what, "good");		/* the too-long one left out */
-	CHECK_STR(r.init, "");
+	CHECK_STR(r.init, "/x");
 	CHECK_INT(m.warnings, 2);		/* both said */
+	snprintf(line, sizeof(line), "init=/%s", big);	/* a long path fits */
+	CHECK_INT(im_root_spec_parse(line, &r, &m), 0);
+	CHECK_INT(strlen(r.init), sizeof(big));
+}
+
+/*
+ * init= as the kernel reads it (PID 1 execs it, loader/init.c): double
+ * quotes group a value with blanks and are dropped, the last init= wins
+ */
+TEST(rootspec_init_quoted_and_the_last_wins)
+{
+	struct im_root_spec r;
+
+	im_root_spec_parse("quiet init=\"/sbin/my init\" ro", &r, &quiet);
+	CHECK_STR(r.init, "/sbin/my init");
+	im_root_spec_parse("init=/bin/sh root=/dev/vda init=\"/sbin/my init\"", &r, &quiet);
+	CHECK_STR(r.init, "/sbin/my init");
+	im_root_spec_parse("init=\"/sbin/my init\" init=/sbin/other", &r, &quiet);
+	CHECK_STR(r.init, "/sbin/other");
+	im_root_spec_parse("init=\"/sbin/my\"\" init\"", &r, &quiet);	/* quotes toggle */
+	CHECK_STR(r.init, "/sbin/my init");
+	im_root_spec_parse("quiet ro", &r, &quiet);
+	CHECK_STR(r.init, "");
 }
 
 static int img(const char *dir, const char *name, const void *at0, size_t n0,
