@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "moddb.h"
@@ -24,6 +25,21 @@ static const struct {
 	[IM_IDX_BUILTIN] = { "modules.builtin.bin", "modules.builtin", IM_TEXT_BUILTIN },
 	[IM_IDX_BUILTIN_ALIAS] = { "modules.builtin.alias.bin", "modules.builtin.modinfo", IM_TEXT_MODINFO },
 };
+
+char *im_moddir_path(const char *root, const char *kver)
+{
+	struct utsname u;
+	char *d;
+
+	if (!kver) {
+		if (uname(&u) < 0)
+			return NULL;
+		kver = u.release;
+	}
+	if (asprintf(&d, "%s/lib/modules/%s", root ? root : "", kver) < 0)
+		return NULL;
+	return d;
+}
 
 static char *join(const char *dir, const char *name)
 {

@@ -26,6 +26,13 @@ struct im_moddb {
 	struct msgs *m;
 };
 
+/*
+ * The module directory ROOT/lib/modules/KVER (@root NULL: /; @kver NULL:
+ * the running kernel's, from uname), malloc'd; NULL when out of memory.
+ * The one place the path is made (initmod's -d/-S, depmod's -b and KVER).
+ */
+char *im_moddir_path(const char *root, const char *kver);
+
 /* @dirname: the module directory; made absolute against the cwd like kmod. */
 int im_moddb_open(struct im_moddb *db, const char *dirname, struct msgs *m);
 void im_moddb_close(struct im_moddb *db);

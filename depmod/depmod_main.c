@@ -12,6 +12,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../depgraph/moddb.h"
 #include "depmod.h"
 #include "../base/names.h"
 #include "depmod_main.h"
@@ -185,8 +186,8 @@ int im_depmod_main(int argc, char **argv)
 	c.o.files = (const char *const *)argv + optind;
 	c.o.nfiles = (size_t)(argc - optind);
 	c.o.config = c.config;
-	if (asprintf(&dirname, "%s/lib/modules/%s", c.root ? c.root : "",
-		     c.o.kver) < 0) {
+	dirname = im_moddir_path(c.root, c.o.kver);
+	if (!dirname) {
 		free(c.root);
 		free(c.config);
 		return 1;

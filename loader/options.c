@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "../base/decompress.h"
@@ -460,20 +459,4 @@ void im_opts_free(struct im_opts *o)
 	free(o->config);
 	free(o->env_argv);
 	free(o->env_words);
-}
-
-char *im_opts_module_dir(const struct im_opts *o)
-{
-	struct utsname u;
-	const char *kver = o->kver;
-	char *d;
-
-	if (!kver) {
-		if (uname(&u) < 0)
-			return NULL;
-		kver = u.release;
-	}
-	if (asprintf(&d, "%s/lib/modules/%s", o->root ? o->root : "", kver) < 0)
-		return NULL;
-	return d;
 }

@@ -38,7 +38,4 @@ struct im_opts {
 int im_opts_parse(int argc, char **argv, struct im_opts *o, struct msgs *m);
 void im_opts_free(struct im_opts *o);
 
-/* ROOT/lib/modules/KVER (KVER from uname when not given), malloc'd. */
-char *im_opts_module_dir(const struct im_opts *o);
-
 #endif

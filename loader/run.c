@@ -19,7 +19,7 @@ int im_session_open(struct im_session *s, const struct im_opts *o,
 {
 	memset(s, 0, sizeof(*s));
 	im_config_init(&s->cfg);
-	s->dir = im_opts_module_dir(o);
+	s->dir = im_moddir_path(o->root, o->kver);
 	if (!s->dir || im_moddb_open(&s->db, s->dir, m) < 0) {
 		free(s->dir);
 		s->dir = NULL;

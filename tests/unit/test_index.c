@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* test_index.c - binary index reader: lookups, kmod's wildcard order, corrupt and truncated files. */
+/* test_index.c - binary index reader: lookups, kmod's wildcard order, corrupt and truncated files; the module directory's path. */
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
+#include <sys/utsname.h>
 
 #include "test.h"
 #include "idxwrite.h"
 #include "../../depgraph/index.h"
+#include "../../depgraph/moddb.h"
 #include "../../base/names.h"
 
 static const struct iw_ent alias_ents[] = {
@@ -316,5 +318,24 @@ TEST(index_empty_root_at_end_is_valid)
 	CHECK_INT(im_index_lookup_wild(&ix, "pci:v1", &v), 0);
 	im_values_free(&v);
 	im_index_close(&ix);
+	free(p);
+}
+
+/* ROOT/lib/modules/KVER, made in one place for initmod and depmod */
+TEST(moddir_path_root_and_kver)
+{
+	struct utsname u;
+	char *p, want[512];
+
+	p = im_moddir_path("/r", "6.1.0-56-amd64");
+	CHECK_STR(p, "/r/lib/modules/6.1.0-56-amd64");
+	free(p);
+	p = im_moddir_path(NULL, "1.0");
+	CHECK_STR(p, "/lib/modules/1.0");
+	free(p);
+	CHECK(uname(&u) == 0);
+	snprintf(want, sizeof(want), "/lib/modules/%s", u.release);
+	p = im_moddir_path(NULL, NULL);
+	CHECK_STR(p, want);
 	free(p);
 }
