@@ -16,8 +16,9 @@ zst=$build/depmod-oracle/6.12-zstd/$v612
 rm -rf "$out" && mkdir -p "$out/empty.d"
 [ -f "$zst/.done" ] || { echo "bench-depmod: run make check-depmod first (it makes the zstd tree)"; exit 1; }
 
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 ms() { date +%s%N | cut -c1-13; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # time_cmd LABEL CMD...: RUNS timed runs after a warm-up, median in ms
 timed() {
 	label=$1; shift
@@ -37,6 +38,7 @@ tree() {	# NAME SRCDIR KVER
 cat "$out/results.md"
 for t in "6.12-xz $r612/lib/modules/$v612 $v612" "6.1-plain $r61/lib/modules/$v61 $v61" \
 	"6.12-zstd $zst $v612"; do
+	# shellcheck disable=SC2086 # NAME DIR KVER
 	set -- $t
 	tree "$1" "$2" "$3"
 	b=$out/$1
@@ -48,6 +50,7 @@ done
 
 # incremental: 3 modules added to the 6.12 xz tree since the cache was written
 b=$out/6.12-xz; m=$b/lib/modules/$v612
+# shellcheck disable=SC2046 # three paths without blanks
 set -- $(cd "$m" && find kernel/fs -name '*.ko.xz' | sort | head -n 3)
 mkdir -p "$out/held"
 inc() {

@@ -5,9 +5,12 @@
 # report wall time (median of RUNS runs, side by side) and instructions
 # (callgrind, repeatable).
 # usage: resolve.sh INITMOD ROOT KVER [N]
+# shellcheck disable=SC2086 # $names: the names, one word each
 set -eu
 bin=$1 root=$2 kver=$3 n=${4:-1000}
 runs=${RUNS:-7}
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 dir=$root/lib/modules/$kver
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -23,7 +26,6 @@ run_us() {
 	e=$(date +%s%N)
 	echo $(( (e - s) / 1000 ))
 }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 : > "$work/im"; : > "$work/km"
 i=0
