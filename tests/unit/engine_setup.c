@@ -124,17 +124,15 @@ static int resolve_line(struct real_tree *rt, struct strmap *alias_of,
 	return 0;
 }
 
-int real_tree_open(struct real_tree *rt, struct setup *s)
+int real_tree_open(struct real_tree *rt, struct setup *s, const char *root,
+		   const char *kver)
 {
-	const char *root = getenv("INITMOD_TEST_ROOT"), *kver = getenv("INITMOD_TEST_KVER");
 	struct strmap alias_of = { 0 };
 	char dir[512], line[4096], *aliases;
 	int err = 0;
 	FILE *f;
 
 	memset(rt, 0, sizeof(*rt));
-	if (!root || !kver)	/* make check-unit sets them */
-		return -1;
 	snprintf(dir, sizeof(dir), "%s/lib/modules/%s", root, kver);
 	im_moddb_open(&rt->db, dir, &s->m);
 	im_config_init(&rt->cfg);

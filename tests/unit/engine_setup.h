@@ -26,16 +26,18 @@ int run(struct setup *s, struct im_engine **e, int threads, double timeout);
 
 #include "../../config/plan.h"
 
-/* The Debian tree of INITMOD_TEST_ROOT/INITMOD_TEST_KVER, every module
- * resolved three times (name, dashed name, first plain alias) into s->g,
- * and the fake kernel told each module's hard dependencies. */
+/* The Debian tree ROOT/lib/modules/KVER (t_real_tree() names it), every
+ * module resolved three times (name, dashed name, first plain alias) into
+ * s->g, and the fake kernel told each module's hard dependencies. 0, or
+ * -1; real_tree_close() either way. */
 struct real_tree {
 	struct im_moddb db;
 	struct im_config cfg;
 	struct im_resolver r;
 	size_t requests;
 };
-int real_tree_open(struct real_tree *rt, struct setup *s);
+int real_tree_open(struct real_tree *rt, struct setup *s, const char *root,
+		   const char *kver);
 void real_tree_close(struct real_tree *rt);
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* runner.c - runs every registered test, prints "N passed, N failed". */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,26 @@ char *t_write(const char *dir, const char *name, const void *data, long len)
 	fwrite(data, 1, len < 0 ? (long)strlen(data) : len, f);
 	fclose(f);
 	return path;
+}
+
+int t_real_tree(struct t *t, const char **root, const char **kver)
+{
+	char dep[4096];
+
+	*root = getenv("INITMOD_TEST_ROOT");
+	*kver = getenv("INITMOD_TEST_KVER");
+	if (!*root || !**root || !*kver || !**kver) {
+		printf("skip %s: no module tree (INITMOD_TEST_ROOT, INITMOD_TEST_KVER unset; make check-unit fetches one)\n",
+		       t->name);
+		return 0;
+	}
+	snprintf(dep, sizeof(dep), "%s/lib/modules/%s/modules.dep", *root, *kver);
+	if (access(dep, R_OK) < 0) {
+		printf("skip %s: no module tree (%s: %s)\n", t->name, dep,
+		       strerror(errno));
+		return 0;
+	}
+	return 1;
 }
 
 int main(int argc, char **argv)

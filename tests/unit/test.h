@@ -18,6 +18,14 @@ void t_fail(struct t *t, const char *file, int line, const char *fmt, ...)
 const char *t_tmpdir(void);
 /* Write @len bytes (or strlen) to DIR/NAME; returns the malloc'd path. */
 char *t_write(const char *dir, const char *name, const void *data, long len);
+/*
+ * The Debian module tree a test needs: INITMOD_TEST_ROOT and
+ * INITMOD_TEST_KVER name it (make check-unit fetches .cache/kernels/6.12
+ * and sets them). 1 with *@root and *@kver when ROOT/lib/modules/KVER
+ * holds a modules.dep; else 0 after printing "skip TEST: why", and the
+ * test returns, passing without running.
+ */
+int t_real_tree(struct t *t, const char **root, const char **kver);
 
 #define TEST(fn)							\
 	static void fn(struct t *t);					\

@@ -413,12 +413,12 @@ static void mkdir_p(char *p)
 /* 200 real modules (symlinks into the test tree): 1 thread == 2 threads. */
 TEST(depmod_real_subset_threads)
 {
-	const char *root = getenv("INITMOD_TEST_ROOT"), *kver = getenv("INITMOD_TEST_KVER");
+	const char *root, *kver;
 	char src[512], *dep, *p, *one, *two, *dir;
 	int n = 0;
 
-	if (!root || !kver)
-		return;
+	if (!t_real_tree(t, &root, &kver))
+		return;		/* said why */
 	snprintf(src, sizeof(src), "%s/lib/modules/%s", root, kver);
 	dep = slurp(src, "modules.dep");
 	CHECK(dep != NULL);

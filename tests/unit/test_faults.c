@@ -313,12 +313,19 @@ TEST(faults_random_on_real_tree)
 {
 	long iters = env_long("INITMOD_STRESS_ITERS", 3), it;
 	int threads = (int)env_long("INITMOD_STRESS_THREADS", 16);
+	const char *root, *kver;
 	struct real_tree rt;
 	struct setup s;
 	size_t i, failed = 0;
 
+	if (!t_real_tree(t, &root, &kver))
+		return;		/* said why */
 	su_init(&s);
-	CHECK(real_tree_open(&rt, &s) == 0);
+	if (real_tree_open(&rt, &s, root, kver) < 0) {
+		real_tree_close(&rt);
+		su_free(&s);
+		CHECK(!"the real tree opens");
+	}
 	stand_ins(&s);
 	for (it = 0; it < iters; it++) {
 		struct im_engine *e = NULL;
