@@ -2,6 +2,7 @@
 /* test_config.c - modprobe.d parsing: keywords, kmod's quirks, file order and overrides; the one configuration file reader. */
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "test.h"
 #include "../../config/conffiles.h"
