@@ -13,6 +13,7 @@
 #include <zstd.h>
 
 #include "decompress.h"
+#include "util.h"
 
 enum im_comp im_comp_detect(const void *buf, size_t len)
 {
@@ -27,22 +28,21 @@ enum im_comp im_comp_detect(const void *buf, size_t len)
 	return IM_COMP_NONE;
 }
 
+static const char *const comp_names[] = {
+	[IM_COMP_NONE] = "none", [IM_COMP_XZ] = "xz", [IM_COMP_ZSTD] = "zstd",
+	[IM_COMP_GZIP] = "gzip",
+};
+
 const char *im_comp_name(enum im_comp c)
 {
-	static const char *const names[] = { "none", "xz", "zstd", "gzip" };
-
-	return names[c];
+	return comp_names[c];
 }
 
 enum im_comp im_comp_from_name(const char *name)
 {
-	if (strncmp(name, "xz", 2) == 0)
-		return IM_COMP_XZ;
-	if (strncmp(name, "zstd", 4) == 0)
-		return IM_COMP_ZSTD;
-	if (strncmp(name, "gzip", 4) == 0)
-		return IM_COMP_GZIP;
-	return IM_COMP_NONE;
+	int i = im_prefix_index(name, comp_names, 4);
+
+	return i < 0 ? IM_COMP_NONE : (enum im_comp)i;
 }
 
 /*

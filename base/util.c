@@ -99,9 +99,17 @@ void strmap_free(struct strmap *m)
 	m->cap = m->n = 0;
 }
 
-static void vmsg(struct msgs *m, const char *level, const char *fmt,
-		 va_list ap)
+/*
+ * One message: counted in *@count (NULL: not counted), printed unless
+ * @m's verbosity is below @min (without @m: when @min is 0 or less).
+ */
+static void vmsg(struct msgs *m, unsigned *count, int min, const char *level,
+		 const char *fmt, va_list ap)
 {
+	if (count)
+		(*count)++;
+	if (m ? m->verbose < min : min > 0)
+		return;
 	if (m && m->kmod_levels && *level)
 		level = level[0] == 'e' ? "ERROR: " : "WARNING: ";
 	fprintf(stderr, "%s: %s", m && m->prog ? m->prog : "initmod", level);
@@ -113,12 +121,8 @@ void msg_err(struct msgs *m, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (m)
-		m->errors++;
-	if (m && m->verbose < 0)
-		return;
 	va_start(ap, fmt);
-	vmsg(m, "error: ", fmt, ap);
+	vmsg(m, m ? &m->errors : NULL, 0, "error: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -126,12 +130,8 @@ void msg_warn(struct msgs *m, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (m)
-		m->warnings++;
-	if (m && m->verbose < 0)
-		return;
 	va_start(ap, fmt);
-	vmsg(m, "warning: ", fmt, ap);
+	vmsg(m, m ? &m->warnings : NULL, 0, "warning: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -139,10 +139,8 @@ void msg_info(struct msgs *m, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!m || m->verbose <= 0)
-		return;
 	va_start(ap, fmt);
-	vmsg(m, "", fmt, ap);
+	vmsg(m, NULL, 1, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -155,6 +153,16 @@ char *xstrndup(const char *s, size_t n)
 	memcpy(d, s, n);
 	d[n] = '\0';
 	return d;
+}
+
+int im_prefix_index(const char *s, const char *const *words, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (words[i] && strncmp(s, words[i], strlen(words[i])) == 0)
+			return (int)i;
+	return -1;
 }
 
 int im_strlist_add(struct im_strlist *l, const char *s, size_t n)

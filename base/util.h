@@ -53,6 +53,10 @@ void arena_free(struct arena *a);
 /* strdup of [s, s+n) */
 char *xstrndup(const char *s, size_t n);
 
+/* The index of the first of the @n @words (NULL ones skipped) that @s
+ * starts with; -1 when none does. */
+int im_prefix_index(const char *s, const char *const *words, size_t n);
+
 /* Sleep @ms milliseconds, through signals. */
 void im_sleep_ms(int ms);
 /* Milliseconds since @t0, a time taken from CLOCK_MONOTONIC. */

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../base/util.h"
 #include "kernel.h"
 
 extern char **environ;
@@ -65,9 +66,14 @@ static int read_small(const char *path, char *buf, size_t len)
 
 static enum im_modstate sys_state(struct im_kernel *k, const char *name)
 {
+	static const char *const states[] = {
+		[IM_MOD_COMING] = "coming", [IM_MOD_LIVE] = "live",
+		[IM_MOD_GOING] = "going",
+	};
 	const char *sysfs = k->priv;
 	char path[512], buf[32];
 	struct stat st;
+	int i;
 
 	snprintf(path, sizeof(path), "%s/module/%s/initstate", sysfs, name);
 	if (read_small(path, buf, sizeof(buf)) < 0) {
@@ -78,13 +84,8 @@ static enum im_modstate sys_state(struct im_kernel *k, const char *name)
 			return IM_MOD_COMING;
 		return IM_MOD_ABSENT;
 	}
-	if (strncmp(buf, "live", 4) == 0)
-		return IM_MOD_LIVE;
-	if (strncmp(buf, "coming", 6) == 0)
-		return IM_MOD_COMING;
-	if (strncmp(buf, "going", 5) == 0)
-		return IM_MOD_GOING;
-	return IM_MOD_ABSENT;
+	i = im_prefix_index(buf, states, sizeof(states) / sizeof(states[0]));
+	return i < 0 ? IM_MOD_ABSENT : (enum im_modstate)i;
 }
 
 static enum im_comp sys_compression(struct im_kernel *k)
