@@ -101,6 +101,21 @@ static int kcmd_result(struct im_config *c, char *mod, char *param,
 
 enum kstate { K_IGNORE, K_MODNAME, K_PARAM, K_VALUE, K_COMPLETE };
 
+/*
+ * A separator in kmod's state machine: in state @from the next part of the
+ * word begins after @p (*@part, state @to); in state @bad the word is
+ * ill-formed (ignored); in any other state it is part of the word.
+ */
+static enum kstate next_part(enum kstate st, enum kstate from, enum kstate to,
+			     enum kstate bad, char *p, char **part)
+{
+	if (st == from) {
+		*part = p + 1;
+		return to;
+	}
+	return st == bad ? K_IGNORE : st;
+}
+
 int im_cmdline_parse_kmod(struct im_config *c, const char *cmdline,
 			  struct msgs *m)
 {
@@ -139,22 +154,13 @@ int im_cmdline_parse_kmod(struct im_config *c, const char *cmdline,
 				quote = NULL;
 			}
 			break;
-		case '.':
-			if (st == K_MODNAME) {
+		case '.':	/* the module's name ends */
+			if (st == K_MODNAME)
 				*p = '\0';
-				param = p + 1;
-				st = K_PARAM;
-			} else if (st == K_PARAM) {
-				st = K_IGNORE;
-			}
+			st = next_part(st, K_MODNAME, K_PARAM, K_PARAM, p, &param);
 			break;
-		case '=':
-			if (st == K_PARAM) {
-				value = p + 1;
-				st = K_VALUE;
-			} else if (st == K_MODNAME) {
-				st = K_IGNORE;
-			}
+		case '=':	/* the parameter's value begins */
+			st = next_part(st, K_PARAM, K_VALUE, K_MODNAME, p, &value);
 			break;
 		}
 		if (st != K_COMPLETE)
