@@ -103,14 +103,19 @@ static int build(struct im_resolver *r, const struct im_opts *o,
 	return err;
 }
 
-static int dry_run(struct im_resolver *r, const struct im_opts *o)
+/*
+ * The plan of the names asked for: --dry-run orders and prints it
+ * (@print), modprobe -n says only what is missing. 1 when a name is not
+ * found.
+ */
+static int plan(struct im_resolver *r, const struct im_opts *o, int print)
 {
 	struct im_graph g;
 	int err;
 
 	im_graph_init(&g);
 	err = build(r, o, &g, r->m);
-	if (err >= 0) {
+	if (err >= 0 && print) {
 		int e2 = im_graph_order(&g, r->m);
 
 		if (e2 < 0)
@@ -118,18 +123,6 @@ static int dry_run(struct im_resolver *r, const struct im_opts *o)
 		else
 			im_graph_print_plan(&g, stdout);
 	}
-	im_graph_free(&g);
-	return err;
-}
-
-/* modprobe -n: the plan, printed nowhere; 1 when a name is not found. */
-static int plan_only(struct im_resolver *r, const struct im_opts *o)
-{
-	struct im_graph g;
-	int err;
-
-	im_graph_init(&g);
-	err = build(r, o, &g, r->m);
 	im_graph_free(&g);
 	return err;
 }
@@ -192,9 +185,9 @@ static int dispatch(struct im_session *s, const struct im_opts *o,
 	if (o->show_depends || (o->modprobe && o->dry_run && m->verbose > 0))
 		return show_depends(&s->r, o);
 	if (o->modprobe && o->dry_run)
-		return plan_only(&s->r, o);	/* modprobe -n: resolve, say only what is missing */
+		return plan(&s->r, o, 0);	/* modprobe -n: resolve, say only what is missing */
 	if (o->dry_run)
-		return dry_run(&s->r, o);
+		return plan(&s->r, o, 1);
 	if (o->boot)
 		return boot(s, o, kcmd, m);
 	return load(s, o, m);
