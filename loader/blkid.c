@@ -70,27 +70,30 @@ static int ext(int fd, struct im_fsinfo *fi)
 	return 0;
 }
 
-static int xfs(int fd, struct im_fsinfo *fi)
+/* A superblock that says what it is with a magic string, and holds its
+ * UUID and label at fixed places. */
+struct sb_magic {
+	const char *type, *magic;
+	long long off;			/* of the superblock on the device */
+	unsigned size;			/* read, from @off */
+	unsigned magic_at, uuid_at, label_at, label_len;
+};
+
+static const struct sb_magic xfs = { "xfs", "XFSB", 0, 128, 0, 32, 108, 12 };
+static const struct sb_magic btrfs = {
+	"btrfs", "_BHRfS_M", 0x10000, 0x12b + 256, 64, 32, 0x12b, 256,
+};
+
+static int by_magic(int fd, const struct sb_magic *f, struct im_fsinfo *fi)
 {
-	unsigned char sb[128];
+	unsigned char sb[0x12b + 256];	/* the largest @size */
 
-	if (at(fd, 0, sb, sizeof(sb)) || memcmp(sb, "XFSB", 4))
+	if (f->size > sizeof(sb) || at(fd, f->off, sb, f->size) ||
+	    memcmp(sb + f->magic_at, f->magic, strlen(f->magic)))
 		return -1;
-	strcpy(fi->type, "xfs");
-	uuid_str(sb + 32, 0, fi->uuid, sizeof(fi->uuid));
-	label_str(sb + 108, 12, fi->label, sizeof(fi->label));
-	return 0;
-}
-
-static int btrfs(int fd, struct im_fsinfo *fi)
-{
-	unsigned char sb[0x12b + 256];
-
-	if (at(fd, 0x10000, sb, sizeof(sb)) || memcmp(sb + 64, "_BHRfS_M", 8))
-		return -1;
-	strcpy(fi->type, "btrfs");
-	uuid_str(sb + 32, 0, fi->uuid, sizeof(fi->uuid));
-	label_str(sb + 0x12b, 256, fi->label, sizeof(fi->label));
+	snprintf(fi->type, sizeof(fi->type), "%s", f->type);
+	uuid_str(sb + f->uuid_at, 0, fi->uuid, sizeof(fi->uuid));
+	label_str(sb + f->label_at, f->label_len, fi->label, sizeof(fi->label));
 	return 0;
 }
 
@@ -119,7 +122,8 @@ static int fat(int fd, struct im_fsinfo *fi)
 int im_blkid_fs(int fd, struct im_fsinfo *fi)
 {
 	memset(fi, 0, sizeof(*fi));
-	if (!ext(fd, fi) || !xfs(fd, fi) || !btrfs(fd, fi) || !fat(fd, fi))
+	if (!ext(fd, fi) || !by_magic(fd, &xfs, fi) || !by_magic(fd, &btrfs, fi) ||
+	    !fat(fd, fi))
 		return 0;
 	memset(fi, 0, sizeof(*fi));
 	return -1;

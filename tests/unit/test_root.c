@@ -2,7 +2,7 @@
 /*
  * test_root.c - the real root: root=/rootfstype=/rootflags=/ro/rw/rootwait/
  * rootdelay=/init= parsing, and what blkid.c reads from superblocks and
- * partition tables (a real mkfs.ext4 image, crafted XFS, FAT, GPT, MBR).
+ * partition tables (a real mkfs.ext4 image, crafted XFS, btrfs, FAT, GPT, MBR).
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -130,7 +130,7 @@ TEST(blkid_ext4_from_mkfs)
 	close(fd);
 }
 
-TEST(blkid_xfs_fat_and_nothing)
+TEST(blkid_xfs_btrfs_fat_and_nothing)
 {
 	const char *d = t_tmpdir();
 	unsigned char sb[512] = { 0 };
@@ -147,6 +147,18 @@ TEST(blkid_xfs_fat_and_nothing)
 	CHECK_STR(fi.type, "xfs");
 	CHECK_STR(fi.uuid, "10111213-1415-1617-1819-1a1b1c1d1e1f");
 	CHECK_STR(fi.label, "xroot");
+	close(fd);
+	memset(sb, 0, sizeof(sb));		/* btrfs: at 64 KiB */
+	memcpy(sb + 64, "_BHRfS_M", 8);
+	for (i = 0; i < 16; i++)
+		sb[32 + i] = (unsigned char)(0xa0 + i);
+	memcpy(sb + 0x12b, "broot", 5);
+	fd = img(d, "b.img", NULL, 0, 0x10000, sb, sizeof(sb), 1 << 20);
+	CHECK(fd >= 0);
+	CHECK_INT(im_blkid_fs(fd, &fi), 0);
+	CHECK_STR(fi.type, "btrfs");
+	CHECK_STR(fi.uuid, "a0a1a2a3-a4a5-a6a7-a8a9-aaabacadaeaf");
+	CHECK_STR(fi.label, "broot");
 	close(fd);
 	memset(sb, 0, sizeof(sb));
 	memcpy(sb + 54, "FAT16   ", 8);
