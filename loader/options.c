@@ -136,44 +136,36 @@ enum {
 	OPT_INIT_TEST,
 };
 
+/* NO: an option without an argument; ARG: with one */
+#define NO(name, val) { name, no_argument, 0, val }
+#define ARG(name, val) { name, required_argument, 0, val }
 static const struct option longopts[] = {
-	{ "dirname", required_argument, 0, 'd' },
-	{ "set-version", required_argument, 0, 'S' },
-	{ "config", required_argument, 0, 'C' },
+	/* the tree, the configuration, the kernel command line */
+	ARG("dirname", 'd'), ARG("set-version", 'S'), ARG("config", 'C'),
 	{ "cmdline", optional_argument, 0, OPT_CMDLINE },
-	{ "no-cmdline", no_argument, 0, OPT_NO_CMDLINE },
-	{ "use-blacklist", no_argument, 0, 'b' },
-	{ "ignore-install", no_argument, 0, 'i' },
-	{ "all", no_argument, 0, 'a' },
-	{ "show-depends", no_argument, 0, 'D' },
-	{ "dry-run", no_argument, 0, 'n' },
-	{ "verbose", no_argument, 0, 'v' },
-	{ "quiet", no_argument, 0, 'q' },
-	{ "version", no_argument, 0, 'V' },
-	{ "help", no_argument, 0, 'h' },
-	{ "jobs", required_argument, 0, 'j' },
-	{ "warn-after", required_argument, 0, OPT_WARN_AFTER },
-	{ "timeout", required_argument, 0, OPT_TIMEOUT },
-	{ "trace", required_argument, 0, OPT_TRACE },
-	{ "trace-svg", required_argument, 0, OPT_TRACE_SVG },
-	{ "stats", no_argument, 0, OPT_STATS },
-	{ "max-threads", required_argument, 0, OPT_MAX_THREADS },
-	{ "decompress", required_argument, 0, OPT_DECOMPRESS },
-	{ "sysfs", required_argument, 0, OPT_SYSFS },
-	{ "init", no_argument, 0, OPT_INIT },
-	{ "init-test", no_argument, 0, OPT_INIT_TEST },
-	{ "boot", no_argument, 0, OPT_BOOT },
-	{ "remove", no_argument, 0, 'r' },
-	{ "first-time", no_argument, 0, OPT_FIRST_TIME },
-	{ "syslog", no_argument, 0, 's' },
-	{ "force", no_argument, 0, 'f' },
-	{ "force-modversion", no_argument, 0, OPT_FORCE_MODVERSION },
-	{ "force-vermagic", no_argument, 0, OPT_FORCE_VERMAGIC },
-	{ "coldplug", no_argument, 0, OPT_COLDPLUG },
-	{ "no-coldplug", no_argument, 0, OPT_NO_COLDPLUG },
-	{ "settle", required_argument, 0, OPT_SETTLE },
+	NO("no-cmdline", OPT_NO_CMDLINE), ARG("sysfs", OPT_SYSFS),
+	NO("use-blacklist", 'b'), NO("ignore-install", 'i'),
+	/* what to do */
+	NO("all", 'a'), NO("show-depends", 'D'), NO("dry-run", 'n'),
+	NO("init", OPT_INIT), NO("init-test", OPT_INIT_TEST), NO("boot", OPT_BOOT),
+	NO("coldplug", OPT_COLDPLUG), NO("no-coldplug", OPT_NO_COLDPLUG),
+	ARG("settle", OPT_SETTLE),
+	/* threads, time and decompression */
+	ARG("jobs", 'j'), ARG("max-threads", OPT_MAX_THREADS),
+	ARG("warn-after", OPT_WARN_AFTER), ARG("timeout", OPT_TIMEOUT),
+	ARG("decompress", OPT_DECOMPRESS),
+	/* what it says */
+	NO("verbose", 'v'), NO("quiet", 'q'), NO("version", 'V'), NO("help", 'h'),
+	ARG("trace", OPT_TRACE), ARG("trace-svg", OPT_TRACE_SVG),
+	NO("stats", OPT_STATS),
+	/* modprobe's, accepted */
+	NO("remove", 'r'), NO("first-time", OPT_FIRST_TIME), NO("syslog", 's'),
+	NO("force", 'f'), NO("force-modversion", OPT_FORCE_MODVERSION),
+	NO("force-vermagic", OPT_FORCE_VERMAGIC),
 	{ 0 }
 };
+#undef NO
+#undef ARG
 
 /* The option @c as a user writes it, for messages ("-j/--jobs"). */
 static const char *option_name(int c, char *buf, size_t len)
