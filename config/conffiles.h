@@ -55,6 +55,11 @@ enum {
 	IM_CONF_TRIM = 128,
 };
 
+/* kmod's way (modprobe.d, depmod.d): single files too, an unreadable
+ * directory said, directories inside skipped and said, lines joined. */
+#define IM_CONF_KMOD (IM_CONF_PATH_FILE | IM_CONF_WARN_UNREADABLE_DIR | \
+		      IM_CONF_NO_SUBDIRS | IM_CONF_JOIN)
+
 /* One kind of configuration file: where it is found, how it is read. */
 struct im_conf_rules {
 	const char *const *suffixes;	/* names must end in one; NULL ends */

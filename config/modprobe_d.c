@@ -305,10 +305,8 @@ bad:
  */
 static const char *const modprobe_d_suffixes[] = { ".conf", ".alias", NULL };
 static const struct im_conf_rules modprobe_d_rules = {
-	modprobe_d_suffixes,
-	IM_CONF_PATH_FILE | IM_CONF_WARN_UNREADABLE_DIR | IM_CONF_NO_SUBDIRS |
-	IM_CONF_SHORT_READ_WARN | IM_CONF_JOIN,
-	"#", parse_line,
+	modprobe_d_suffixes, IM_CONF_KMOD | IM_CONF_SHORT_READ_WARN, "#",
+	parse_line,
 };
 
 int im_config_parse_buf(struct im_config *c, const char *buf, size_t len,

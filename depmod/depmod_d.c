@@ -132,10 +132,8 @@ static int parse_line(void *ctx, char *line, size_t len, const char *name,
  * it cannot read is an error, and the others are read. */
 static const char *const depmod_d_suffixes[] = { ".conf", NULL };
 static const struct im_conf_rules depmod_d_rules = {
-	depmod_d_suffixes,
-	IM_CONF_PATH_FILE | IM_CONF_WARN_UNREADABLE_DIR | IM_CONF_NO_SUBDIRS |
-	IM_CONF_UNREADABLE_ERROR | IM_CONF_JOIN,
-	"#", parse_line,
+	depmod_d_suffixes, IM_CONF_KMOD | IM_CONF_UNREADABLE_ERROR, "#",
+	parse_line,
 };
 
 int im_depmod_conf_parse(struct im_depmod_conf *c, const char *buf, size_t len,
