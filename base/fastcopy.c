@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fastcopy.c - memcpy for the static musl build. musl's x86_64 memcpy is a
  * `rep movsq`, some 30 cycles to start; liblzma's LZ decoder copies each

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * depmod.c - one depmod run: find the module files as kmod 30's depmod
  * does (directory walk, depmod.d priorities), put them in kmod's order

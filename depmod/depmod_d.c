@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * depmod_d.c - depmod.d parsing, line for line as kmod 30's cfg_file_parse():
  * words split on blanks and tabs, a bad line named with its file and line

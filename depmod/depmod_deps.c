@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * depmod_deps.c - symbols to dependencies, as kmod 30's depmod: the kernel's
  * symbols (-E Module.symvers or -F System.map, owner-less), every module's

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * depmod_main.c - `initmod depmod` and argv[0] `depmod`: kmod's depmod
  * command line, parsed into struct im_depmod_opts for depmod.c.

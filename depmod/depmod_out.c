@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * depmod_out.c - the files kmod's depmod writes, each built in memory in
  * kmod's exact format and order, written to a temporary file beside it;

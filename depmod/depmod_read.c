@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * depmod_read.c - every module file to its records: a stat pass decides
  * what the cache answers, then threads (as many as the work is worth,

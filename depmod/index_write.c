@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * index_write.c - kmod's trie writer, from a sorted entry array instead of
  * kmod's 128-pointer nodes: the trie is canonical (a node where keys

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * modinfo_elf.c - one module's ELF image to depmod's records: .modinfo
  * strings, exported symbols (__crc_ symbols of .symtab, else

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mkko.c - write a crafted module file for the depmod oracle (the unit
  * tests' ELF writer): mkko OUT ALIAS EXPORTS UNDEFS, the lists comma

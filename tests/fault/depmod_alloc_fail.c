@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * depmod_alloc_fail.c - depmod with allocation failure at every site, in
  * turn (allocators wrapped at link time as in alloc_fail.c). A crafted

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* wrap_alloc.c - the wrapped allocators of the allocation-failure tests (see wrap_alloc.h). */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * modinfo_elf.c - fuzz depmod's ELF parser (depmod/modinfo_elf.c) on
  * arbitrary images: every header, section offset and size, symbol name

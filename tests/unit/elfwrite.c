@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * elfwrite.c - a small ELF relocatable writer for tests: the sections a
  * kernel module has that depmod reads (.modinfo, .symtab, .strtab,

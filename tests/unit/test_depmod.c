@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_depmod.c - depmod on crafted modules: the ELF parser (both classes
  * and byte orders, kmod's fallbacks, every truncation), the trie writer

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_fastcopy.c - im_memcpy (the musl build's memcpy) against a byte loop: every size to 1100, every alignment. */
 #include <stdlib.h>
 
