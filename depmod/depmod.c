@@ -13,10 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "depmod_int.h"
-#include "kmod_hash.h"
 #include "../base/file.h"
 #include "../base/names.h"
+#include "depmod_deps.h"
+#include "depmod_out.h"
+#include "depmod_read.h"
+#include "kmod_hash.h"
 
 static int has_kmod_ext(const char *name, size_t len)
 {

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "depmod_int.h"
-#include "kmod_hash.h"
 #include "../base/file.h"
+#include "depmod_deps.h"
+#include "kmod_hash.h"
 
 static int sym_add(struct dm *d, const char *name, int prefix_skipped,
 		   uint64_t crc, struct dm_mod *owner)

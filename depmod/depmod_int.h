@@ -2,7 +2,8 @@
 /*
  * depmod_int.h - the state one depmod run shares between its files
  * (depmod.c: search and order; depmod_read.c: parallel reading and the
- * cache; depmod_deps.c: symbols and ordering; depmod_out.c: the indexes).
+ * cache; depmod_deps.c: symbols and ordering; depmod_out.c: the indexes;
+ * each declares its functions in its own header).
  */
 #ifndef INITMOD_DEPMOD_INT_H
 #define INITMOD_DEPMOD_INT_H
@@ -61,38 +62,5 @@ struct dm {
 	struct dm_cache *cache;
 	unsigned cache_hits, cache_misses;
 };
-
-/* depmod_read.c */
-int dm_read_all(struct dm *d);
-void dm_cache_close(struct dm *d);
-int dm_cache_save(struct dm *d);
-
-/* depmod_deps.c */
-int dm_load_symfile(struct dm *d);
-int dm_resolve(struct dm *d);
-struct dm_mod **dm_all_deps(struct dm *d, struct dm_mod *mod, size_t *n);
-
-/* depmod_out.c */
-int dm_output(struct dm *d);
-/*
- * Temporaries: an index NAME is written to "NAME.PID" DM_TMP_SUFFIX, the
- * cache to IM_DEPMOD_CACHE ".PID" DM_CACHE_TMP_SUFFIX, PID the writer's.
- */
-#define DM_TMP_SUFFIX ".initmod-tmp"
-#define DM_CACHE_TMP_SUFFIX ".tmp"
-/*
- * Write @len bytes to @path, a new file (an existing one or a symlink is
- * an error). 0, or -errno with *@what "create" (nothing was created) or
- * "write" (the file is removed again: a failure leaves nothing behind).
- */
-int dm_write_new(const char *path, const void *p, size_t len,
-		 const char **what);
-/*
- * Remove the temporaries in the module directory that runs which did not
- * finish left behind: only names exactly of their pattern, only regular
- * files, only when the PID in the name is no live process (or is this
- * process's own, which has written none yet). Said with -v.
- */
-void dm_remove_stale(struct dm *d);
 
 #endif

@@ -12,9 +12,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../base/names.h"
 #include "../depgraph/moddb.h"
 #include "depmod.h"
-#include "../base/names.h"
 #include "depmod_main.h"
 
 #ifndef INITMOD_VERSION

@@ -20,10 +20,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "depmod_int.h"
-#include "kmod_hash.h"
 #include "../base/file.h"
 #include "../base/names.h"
+#include "depmod_deps.h"
+#include "depmod_out.h"
+#include "kmod_hash.h"
 
 static const char *cpath(const struct dm_mod *mod)
 {

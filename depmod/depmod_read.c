@@ -28,8 +28,9 @@
 #include <zlib.h>
 
 #include "../base/decompress.h"
-#include "depmod_int.h"
 #include "../base/file.h"
+#include "depmod_out.h"
+#include "depmod_read.h"
 
 #define CACHE_MAGIC "IMDMC001"
 #define RACY_NS 2000000000LL

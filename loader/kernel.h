@@ -48,7 +48,4 @@ struct im_kernel {
 	void *priv;
 };
 
-/* The running kernel. @sysfs: "/sys" normally. */
-void im_kernel_linux(struct im_kernel *k, const char *sysfs);
-
 #endif

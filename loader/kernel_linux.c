@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "../base/util.h"
-#include "kernel.h"
+#include "kernel_linux.h"
 
 extern char **environ;
 

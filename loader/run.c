@@ -11,6 +11,7 @@
 
 #include "../config/config.h"
 #include "coldplug.h"
+#include "kernel_linux.h"
 #include "run.h"
 #include "trace.h"
 
