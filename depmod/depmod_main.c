@@ -42,30 +42,24 @@ static void usage(FILE *f)
 	      "  -V, --version / -h, --help\n", f);
 }
 
+/* NO: an option without an argument; ARG: with one */
+#define NO(name, val) { name, no_argument, 0, val }
+#define ARG(name, val) { name, required_argument, 0, val }
 static const struct option longopts[] = {
-	{ "all", no_argument, 0, 'a' },
-	{ "quick", no_argument, 0, 'A' },
-	{ "basedir", required_argument, 0, 'b' },
-	{ "config", required_argument, 0, 'C' },
-	{ "symvers", required_argument, 0, 'E' },
-	{ "filesyms", required_argument, 0, 'F' },
-	{ "errsyms", no_argument, 0, 'e' },
-	{ "unresolved-error", no_argument, 0, 'u' },
-	{ "quiet", no_argument, 0, 'q' },
-	{ "root", no_argument, 0, 'r' },
-	{ "verbose", no_argument, 0, 'v' },
-	{ "show", no_argument, 0, 'n' },
-	{ "dry-run", no_argument, 0, 'n' },
-	{ "symbol-prefix", required_argument, 0, 'P' },
-	{ "warn", no_argument, 0, 'w' },
-	{ "map", no_argument, 0, 'm' },
-	{ "jobs", required_argument, 0, 'j' },
-	{ "no-cache", no_argument, 0, 1 },
-	{ "no-weakdep", no_argument, 0, 2 },
-	{ "version", no_argument, 0, 'V' },
-	{ "help", no_argument, 0, 'h' },
+	/* the tree, the configuration, the kernel's symbols */
+	NO("all", 'a'), NO("quick", 'A'), ARG("basedir", 'b'), ARG("config", 'C'),
+	ARG("symvers", 'E'), ARG("filesyms", 'F'), ARG("symbol-prefix", 'P'),
+	/* what it says and writes */
+	NO("errsyms", 'e'), NO("quiet", 'q'), NO("verbose", 'v'), NO("warn", 'w'),
+	NO("show", 'n'), NO("dry-run", 'n'), ARG("jobs", 'j'),
+	NO("no-cache", 1), NO("no-weakdep", 2),
+	NO("version", 'V'), NO("help", 'h'),
+	/* kmod's, accepted and ignored */
+	NO("unresolved-error", 'u'), NO("root", 'r'), NO("map", 'm'),
 	{ 0 },
 };
+#undef NO
+#undef ARG
 
 struct cli {
 	struct im_depmod_opts o;
