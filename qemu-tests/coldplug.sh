@@ -17,11 +17,10 @@ work=$build/qemu-coldplug
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 allowed=$top/tests/coldplug-differences.md
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
-check() { name=$1; shift; if "$@" > /dev/null 2>&1; then ok "$name"; else bad "$name"; fi; }
+# shellcheck source=tests/harness.sh
+. "$here/../tests/harness.sh"
 
+# shellcheck source=qemu-tests/machines.sh
 . "$here/machines.sh"
 
 boot() {	# boot KERNEL IMAGE LOG APPEND
@@ -77,5 +76,4 @@ for kr in "$kroot612" "$kroot61"; do
 		echo "   $tag: initmod $(wc -l < "$work/$tag.initmod.mods") modules, at the next stage ${ti} s after kernel start; udev $(wc -l < "$work/$tag.udev.mods") modules, settled ${tu} s, quiet ${tq} s"
 	done
 done
-echo "coldplug: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish coldplug

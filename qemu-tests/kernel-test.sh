@@ -13,10 +13,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$kout/src
 [ -f "$kout/bzImage" ] || { echo "kernel-test: no $kout/bzImage: run make kernel first" >&2; exit 2; }
 kver=$(make -s -C "$src" kernelrelease)
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
-check() { name=$1; shift; if "$@" > /dev/null 2>&1; then ok "$name"; else bad "$name"; fi; }
+# shellcheck source=tests/harness.sh
+. "$here/../tests/harness.sh"
 
 # an unsigned out-of-tree module (M= builds are not signed; modules_install signs)
 rm -rf "$work" && mkdir -p "$work/mod"
@@ -63,5 +61,4 @@ if "$here/boot.sh" "$kout/bzImage" "$work/k.img" "$work/boot.log" \
 else
 	bad kernel.boot_reached_next_stage "see $work/boot.log"
 fi
-echo "kernel-test: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish kernel-test

@@ -7,17 +7,15 @@
 # a message naming it and the block devices there are, never a hang.
 # usage: root.sh CACHE BUILD KROOT INITMOD
 set -eu
-cache=$1 build=$2 kr=$3 bin=$4
+build=$2 kr=$3 bin=$4	# CACHE ($1): nothing of it is needed here
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/..
 work=$build/qemu-root
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 kver=$(cat "$kr/.ready")
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
-check() { name=$1; shift; if "$@" > /dev/null 2>&1; then ok "$name"; else bad "$name"; fi; }
+# shellcheck source=tests/harness.sh
+. "$here/../tests/harness.sh"
 PATH=$PATH:/sbin:/usr/sbin
 
 # the root filesystem: busybox and the reporting init, ext4, a known UUID and label
@@ -38,7 +36,7 @@ mkfs.ext4 -q -F -E offset=1048576 -L partroot -d "$work/rootfs" "$work/part.img"
 # comes from coldplug; ext4 from the kernel's request through initmod)
 "$top/initramfs/mkinitramfs" -o "$work/initmod.img" -d "$kr" -k "$kver" --initmod "$bin" \
 	--generic --add-modules ext4 2> "$work/mkinitramfs.log" ||
-	{ bad image_built "see $work/mkinitramfs.log"; echo "root: $pass passed, $fail failed"; exit 1; }
+	{ bad image_built "see $work/mkinitramfs.log"; finish root; }
 
 boot() {	# boot TAG APPEND [DISK]
 	QEMU_DEVICES="-drive if=none,id=r0,file=${3:-$work/root.img},format=raw -device virtio-blk-pci,drive=r0" \
@@ -85,5 +83,4 @@ took=$(( $(date +%s) - start ))
 check missing.says_what_it_waited_for grep -q 'the root device LABEL=nosuchroot did not appear' "$work/missing.log"
 check missing.lists_block_devices grep -q '/dev/vda: ext4 UUID=.* LABEL=initmodroot' "$work/missing.log"
 if [ $took -lt 100 ]; then ok missing.no_hang; else bad missing.no_hang "$took s"; fi
-echo "root: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish root

@@ -11,11 +11,10 @@ kver=$(cat "$kroot/.ready")
 work=$build/qemu-test
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
-check() { name=$1; shift; if "$@" > /dev/null 2>&1; then ok "$name"; else bad "$name"; fi; }
+# shellcheck source=tests/harness.sh
+. "$here/../tests/harness.sh"
 
+# shellcheck source=qemu-tests/testmods.sh
 . "$here/testmods.sh"
 
 image() {	# image ROOT KVER NAMES OUT
@@ -184,5 +183,4 @@ for variant in plain zstd gzip; do
 	fi
 done
 
-echo "qemu: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish qemu
