@@ -639,6 +639,24 @@ TEST(engine_grown_job_after_failed_dependency_is_skipped)
 }
 
 /* Many growths racing the workers (TSan in check-tsan): exactly once, in order. */
+struct releaser {
+	struct im_engine *e;
+	pthread_t *th;
+	int n;
+};
+
+/* Joins the growers, then lets the run end. */
+static void *release_after(void *arg)
+{
+	struct releaser *r = arg;
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		pthread_join(r->th[i], NULL);
+	im_engine_hold(r->e, 0);
+	return NULL;
+}
+
 TEST(engine_grows_under_load)
 {
 	struct setup s;
@@ -646,7 +664,8 @@ TEST(engine_grows_under_load)
 	struct im_engine_opts o = { .threads = 4, .max_threads = 8,
 				    .timeout_s = 60 };
 	struct grower gr[24];
-	pthread_t th[24];
+	struct releaser rel;
+	pthread_t th[24], relth;
 	char names[24][3][32];
 	int i;
 
@@ -667,12 +686,17 @@ TEST(engine_grows_under_load)
 		gr[i].a.names[2] = names[i][2];
 		gr[i].sleep_us = 2000 * i;
 	}
-	/* the last grower lets the run end; the others only grow */
+	/* the run may end only once every grower has grown: a releaser joins
+	 * them all, then lets go of the hold (with the last grower releasing
+	 * it, a loaded machine could let an earlier one come after the end) */
 	for (i = 0; i < 24; i++)
-		pthread_create(&th[i], NULL, i == 23 ? grow_later : grow_only, &gr[i]);
+		pthread_create(&th[i], NULL, grow_only, &gr[i]);
+	rel.e = e;
+	rel.th = th;
+	rel.n = 24;
+	pthread_create(&relth, NULL, release_after, &rel);
 	CHECK_INT(im_engine_run(e), 0);
-	for (i = 0; i < 24; i++)
-		pthread_join(th[i], NULL);
+	pthread_join(relth, NULL);
 	CHECK_INT(s.f.double_loads, 0);
 	CHECK_INT(s.f.order_violations, 0);
 	for (i = 0; i < 24; i++) {
