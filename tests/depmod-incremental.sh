@@ -14,6 +14,8 @@ r61=$3; v61=$4; r612=$5; v612=$6; steps=${7:-200}; seed=${8:-15}
 src=$r61/lib/modules/$v61
 kver=1.0.0
 rm -rf "$work" && mkdir -p "$work/pool" "$work/conf"
+# shellcheck source=tests/harness.sh
+. "$(dirname "$0")/harness.sh"
 tree=$work/root/lib/modules/$kver
 mkdir -p "$tree"
 # 300 modules in the tree, 100 more in the pool, 20 xz modules from 6.12
@@ -53,8 +55,10 @@ conf() {
 	esac
 }
 conf
-fails=0; hits=0; step=0; kinds=""
-check() {
+hits=0; step=0; kinds="" kind=initial
+# each output of an incremental run against a full run's: a FAIL line each
+# one that differs
+compare_runs() {
 	"$initmod" depmod -v -b "$work/root" -C "$work/conf" "$kver" > /dev/null 2> "$work/inc.log" || true
 	h=$(sed -n 's/.*, \([0-9]*\) from the cache/\1/p' "$work/inc.log")
 	hits=$((hits + ${h:-0}))
@@ -62,16 +66,14 @@ check() {
 	for o in $outputs; do cp "$tree/$o" "$work/inc/" 2>/dev/null || true; done
 	"$initmod" depmod --no-cache -b "$work/root" -C "$work/conf" "$kver" 2> /dev/null || true
 	for o in $outputs; do
-		if ! cmp -s "$tree/$o" "$work/inc/$o"; then
-			fails=$((fails + 1)); echo "depmod-incremental: step $step ($kind): $o differs"
-		fi
+		cmp -s "$tree/$o" "$work/inc/$o" || bad "step $step ($kind)" "$o differs"
 	done
 }
 for window in 0 2000; do
 	export INITMOD_DEPMOD_RACY_MS=$window
 	n=$steps; [ "$window" -eq 0 ] || n=$((steps / 4))
 	rm -f "$tree/modules.initmod-cache.bin"
-	check
+	compare_runs
 	step=0
 	while [ $step -lt "$n" ]; do
 		step=$((step + 1))
@@ -89,7 +91,9 @@ for window in 0 2000; do
 			off=$(grep -boa 'alias=' "$f" | head -n 1 | cut -d: -f1)
 			if [ -n "$off" ]; then
 				m=$(stat -c %y "$f")
-				rand 26; printf "\\$(printf %03o $((97 + r)))" |
+				rand 26
+				# shellcheck disable=SC2059 # a letter, from its octal escape
+				printf "\\$(printf %03o $((97 + r)))" |
 					dd of="$f" bs=1 seek=$((off + 6)) conv=notrunc 2>/dev/null
 				touch -d "$m" "$f"
 			fi ;;
@@ -99,12 +103,12 @@ for window in 0 2000; do
 		3) kind=replace-by-rename; pick "$work/in"; g=$f; pick "$work/in"
 		   if [ -n "$f" ] && [ "$f" != "$g" ]; then m=$(stat -c %y "$f")
 			cp "$g" "$f.new"; touch -d "$m" "$f.new"; mv "$f.new" "$f"; fi ;;
-		4) kind=touch; pick "$work/in"; [ -z "$f" ] || touch "$f" ;;
+		4) kind="touch"; pick "$work/in"; [ -z "$f" ] || touch "$f" ;;
 		5) kind=depmod.d; conf ;;
 		6) kind=nothing ;;
 		esac
 		kinds="$kinds $kind"
-		check
+		compare_runs
 	done
 	echo "depmod-incremental: window ${window} ms: $n steps, $hits cache hits in total"
 	hits=0
@@ -112,5 +116,5 @@ done
 for k in add remove replace-in-place replace-by-rename touch depmod.d nothing; do
 	printf '%s=%s ' "$k" "$(echo "$kinds" | tr ' ' '\n' | grep -c "^$k\$")"
 done; echo
-echo "depmod-incremental: $fails differences"
-[ "$fails" -eq 0 ]
+echo "depmod-incremental: $fail differences"
+[ "$fail" -eq 0 ]

@@ -20,14 +20,15 @@ set -eu
 initmod=$(realpath "$1"); build=$(realpath "$2"); r612=$3; v612=$4; r61=$5; v61=$6
 mkko=$7; symvers=${8:-}
 kmod=/sbin/depmod
-[ -x "$kmod" ] || { echo "depmod-oracle: no $kmod (apt-get install kmod)"; exit 1; }
+# shellcheck source=tests/harness.sh
+. "$(dirname "$0")/harness.sh"
+[ -x "$kmod" ] || { bad setup "no $kmod (apt-get install kmod)"; finish depmod-oracle; }
 work=$build/depmod-oracle
 rm -rf "$work.run" && mkdir -p "$work.run/empty.d"
 run=$work.run
 files="modules.dep modules.dep.bin modules.alias modules.alias.bin modules.softdep
 modules.symbols modules.symbols.bin modules.builtin.bin modules.builtin.alias.bin
 modules.devname"
-pass=0; fail=0
 
 # copy tree SRC (a lib/modules/KVER dir) to DST/lib/modules/KVER without indexes
 copy_tree() {
@@ -44,18 +45,18 @@ copy_tree() {
 # compare NAME KVER: $run/NAME/{kmod,initmod}
 compare() {
 	a=$run/$1/kmod/lib/modules/$2; b=$run/$1/initmod/lib/modules/$2
-	same=""; bad=""
+	same=""; differ=""
 	for f in $files; do
 		if cmp -s "$a/$f" "$b/$f"; then same="$same ${f#modules.}"
-		else bad="$bad ${f#modules.}"; fi
+		else differ="$differ ${f#modules.}"; fi
 	done
 	head -n 1 "$b/modules.weakdep" 2>/dev/null |
 		grep -q '^# Weak dependencies extracted from modules themselves.$' ||
-		bad="$bad weakdep(header)"
-	if [ -z "$bad" ]; then
-		pass=$((pass + 1)); echo "depmod-oracle: $1: identical:$same"
+		differ="$differ weakdep(header)"
+	if [ -z "$differ" ]; then
+		ok "$1" "identical:$same"
 	else
-		fail=$((fail + 1)); echo "depmod-oracle: $1: DIFFERENT:$bad (identical:$same)"
+		bad "$1" "DIFFERENT:$differ (identical:$same)"
 	fi
 }
 
@@ -86,9 +87,9 @@ fi
 same_msgs() {
 	if [ "$(sed "s#$run/$1/kmod/#X/#g" "$run/$1.kmod.err")" = \
 	     "$(sed "s#$run/$1/initmod/#X/#g" "$run/$1.initmod.err")" ]; then
-		pass=$((pass + 1)); echo "depmod-oracle: $1 -w: same $(grep -c WARNING "$run/$1.kmod.err") warnings"
+		ok "$1.warnings" "same $(grep -c WARNING "$run/$1.kmod.err") warnings (-w)"
 	else
-		fail=$((fail + 1)); echo "depmod-oracle: $1 -w: DIFFERENT messages"
+		bad "$1.warnings" "DIFFERENT messages (-w)"
 		diff "$run/$1.kmod.err" "$run/$1.initmod.err" | head -n 20 || true
 	fi
 }
@@ -130,10 +131,9 @@ tree depmod.d "$fx" "$v61" -C "$run/conf/A" -C "$run/conf/B" -e -F "$r61/boot/Sy
 norm() { sed -e "s#$run/depmod.d/[a-z]*/##g" "$1" | grep -E 'WARNING|ERROR'; }
 if [ "$(norm "$run/depmod.d.kmod.err")" = "$(norm "$run/depmod.d.initmod.err")" ] &&
 	grep -q 'needs unknown symbol' "$run/depmod.d.kmod.err"; then
-	pass=$((pass + 1))
-	echo "depmod-oracle: depmod.d -e -F: same $(grep -c WARNING "$run/depmod.d.kmod.err") warnings"
+	ok depmod.d.warnings "same $(grep -c WARNING "$run/depmod.d.kmod.err") warnings (-e -F)"
 else
-	fail=$((fail + 1)); echo "depmod-oracle: depmod.d -e -F: DIFFERENT messages:"
+	bad depmod.d.warnings "DIFFERENT messages (-e -F):"
 	diff "$run/depmod.d.kmod.err" "$run/depmod.d.initmod.err" || true
 fi
 
@@ -150,9 +150,11 @@ zstd -q -c "$run/fat.ko" | head -c 5000 > "$bx/kernel/bad/cut-zstd.ko.zst"
 objcopy --remove-section .modinfo "$run/fat.ko" "$bx/kernel/bad/no-modinfo.ko"
 cp "$m612/modules.builtin" "$m612/modules.builtin.modinfo" "$bx/"
 tree bad "$bx" "$v612" -C "$run/empty.d"
-grep -q 'truncated' "$run/bad.initmod.err" &&
-	grep -q 'cut-xz.ko.xz: failed\|cut-xz.ko.xz:.*xz' "$run/bad.initmod.err" ||
-	{ fail=$((fail + 1)); echo "depmod-oracle: bad: messages missing:"; cat "$run/bad.initmod.err"; }
+if ! { grep -q 'truncated' "$run/bad.initmod.err" &&
+	grep -q 'cut-xz.ko.xz: failed\|cut-xz.ko.xz:.*xz' "$run/bad.initmod.err"; }; then
+	bad bad.messages "missing:"
+	cat "$run/bad.initmod.err"
+fi
 
 # 6. cycles: x -> y -> z -> x, and p needing its own symbol
 for t in kmod initmod; do
@@ -165,10 +167,10 @@ rk=0; ri=0
 "$initmod" depmod -C "$run/empty.d" -b "$run/cycle/initmod" 1.0 2> "$run/cycle.initmod.err" || ri=$?
 if [ "$(grep ERROR "$run/cycle.kmod.err")" = "$(grep ERROR "$run/cycle.initmod.err")" ] &&
 	[ $rk -eq 1 ] && [ $ri -eq 1 ] && grep -q 'Cycle detected' "$run/cycle.kmod.err" &&
-	[ -z "$(ls "$run/cycle/initmod/lib/modules/1.0" | grep -v kernel)" ]; then
-	pass=$((pass + 1)); echo "depmod-oracle: cycle: same errors, exit 1, nothing written"
+	[ -z "$(find "$run/cycle/initmod/lib/modules/1.0" -mindepth 1 -maxdepth 1 ! -name kernel)" ]; then
+	ok cycle "same errors, exit 1, nothing written"
 else
-	fail=$((fail + 1)); echo "depmod-oracle: cycle: DIFFERENT (exit $rk/$ri)"
+	bad cycle "DIFFERENT (exit $rk/$ri)"
 	diff "$run/cycle.kmod.err" "$run/cycle.initmod.err" || true
 fi
 
@@ -178,15 +180,13 @@ if [ -f "$symvers" ]; then
 	if [ "$(sed "s#$run/symvers/kmod/#X/#g" "$run/symvers.kmod.err" | grep -v 'failed to load')" = \
 	     "$(sed "s#$run/symvers/initmod/#X/#g" "$run/symvers.initmod.err" | grep -v 'failed to load\|: no .modinfo')" ] &&
 		grep -q 'disagrees about version' "$run/symvers.kmod.err"; then
-		pass=$((pass + 1))
-		echo "depmod-oracle: -e -E: same $(grep -c WARNING "$run/symvers.kmod.err") warnings"
+		ok symvers.warnings "same $(grep -c WARNING "$run/symvers.kmod.err") warnings (-e -E)"
 	else
-		fail=$((fail + 1)); echo "depmod-oracle: -e -E: DIFFERENT messages"
+		bad symvers.warnings "DIFFERENT messages (-e -E)"
 		diff "$run/symvers.kmod.err" "$run/symvers.initmod.err" | head -n 20 || true
 	fi
 else
 	echo "depmod-oracle: -e -E: skipped (no $symvers)"
 fi
 
-echo "depmod-oracle: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish depmod-oracle
