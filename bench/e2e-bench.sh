@@ -10,19 +10,21 @@
 # raw.tsv and results.md (medians, ratios against a, and where the time
 # goes: initramfs start, initmod's run, root mounted, root's init, from the
 # kernel's and initmod's own timestamps) into OUT, the boots' logs in
-# OUT/logs.
+# OUT/logs. The variants are the rows of qemu-tests/e2e/lib.sh's table,
+# booted with their command lines there, initmod.verbose=0.
 # usage: e2e-bench.sh OUT RUNS BUILD [VARIANTS] [TYPES]   (RUNS 0: tables
 # again from OUT/raw.tsv)
 set -eu
-out=$1 runs=$2 build=$3 variants=${4:-a b c cs d} types=${5:-virtio ahci nvme usb}
 here=$(cd "$(dirname "$0")" && pwd)
 E2E_LIB=$here/../qemu-tests/e2e/lib.sh
 # shellcheck source=qemu-tests/e2e/lib.sh
 . "$E2E_LIB"
+e2e_verbose=0
+out=$1 runs=$2 build=$3 variants=${4:-$(e2e_variants)} types=${5:-virtio ahci nvme usb}
 work=$(cd "$build/e2e" && pwd)
 mkdir -p "$out/logs"
 out=$(cd "$out" && pwd)
-kernel=$(ls "$work"/vmlinuz-* | head -n 1)
+for kernel in "$work"/vmlinuz-*; do break; done	# the one make e2e copied there
 [ -f "$work/root.img" ] || { echo "e2e-bench: no $work/root.img: run make e2e first" >&2; exit 1; }
 
 image() {	# image VARIANT TYPE
@@ -32,10 +34,9 @@ image() {	# image VARIANT TYPE
 # one boot: "ROOT_INIT INIT_START ROOT_MOUNTED INITMOD_START INITMOD_END"
 # (seconds after kernel start; "-" where a boot has no such point)
 one() {	# one VARIANT TYPE LOG
-	a=
-	[ "$1" != a ] && a="initmod.verbose=0"
+	e2e_variant "$1" || { echo "- - - - -"; return; }
 	e2e_boot "$2" "$kernel" "$(image "$1" "$2")" "$work/root.img" "$3" \
-		"root=UUID=$E2E_UUID ro init=/sbin/e2e-init $a" 300 > /dev/null 2>&1 || { echo "- - - - -"; return; }
+		"root=UUID=$E2E_UUID ro init=/sbin/e2e-init $ev_append" 300 > /dev/null 2>&1 || { echo "- - - - -"; return; }
 	dev=$(e2e_dev "$2")
 	im=$(sed -n 's/.*initmod: .* from \([0-9.]*\) s to \([0-9.]*\) s after the kernel started.*/\1 \2/p' "$3" | head -n 1)
 	echo "$(e2e_reached "$3") $(e2e_ktime "$3" 'Run /init as init process')" \

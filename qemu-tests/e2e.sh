@@ -6,7 +6,8 @@
 # initramfs, on four disk attachments: virtio-blk, AHCI SATA, NVMe and USB
 # storage behind xHCI. The root's init is the marker init
 # (qemu-tests/e2e/e2e-init), which says when it ran, what / is and which
-# modules were loaded. Variants (E2E_VARIANTS, default all there are):
+# modules were loaded. Variants (E2E_VARIANTS, default all there are; the
+# table in qemu-tests/e2e/lib.sh):
 #   a   Debian's stock initramfs-tools image (the baseline)
 #   b   the same generator with initmod's Debian package installed
 #       (dpkg -i of make deb's .deb; its trigger builds the image: the hook
@@ -21,41 +22,36 @@
 # the trigger's image is the stock one again, and it boots. Bad input: root= naming a disk that
 # never appears (d: ends with initmod's message, never hangs) and a typo in
 # rd.driver.pre= (b, d: still boot); blacklist= in (b).
-# Each variant V has image_V OUT (builds its image, cached by a stamp) and
-# append_V (its extra kernel command line); adding one is adding the two
-# functions and its letter to VARIANTS. Prints one "ok NAME" / "FAIL NAME"
-# line per case, the time each root's init ran, and "e2e: N passed, N
-# failed"; exits non-zero on a failure. Needs root (chroot).
+# A variant is a row of lib.sh's table: the root its image is built from,
+# the generator and its arguments, what its boots must show and its part of
+# the kernel command line; adding one is adding a row. Prints one "ok NAME"
+# / "FAIL NAME" line per case, the time each root's init ran, and "e2e: N
+# passed, N failed"; exits non-zero on a failure. Needs root (chroot).
 # usage: e2e.sh CACHE BUILD
-# environment: E2E_VARIANTS ("a"), E2E_TYPES ("virtio ahci nvme usb"),
-# E2E_TIMEOUT (300 s a boot), E2E_VERBOSE (initmod.verbose=, 1)
+# environment: E2E_VARIANTS ("a b c cs d"), E2E_TYPES ("virtio ahci nvme
+# usb"), E2E_TIMEOUT (300 s a boot), E2E_VERBOSE (initmod.verbose=, 1)
 set -eu
-[ $# -eq 2 ] || { sed -n '3,32p' "$0" >&2; exit 2; }
+[ $# -eq 2 ] || { sed -n '3,33p' "$0" >&2; exit 2; }
 cache=$1 build=$2
 here=$(cd "$(dirname "$0")" && pwd)
 E2E_LIB=$here/e2e/lib.sh
 # shellcheck source=qemu-tests/e2e/lib.sh
 . "$E2E_LIB"
-VARIANTS=${E2E_VARIANTS:-a b c cs d}
-verbose=${E2E_VERBOSE:-1}
-top=$(cd "$here/.." && pwd)
+# shellcheck source=tests/harness.sh
+. "$here/../tests/harness.sh"
+VARIANTS=${E2E_VARIANTS:-$(e2e_variants)}
 TYPES=${E2E_TYPES:-virtio ahci nvme usb}
 bound=${E2E_TIMEOUT:-300}
 mkdir -p "$cache/e2e" "$build/e2e"
 cache=$(cd "$cache" && pwd)
 work=$(cd "$build/e2e" && pwd)
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
-check() { name=$1; shift; if "$@" > /dev/null 2>&1; then ok "$name"; else bad "$name"; fi; }
-finish() { echo "e2e: $pass passed, $fail failed"; [ $fail -eq 0 ]; exit $?; }
 hash() { cat "$@" | sha256sum | cut -c1-16; }
 t0=$(date +%s)
 
 # the root filesystem (once; minutes) and its disk image (when it changed)
 if ! root=$(sh "$here/e2e/rootfs.sh" "$cache"); then
 	bad rootfs_built "see $cache/e2e/*.log"
-	finish
+	finish e2e
 fi
 kver=$(sed -n 's/^kver=//p' "$root/.e2e-ready")
 
@@ -65,7 +61,8 @@ kver=$(sed -n 's/^kver=//p' "$root/.e2e-ready")
 # /boot/initrd.img-KVER with initmod's hook: variant b's image. A full
 # copy of the cached root (dpkg and update-initramfs write into it).
 imroot=$work/root-initmod
-deb=$(ls "$build"/deb/initmod_*_amd64.deb 2> /dev/null | tail -n 1)
+deb=
+for f in "$build"/deb/initmod_*_amd64.deb; do [ -f "$f" ] && deb=$f; done
 run_in() { sh "$here/e2e/chroot-run.sh" "$@"; }
 install_initmod() {
 	[ -f "$deb" ] || { echo "no initmod .deb in $build/deb (make deb)" > "$work/install.log"; return 1; }
@@ -84,72 +81,71 @@ install_initmod() {
 	{ cat "$root/.e2e-ready"; echo "initmod=$(echo "$st" | hash)"; } > "$imroot/.e2e-ready"
 	echo "$st" > "$imroot.stamp"
 }
-if install_initmod; then ok initmod_installed; else bad initmod_installed "see $work/install.log"; finish; fi
+if install_initmod; then ok initmod_installed; else bad initmod_installed "see $work/install.log"; finish e2e; fi
 img=$work/root.img
-if e2e_disk "$imroot" "$img"; then ok disk_built; else bad disk_built; finish; fi
+if e2e_disk "$imroot" "$img"; then ok disk_built; else bad disk_built; finish e2e; fi
 echo "   rootfs and disk ready after $(( $(date +%s) - t0 )) s (kernel $kver)"
 
-# stamp_ok OUT INPUT-FILE...: OUT is there and was built from these inputs
-# and this rootfs; stamp_set OUT INPUT-FILE... records that it was
-stamp() { echo "$(cat "$root/.e2e-ready") $(hash "$@")"; }
+# stamp_ok OUT KEY INPUT-FILE...: OUT is there and was built the way KEY
+# says from these inputs and this rootfs; stamp_set OUT KEY INPUT-FILE...
+# records that it was
+stamp() { k=$1; shift; echo "$(cat "$root/.e2e-ready") $k $(hash "$@")"; }
 stamp_ok() { o=$1; shift; [ -f "$o" ] && [ "$(cat "$o.stamp" 2> /dev/null)" = "$(stamp "$@")" ]; }
 stamp_set() { o=$1; shift; stamp "$@" > "$o.stamp"; }
 
-# a: Debian's stock initramfs-tools image, MODULES=most, from the root
-# without initmod
-image_a() {
-	stamp_ok "$1" "$here/e2e/chroot-image.sh" && return 0
-	sh "$here/e2e/chroot-image.sh" "$root" "$1" mkinitramfs > /dev/null || return 1
-	stamp_set "$1" "$here/e2e/chroot-image.sh"
+# image V OUT: variant V's image, made as its row of lib.sh's table says
+# (root, generator, arguments); what is built here is cached by a stamp
+image() {
+	im_v=$1 im_out=$2
+	e2e_variant "$im_v" || { echo "e2e: no variant $im_v in qemu-tests/e2e/lib.sh" > "$im_out.log"; return 1; }
+	im_key="$ev_gen $ev_args"
+	case $ev_root in
+	stock) im_root=$root ;;
+	initmod) im_root=$imroot ;;
+	*) echo "e2e: variant $im_v: no root $ev_root" > "$im_out.log"; return 1 ;;
+	esac
+	eval "set -- $ev_args"	# the generator's arguments
+	case $ev_gen in
+	mkinitramfs|dracut)	# run in the root by chroot-image.sh
+		stamp_ok "$im_out" "$im_key" "$here/e2e/chroot-image.sh" "$im_root/.e2e-ready" && return 0
+		sh "$here/e2e/chroot-image.sh" "$im_root" "$im_out" "$ev_gen" "$@" > /dev/null || return 1
+		stamp_set "$im_out" "$im_key" "$here/e2e/chroot-image.sh" "$im_root/.e2e-ready" ;;
+	trigger)	# the package's trigger built it in the root (install_initmod)
+		[ -s "$im_root/boot/initrd.img-$kver" ] || return 1
+		cp "$im_root/boot/initrd.img-$kver" "$im_out"
+		run_in "$im_root" lsinitramfs "/boot/initrd.img-$kver" > "$im_out.list" 2> /dev/null ;;
+	hostonly)	# through the image of the variant named first
+		hostonly "$1" "$im_out" "$im_root" ;;
+	*)
+		echo "e2e: variant $im_v: no generator $ev_gen" > "$im_out.log"
+		return 1 ;;
+	esac
 }
-append_a() { :; }
 
-# b: the same generator, with initmod's hook installed: the image the
-# package's trigger built (install_initmod)
-image_b() {
-	[ -s "$imroot/boot/initrd.img-$kver" ] || return 1
-	cp "$imroot/boot/initrd.img-$kver" "$1"
-	run_in "$imroot" lsinitramfs "/boot/initrd.img-$kver" > "$1.list" 2> /dev/null || return 1
-}
-append_b() { echo "initmod.verbose=$verbose"; }
-
-# c, cs: dracut with initmod's module, systemd and shell mode
-image_c() {
-	stamp_ok "$1" "$here/e2e/chroot-image.sh" "$imroot/.e2e-ready" && return 0
-	sh "$here/e2e/chroot-image.sh" "$imroot" "$1" dracut > /dev/null || return 1
-	stamp_set "$1" "$here/e2e/chroot-image.sh" "$imroot/.e2e-ready"
-}
-append_c() { echo "initmod.verbose=$verbose"; }
-image_cs() {
-	stamp_ok "$1" "$here/e2e/chroot-image.sh" "$imroot/.e2e-ready" && return 0
-	sh "$here/e2e/chroot-image.sh" "$imroot" "$1" dracut \
-		--omit "systemd systemd-initrd dracut-systemd" > /dev/null || return 1
-	stamp_set "$1" "$here/e2e/chroot-image.sh" "$imroot/.e2e-ready"
-}
-append_cs() { echo "initmod.verbose=$verbose"; }
-
-# d: initmod's own image, built on each machine by `initmod-mkinitramfs
-# --hostonly` (a boot through a with init=/sbin/e2e-hostonly, which writes
-# the image to a second disk): OUT.TYPE for each type, OUT lists them
-image_d() {
-	[ -f "$work/a.initrd" ] || image_a "$work/a.initrd" || return 1
+# hostonly BASE OUT ROOT: initmod's own image, built on each machine by
+# `initmod-mkinitramfs --hostonly` (a boot of ROOT's disk through variant
+# BASE's image with init=/sbin/e2e-hostonly, which writes the image to a
+# second disk): OUT.TYPE for each type, OUT lists them
+hostonly() {
+	ho_base=$work/$1.initrd ho_out=$2 ho_root=$3
+	[ -f "$ho_base" ] || image "$1" "$ho_base" || return 1
 	for t in $TYPES; do
-		o=${1%.initrd}.$t.initrd
-		stamp_ok "$o" "$work/a.initrd" "$imroot/.e2e-ready" && continue
+		o=${ho_out%.initrd}.$t.initrd
+		stamp_ok "$o" "hostonly $1" "$ho_base" "$ho_root/.e2e-ready" && continue
 		rm -f "$o.raw" && truncate -s 256M "$o.raw"
 		E2E_QEMU_EXTRA="-drive if=none,id=out,file=$o.raw,format=raw -device virtio-blk-pci,drive=out,serial=e2eout" \
-			e2e_boot "$t" "$kernel" "$work/a.initrd" "$img" "$o.log" \
+			e2e_boot "$t" "$kernel" "$ho_base" "$img" "$o.log" \
 			"root=UUID=$E2E_UUID ro init=/sbin/e2e-hostonly quiet" "$bound" || return 1
 		n=$(sed -n 's/.*E2E-IMG-SIZE \([0-9]*\).*/\1/p' "$o.log")
 		[ -n "$n" ] || return 1
 		head -c "$n" "$o.raw" > "$o" && rm -f "$o.raw"
-		stamp_set "$o" "$work/a.initrd" "$imroot/.e2e-ready"
+		stamp_set "$o" "hostonly $1" "$ho_base" "$ho_root/.e2e-ready"
 	done
-	echo "$TYPES" > "$1"
+	echo "$TYPES" > "$ho_out"
 }
-append_d() { echo "initmod.verbose=$verbose"; }
 
-# the driver of each attachment's disk, loaded by initmod in b, c, cs, d
+# the driver of each attachment's disk, loaded by initmod in the variants
+# that check initmod
 disk_driver() {
 	case $1 in
 	virtio) echo virtio_blk ;;
@@ -164,12 +160,13 @@ cmp -s "$root/boot/vmlinuz-$kver" "$kernel" 2> /dev/null || cp "$root/boot/vmlin
 for v in $VARIANTS; do
 	vimg=$work/$v.initrd
 	tb=$(date +%s)
-	if image_$v "$vimg"; then
+	if image "$v" "$vimg"; then
 		ok "$v.image_built"
 	else
 		bad "$v.image_built" "see $vimg.log"
 		continue
 	fi
+	e2e_variant "$v"	# its row again (an image may be built through another's)
 	echo "   $v: image $(( $(du -k "$vimg" | cut -f1) / 1024 )) MB, $(( $(date +%s) - tb )) s to build or check"
 	for t in $TYPES; do
 		log=$work/$v.$t.log
@@ -177,19 +174,19 @@ for v in $VARIANTS; do
 		timg=$vimg
 		[ -f "$work/$v.$t.initrd" ] && timg=$work/$v.$t.initrd
 		if e2e_boot "$t" "$kernel" "$timg" "$img" "$log" \
-			"root=UUID=$E2E_UUID ro init=/sbin/e2e-init $(append_$v)" "$bound"; then
+			"root=UUID=$E2E_UUID ro init=/sbin/e2e-init $ev_append" "$bound"; then
 			ok "$v.$t.reached_root"
 			dev=$(e2e_dev "$t")
 			check "$v.$t.root_is_the_disk" grep -q "E2E-MOUNT $dev ext4 ro" "$log"
-			if [ "$v" != a ]; then
+			case " $ev_checks " in *" initmod "*)
 				check "$v.$t.initmod_loaded_the_disk_driver" \
 					grep -Eq "initmod: $(disk_driver "$t"): loaded in " "$log"
 				check "$v.$t.initmod_no_failure" \
 					grep -Eq "initmod: [0-9]+ loaded, [0-9]+ already present, 0 failed, 0 skipped" "$log"
-			fi
-			if [ "$v" = d ]; then	# the root before the rest, its filesystem first
+			esac
+			case " $ev_checks " in *" rootfs_by_coldplug "*)	# the root before the rest, its filesystem first
 				check "$v.$t.root_fs_module_by_coldplug" grep -q "initmod: ext4: loaded in " "$log"
-			fi
+			esac
 			echo "   $v.$t: root's init at $(e2e_reached "$log") s after kernel start" \
 				"(initramfs /init at $(e2e_ktime "$log" 'Run /init as init process') s," \
 				"root mounted at $(e2e_ktime "$log" "EXT4-fs \\(${dev#/dev/}\\): mounted") s)," \
@@ -275,4 +272,4 @@ if [ -f "$work/p.initrd" ]; then
 	fi
 fi
 echo "   e2e took $(( $(date +%s) - t0 )) s"
-finish
+finish e2e

@@ -1,8 +1,10 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # lib.sh - the end-to-end boots' shared functions (`make e2e`; sourced,
 # POSIX sh): the root disk image made from rootfs.sh's tree, the QEMU
 # options of each disk attachment, one boot of a kernel and initramfs from
-# that disk to the marker init (e2e-init), and what it reported.
+# that disk to the marker init (e2e-init, through qemu.sh's qemu_boot, as
+# every QEMU test boots), what it reported, and the table of the variants.
 #   e2e_disk ROOTFS IMG            ext4 image of ROOTFS with /sbin/e2e-init,
 #                                  UUID $E2E_UUID, label e2eroot; made again
 #                                  only when the rootfs or e2e-init changed
@@ -11,20 +13,30 @@
 #                                  no boot ever writes to IMG
 #   e2e_dev TYPE                   the device the root is on for TYPE (vda..)
 #   e2e_boot TYPE KERNEL INITRD IMG LOG "APPEND" [TIMEOUT]
-#                                  q35, -cpu max, 2 vCPU, 2 GiB, TCG; killed
-#                                  after TIMEOUT s (300); LOG is plain text;
-#                                  succeeds iff the marker init said E2E-END;
+#                                  qemu.sh's qemu_boot of IMG attached as
+#                                  TYPE: q35, -cpu max, 2 vCPU, 2 GiB, TCG;
+#                                  killed after TIMEOUT s (300); LOG is plain
+#                                  text; succeeds iff the marker init said
+#                                  E2E-END and the guest stopped in time;
 #                                  E2E_QEMU_EXTRA: more QEMU options
 #   e2e_reached LOG                the uptime at which the root's init ran
 #   e2e_mods LOG                   the modules loaded then, one a line
 #   e2e_ktime LOG ERE              the kernel's timestamp of the first line
 #                                  matching ERE (e.g. 'Run /init', the root's
 #                                  'EXT4-fs \(vda\): mounted')
+#   e2e_variants                   the variants' names, in the table's order
+#   e2e_variant NAME               NAME's row of the table (below) into
+#                                  ev_root, ev_gen, ev_args, ev_checks and
+#                                  ev_append; fails for a name not there.
+#                                  $e2e_verbose (E2E_VERBOSE, 1) is the
+#                                  initmod.verbose= of the command lines
 E2E_UUID=e2e00000-0000-4000-8000-000000000014
 E2E_LABEL=e2eroot
 e2e_here=$(cd "$(dirname "${E2E_LIB:-$0}")" && pwd)
 [ -f "$e2e_here/e2e/e2e-init" ] && e2e_here=$e2e_here/e2e
 PATH=$PATH:/usr/sbin:/sbin
+# shellcheck source=qemu-tests/qemu.sh
+. "$e2e_here/../qemu.sh"
 
 e2e_disk() {
 	ed_root=$1 ed_img=$2
@@ -67,36 +79,9 @@ e2e_dev() {
 }
 
 e2e_boot() {
-	eb_type=$1 eb_kernel=$2 eb_initrd=$3 eb_img=$4 eb_log=$5 eb_append=$6 eb_bound=${7:-300}
-	eb_opts=$(e2e_attach "$eb_type" "$eb_img") || return 2
-	command -v qemu-system-x86_64 > /dev/null ||
-		{ echo "e2e_boot: qemu-system-x86_64 missing (apt-get install qemu-system-x86)" >&2; return 2; }
-	eb_try=1
-	while :; do
-		set +e
-		# shellcheck disable=SC2086
-		timeout -k 5 "$eb_bound" qemu-system-x86_64 -machine q35 -cpu max -smp 2 -m 2048 \
-			-nographic -no-reboot -nic none $eb_opts ${E2E_QEMU_EXTRA:-} \
-			-kernel "$eb_kernel" -initrd "$eb_initrd" \
-			-append "console=ttyS0 panic=-1 $eb_append" > "$eb_log" 2>&1 < /dev/null
-		eb_rc=$?
-		set -e
-		# plain text: no carriage returns, no terminal control sequences
-		sed -i 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1b[a-zA-Z]//g; s/\r//g' "$eb_log"
-		# TCG now and then oopses in the kernel's own initcalls, before any
-		# userspace (as boot.sh says): tried once more, and said
-		if [ $eb_try = 1 ] && grep -q 'Kernel panic' "$eb_log" && grep -q 'do_one_initcall' "$eb_log"; then
-			cp "$eb_log" "$eb_log.crashed"
-			echo "e2e_boot: the kernel crashed in its initcalls (TCG; see $eb_log.crashed): once more" >&2
-			eb_try=2
-			continue
-		fi
-		break
-	done
-	if [ "$eb_rc" -eq 124 ] || [ "$eb_rc" -eq 137 ]; then
-		echo "e2e_boot: $eb_type: guest still running after ${eb_bound}s: killed (see $eb_log)" >&2
-	fi
-	grep -q 'E2E-END' "$eb_log"
+	eb_opts=$(e2e_attach "$1" "$4") || return 2
+	# shellcheck disable=SC2086 # the attachment's options and E2E_QEMU_EXTRA, split into words
+	qemu_boot "$2" "$3" "$5" "$6" "${7:-300}" E2E-END q35 2 2048 $eb_opts ${E2E_QEMU_EXTRA:-}
 }
 
 e2e_reached() {
@@ -109,4 +94,49 @@ e2e_mods() {
 
 e2e_ktime() {
 	grep -E "$2" "$1" | sed -n 's/^\[ *\([0-9]*\.[0-9][0-9]\)[0-9]*\].*/\1/p' | head -n 1
+}
+
+# The variants: they differ only in this table, a row each. Columns:
+#   name       E2E_VARIANTS names it
+#   root       where the image is built: stock, the cached root; initmod,
+#              the copy with initmod's Debian package installed
+#   generator  mkinitramfs, dracut: run in the root by chroot-image.sh, with
+#              the arguments; trigger: the image the package's trigger
+#              built in the root (/boot/initrd.img-KVER), listed with
+#              lsinitramfs; hostonly: `initmod-mkinitramfs --hostonly` run
+#              on each machine itself, booted through the image of the
+#              variant the arguments name (one image per attachment)
+#   arguments  the generator's, in shell quoting
+#   checks     what a boot shows besides the root: initmod (it loaded the
+#              disk's driver, and nothing failed), rootfs_by_coldplug (the
+#              root's filesystem module came with coldplug)
+#   cmdline    the variant's part of the kernel command line
+e2e_verbose=${E2E_VERBOSE:-1}
+e2e_table() {
+	cat << EOF
+# name | root    | generator   | arguments                                      | checks                     | cmdline
+a      | stock   | mkinitramfs |                                                |                            |
+b      | initmod | trigger     |                                                | initmod                    | initmod.verbose=$e2e_verbose
+c      | initmod | dracut      |                                                | initmod                    | initmod.verbose=$e2e_verbose
+cs     | initmod | dracut      | --omit "systemd systemd-initrd dracut-systemd" | initmod                    | initmod.verbose=$e2e_verbose
+d      | initmod | hostonly    | a                                              | initmod rootfs_by_coldplug | initmod.verbose=$e2e_verbose
+EOF
+}
+
+# the table's rows without comments, each field trimmed, '|' between them
+e2e_rows() {
+	e2e_table | awk -F'|' -v OFS='|' '/^#/ { next } { for (i = 1; i <= NF; i++) gsub(/^ +| +$/, "", $i); print }'
+}
+
+e2e_variants() {
+	e2e_rows | cut -d'|' -f1 | tr '\n' ' ' | sed 's/ $//'
+}
+
+e2e_variant() {
+	ev_row=$(e2e_rows | awk -F'|' -v n="$1" '$1 == n')
+	[ -n "$ev_row" ] || return 1
+	# shellcheck disable=SC2034 # the ev_* are for the scripts that source this
+	IFS='|' read -r _ ev_root ev_gen ev_args ev_checks ev_append << EOF
+$ev_row
+EOF
 }
