@@ -108,7 +108,8 @@ try() {
 }
 
 tried="" skipped=""
-for v in "$pin" $(versions_newest_first); do
+others=$(versions_newest_first)	# asked of apt once
+for v in "$pin" $others; do
 	if [ "$v" = "$pin" ]; then label="$v (pinned)"; else label=$v; fi
 	if try "$v"; then
 		if [ "$v" = "$pin" ]; then reason=pinned; else reason=${skipped#; }; fi
@@ -127,7 +128,7 @@ for v in "$pin" $(versions_newest_first); do
 	esac
 	skipped="$skipped; $label: $short"
 done
-[ "$(versions_newest_first)" ] ||
+[ -n "$others" ] ||
 	tried="$tried
   (apt-cache showsrc $name lists no other version: are deb-src lines enabled and 'apt-get update' run? scripts/setup-debian.sh does both)"
 die "no version of $name could be fetched, verified and unpacked:$tried"
