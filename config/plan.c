@@ -35,13 +35,19 @@ static int resolve_group(struct im_resolver *r, const struct im_plan_group *grp)
 	for (i = 0; i < grp->n && found >= 0; i++) {
 		const struct im_request *q = &grp->req[i];
 
-		if (grp->devices)
+		switch (q->kind) {
+		case IM_REQ_MODALIAS:
 			found = im_resolve_device(r, q->name, &steps);
-		else if (grp->from_argv)
+			break;
+		case IM_REQ_ARG:
 			found = im_resolve_arg(r, q->name, q->extra, &steps);
-		else
+			break;
+		default:
 			found = im_resolve_name(r, q->name, q->extra, &steps);
-		missing += found == 0 && (!grp->devices || grp->count_nodriver);
+			break;
+		}
+		missing += found == 0 &&
+			   (q->kind != IM_REQ_MODALIAS || grp->count_nodriver);
 		im_steps_clear(&steps);
 	}
 	im_steps_free(&steps);

@@ -12,20 +12,30 @@
 
 #include "resolve.h"
 
+/* What kind of name a request carries, and so how it is resolved. */
+enum im_request_kind {
+	IM_REQ_NAME,		/* a module name or alias, as modprobe NAME */
+	IM_REQ_ARG,		/* an argument of initmod's own command line:
+				 * "/x.ko" and "./x.ko" name files (kmod >= 31),
+				 * anything else is a name; names from
+				 * modprobe.d or the kernel command line are
+				 * never of this kind */
+	IM_REQ_MODALIAS,	/* a device's MODALIAS (or the kernel's own
+				 * request alias, fs-TYPE): resolved as udev's
+				 * kmod builtin does, none found is silent */
+};
+
 struct im_request {
-	const char *name;	/* module name or alias; a path when from_argv */
+	const char *name;	/* what .kind says */
 	const char *extra;	/* options given after it, or NULL */
+	enum im_request_kind kind;
 };
 
 struct im_plan_group {
 	const struct im_request *req;
 	size_t n;
-	int from_argv;		/* initmod's own arguments: "/x.ko", "./x.ko"
-				 * name files (kmod >= 31); otherwise never */
-	int devices;		/* names are devices' modaliases: resolved as
-				 * udev resolves them, none found is silent */
-	int count_nodriver;	/* devices: one without a driver counts as
-				 * not found (else it is no error) */
+	int count_nodriver;	/* a modalias without a driver counts as not
+				 * found (else it is no error) */
 	int parallel;		/* starts with the group before it, not after */
 	int first;		/* what it adds goes before the rest (see
 				 * im_node.first): the root's filesystem */

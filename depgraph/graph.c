@@ -84,6 +84,64 @@ int im_graph_edge(struct im_graph *g, size_t from, size_t to,
 	return 0;
 }
 
+static void take(char **to, char **from)
+{
+	if (!*to) {
+		*to = *from;
+		*from = NULL;
+	}
+}
+
+/* @s into @dst (see im_graph_merge); its index there in *@idx. */
+static int merge_node(struct im_graph *dst, struct im_node *s, size_t *idx)
+{
+	struct im_node *d;
+	int err = im_graph_node(dst, s->name, idx);
+
+	if (err)
+		return err;
+	d = &dst->nodes[*idx];
+	d->requested |= s->requested;
+	d->required |= s->required;
+	d->device |= s->device;
+	d->by_device |= s->by_device;
+	d->by_name |= s->by_name;
+	d->first |= s->first;
+	if (!d->path && !d->install && !d->builtin) {
+		take(&d->path, &s->path);
+		take(&d->install, &s->install);
+		d->builtin = s->builtin;
+		d->missing = s->missing;
+		d->cost = s->cost;
+	}
+	take(&d->options, &s->options);
+	return 0;
+}
+
+int im_graph_merge(struct im_graph *dst, struct im_graph *src)
+{
+	size_t *map, i, k;
+	int err = 0;
+
+	if (!src->n)
+		return 0;
+	map = malloc(src->n * sizeof(*map));
+	if (!map)
+		return -ENOMEM;
+	for (i = 0; i < src->n && !err; i++)
+		err = merge_node(dst, &src->nodes[i], &map[i]);
+	for (i = 0; i < src->n && !err; i++) {
+		const struct im_node *s = &src->nodes[i];
+
+		for (k = 0; k < s->npred && !err; k++)
+			if (!s->pred[k].dropped)
+				err = im_graph_edge(dst, map[s->pred[k].node],
+						    map[i], s->pred[k].kind);
+	}
+	free(map);
+	return err;
+}
+
 static const char *kind_word(enum im_edge_kind k)
 {
 	return k == IM_EDGE_HARD ? "depends on" :

@@ -57,6 +57,15 @@ int im_graph_node(struct im_graph *g, const char *name, size_t *idx);
 /* @from must complete before @to starts. Duplicates and self-edges ignored. */
 int im_graph_edge(struct im_graph *g, size_t from, size_t to,
 		  enum im_edge_kind kind);
+/*
+ * Add @src's nodes and edges to @dst, matched by name: a node new to @dst
+ * takes @src's strings (moved: @src keeps only what it still frees); one
+ * already there gains @src's flags, and its file, command, options only
+ * when it had none (the first plan of a module decides, as in the
+ * resolver). Nodes [old dst->n, dst->n) are the new ones. 0 or -ENOMEM
+ * (then @dst may hold some of @src).
+ */
+int im_graph_merge(struct im_graph *dst, struct im_graph *src);
 /* Break cycles (reported through @m), then levels, order and tails. */
 int im_graph_order(struct im_graph *g, struct msgs *m);
 /* -n output: levels, then the critical path by cost. */

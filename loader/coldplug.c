@@ -31,9 +31,7 @@ struct source {
 	double deadline_ms;		/* settle gives up here */
 	int fd;				/* uevents, -1 none */
 	int quit;			/* atomic: the run is over */
-	/* what the next growth adds */
-	const struct im_plan_group *grp;
-	size_t dev_from;		/* devices [dev_from, dev.n) */
+	size_t dev_from;		/* devices [dev_from, dev.n) not planned */
 	/* the root: its device found, its filesystem's module planned first
 	 * (jobs [fs_from, fs_to)); told once those ended */
 	int root_told;
@@ -60,53 +58,66 @@ static int over(struct source *s)
 	       im_engine_stopped(s->e) || im_engine_now(s->e) > s->deadline_ms;
 }
 
-/* im_engine_grow()'s callback (engine lock held): a group, then devices. */
-static int add(void *arg, struct im_graph *g)
+/*
+ * What the next growth adds, resolved into @g without the engine's lock
+ * (udev's kmod builtin: each modalias as modprobe resolves an alias): the
+ * group @grp, then, with @devices, the devices not planned yet.
+ */
+static int resolve_new(struct source *s, const struct im_plan_group *grp,
+		       int devices, struct im_graph *g)
 {
-	struct source *s = arg;
 	struct im_coldplug_stats *st = s->st;
 	size_t i;
 	int err = 0, k;
 
-	if (s->grp && s->grp->n) {
-		size_t n0 = g->n;
-
-		k = im_plan_build(s->r, s->grp, 1, g);
+	if (grp && grp->n) {
+		k = im_plan_build(s->r, grp, 1, g);
 		if (k < 0)
 			return k;
-		if (s->grp->first) {	/* the root's filesystem: said nowhere */
-			s->fs_from = n0;
-			s->fs_to = g->n;
-			return 0;
-		}
 		st->missing += k;
 	}
-	for (i = s->dev_from; i < st->dev.n && !err; i++) {
-		struct im_request q = { st->dev.v[i].modalias, NULL };
-		struct im_plan_group grp = { .req = &q, .n = 1, .devices = 1,
-					     .count_nodriver = 1 };
+	for (i = s->dev_from; devices && i < st->dev.n && !err; i++) {
+		struct im_request q = { st->dev.v[i].modalias, NULL,
+					IM_REQ_MODALIAS };
+		struct im_plan_group dg = { .req = &q, .n = 1,
+					    .count_nodriver = 1 };
 
-		k = im_plan_build(s->r, &grp, 1, g);
+		k = im_plan_build(s->r, &dg, 1, g);
 		if (k < 0)
 			err = k;
 		else if (k > 0 && VEC_PUSH(st->nodriver, st->nnodriver,
 					   st->cap_nodriver, i) < 0)
 			err = -ENOMEM;
 	}
+	if (devices)
+		s->dev_from = st->dev.n;
+	return err;
+}
+
+/*
+ * Resolve, then add to the running plan (the engine's lock is taken only
+ * for the merge); the new jobs in [*from, *to) when asked.
+ */
+static int grow_by(struct source *s, const struct im_plan_group *grp,
+		   int devices, size_t *from, size_t *to)
+{
+	struct im_graph g;
+	int err;
+
+	im_graph_init(&g);
+	err = resolve_new(s, grp, devices, &g);
+	if (err >= 0)
+		err = im_engine_grow(s->e, &g, from, to);
+	im_graph_free(&g);
+	if (err < 0)
+		msg_err(s->m, "coldplug: cannot add to the running plan: %s",
+			strerror(-err));
 	return err;
 }
 
 static void grow(struct source *s, const struct im_plan_group *grp)
 {
-	int err;
-
-	s->grp = grp;
-	err = im_engine_grow(s->e, add, s);
-	if (err < 0)
-		msg_err(s->m, "coldplug: cannot add to the running plan: %s",
-			strerror(-err));
-	s->grp = NULL;
-	s->dev_from = s->st->dev.n;
+	grow_by(s, grp, 1, NULL, NULL);
 }
 
 /* Every waiting uevent; returns how many arrived. */
@@ -148,17 +159,15 @@ static size_t drain(struct source *s)
 static void root_fs_plan(struct source *s, const char *type)
 {
 	char name[80];
-	struct im_request q = { name, NULL };
-	struct im_plan_group grp = { .req = &q, .n = 1, .devices = 1, .first = 1 };
-	size_t before = s->fs_from;
+	struct im_request q = { name, NULL, IM_REQ_MODALIAS };
+	struct im_plan_group grp = { .req = &q, .n = 1, .first = 1 };
+	size_t from, to;
 
 	snprintf(name, sizeof(name), "fs-%.*s", (int)strcspn(type, ","), type);
-	s->grp = &grp;
-	s->fs_from = SIZE_MAX;		/* add() records the range */
-	im_engine_grow(s->e, add, s);
-	s->grp = NULL;
-	if (s->fs_from == SIZE_MAX)
-		s->fs_from = s->fs_to = before;
+	if (grow_by(s, &grp, 0, &from, &to) == 0) {
+		s->fs_from = from;	/* none new: it was planned already */
+		s->fs_to = to;
+	}
 }
 
 /*

@@ -19,11 +19,10 @@
 #include <stddef.h>
 
 #include "engine.h"
-#include "load.h"
 
 double im_engine_now(const struct im_engine *e)
 {
-	return im_ms_since(&e->t0);
+	return im_ms_since(&e->env.t0);
 }
 
 /* ---- ready heap: larger tail first, then lower index ---- */
@@ -226,8 +225,17 @@ static void load_in(const struct im_engine *e, size_t i, struct im_load *l)
 	l->install = n->install;
 	l->builtin = n->builtin;
 	l->blacklisted = j->blacklisted;
-	l->same_file = j->same_file;
-	l->result = IM_JOB_RUN;
+	l->same_file = j->same_file != SIZE_MAX;
+}
+
+static enum im_job_state job_state(enum im_load_result r)
+{
+	switch (r) {
+	case IM_LOAD_LOADED: return IM_JOB_LOADED;
+	case IM_LOAD_PRESENT: return IM_JOB_PRESENT;
+	case IM_LOAD_SKIPPED: return IM_JOB_SKIPPED;
+	default: return IM_JOB_FAILED;
+	}
 }
 
 /* Worker @w is done with job @i, its outcome in @l (lock held). */
@@ -239,7 +247,7 @@ static void job_end(struct im_engine *e, struct im_worker *w, size_t i,
 	e->inflight--;
 	e->asleep -= w->asleep;
 	w->busy = w->asleep = 0;
-	j->st = l->result;
+	j->st = job_state(l->result);
 	j->err = l->err;
 	j->t_call = l->t_call;
 	j->cpu_ms = cpu_ms;
@@ -267,16 +275,16 @@ static void *worker_main(void *arg)
 		size_t i;
 
 		while (!(e->nheap && can_start(e)) && (e->remaining || e->hold) &&
-		       !e->stop)
+		       !e->env.stop)
 			pthread_cond_wait(&e->work, &e->lock);
-		if (!e->nheap || e->stop)
+		if (!e->nheap || e->env.stop)
 			break;		/* all done, or past the deadline */
 		i = heap_pop(e);
 		job_begin(e, w, i);
 		load_in(e, i, &l);
 		pthread_mutex_unlock(&e->lock);
 		cpu = thread_cpu_ms();
-		im_load_run(e, &l);
+		im_load_run(&e->env, &l);
 		cpu = thread_cpu_ms() - cpu;
 		pthread_mutex_lock(&e->lock);
 		job_end(e, w, i, &l, cpu);
@@ -459,12 +467,16 @@ static int engine_init(struct im_engine *e, struct im_graph *g,
 	e->k = &e->kernel;
 	e->msgs = *m;
 	e->m = &e->msgs;
+	e->env.k = e->k;
+	e->env.m = e->m;
+	e->env.ignore_install = o->ignore_install;
+	e->env.user_decompress = o->user_decompress;
 	e->o.hard_blacklist = NULL;
 	if (e->o.threads < 1)
 		e->o.threads = 1;
 	if (e->o.max_threads < e->o.threads)
 		e->o.max_threads = e->o.threads;
-	clock_gettime(CLOCK_MONOTONIC, &e->t0);
+	clock_gettime(CLOCK_MONOTONIC, &e->env.t0);
 	for (i = 0; o->hard_blacklist && i < o->hard_blacklist->n; i++)
 		if (im_strlist_add(&e->blacklist, o->hard_blacklist->v[i],
 				   strlen(o->hard_blacklist->v[i])) < 0)
@@ -478,7 +490,7 @@ static int engine_init(struct im_engine *e, struct im_graph *g,
 	if (err)
 		return err;
 	start_jobs(e, 0);
-	e->kcomp = e->k->compression(e->k);
+	e->env.kcomp = e->k->compression(e->k);
 	return 0;
 }
 
@@ -602,7 +614,7 @@ int im_engine_run(struct im_engine *e)
 	}
 	err = wait_all(e);
 	if (err) {
-		__atomic_store_n(&e->stop, 1, __ATOMIC_RELAXED);	/* read unlocked in load.c */
+		__atomic_store_n(&e->env.stop, 1, __ATOMIC_RELAXED);	/* read unlocked in load.c */
 		pthread_cond_broadcast(&e->work);
 	} else {
 		/* let idle workers leave before the engine goes away */
@@ -737,11 +749,11 @@ static void heapify(struct im_engine *e)
 		heap_push(e, e->heap[i]);
 }
 
-int im_engine_grow(struct im_engine *e,
-		   int (*add)(void *arg, struct im_graph *g), void *arg)
+int im_engine_grow(struct im_engine *e, struct im_graph *add, size_t *from,
+		   size_t *to)
 {
 	size_t n0, i, *npred0;
-	int ret, err = 0;
+	int err;
 
 	pthread_mutex_lock(&e->lock);
 	n0 = e->njobs;	/* nodes past it (a failed growth) get another chance */
@@ -752,11 +764,12 @@ int im_engine_grow(struct im_engine *e,
 	}
 	for (i = 0; i < n0; i++)
 		npred0[i] = e->g->nodes[i].npred;
-	ret = add(arg, e->g);
+	err = im_graph_merge(e->g, add);
 	drop_edges_into_old(e->g, n0, npred0);
 	free(npred0);
 	if (e->g->n > n0) {
-		err = reserve_jobs(e, e->g->n);
+		if (!err)
+			err = reserve_jobs(e, e->g->n);
 		if (!err)
 			err = new_jobs(e, n0);
 		if (!err)
@@ -769,8 +782,12 @@ int im_engine_grow(struct im_engine *e,
 			pthread_cond_broadcast(&e->work);
 		}
 	}
+	if (from)
+		*from = n0;
+	if (to)
+		*to = e->njobs;
 	pthread_mutex_unlock(&e->lock);
-	return err ? err : ret;
+	return err;
 }
 
 /*
@@ -814,7 +831,7 @@ int im_engine_idle(struct im_engine *e)
 
 int im_engine_stopped(struct im_engine *e)
 {
-	return __atomic_load_n(&e->stop, __ATOMIC_RELAXED);
+	return __atomic_load_n(&e->env.stop, __ATOMIC_RELAXED);
 }
 
 void im_engine_mark(struct im_engine *e, const char *what)

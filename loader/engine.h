@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "kernel.h"
+#include "load.h"
 #include "../depgraph/graph.h"
 
 enum im_job_state {
@@ -109,7 +110,6 @@ struct im_engine {
 	pthread_cond_t work, done;
 	size_t *heap, nheap;		/* [lock] ready jobs, heaviest tail first */
 	size_t remaining;		/* [lock] jobs not finished */
-	int stop;			/* [lock] written; read atomically: timeout */
 	int running;			/* [lock] workers alive */
 	int put;			/* [lock] the caller let go (im_engine_put) */
 	struct im_worker *workers;	/* o.max_threads of them */
@@ -117,11 +117,11 @@ struct im_engine {
 	int used_threads;		/* [lock] highest worker id that ran a job + 1 */
 	int peak_inflight;		/* [lock] most loads at once */
 	int stall_said;			/* [lock] the watchdog spoke of this stall */
-	enum im_comp kcomp;		/* [init] what the kernel decompresses */
-	int kdecomp_broken;		/* atomic: the kernel refused the flag once */
+	struct im_load_env env;		/* what a load gets: kernel, sink, the
+					 * options of a load, the clock (t0),
+					 * the atomic stop and kdecomp_broken */
 	struct im_mark *marks;		/* [lock] */
 	size_t nmarks, cap_marks;
-	struct timespec t0;
 	double wall_ms;
 };
 
@@ -167,17 +167,18 @@ int im_engine_ended(struct im_engine *e, size_t from, size_t to);
 int im_engine_no_device(const struct im_engine *e, size_t i);
 /*
  * Grow the running plan, from any thread, before or while run() runs:
- * @add resolves new names into the engine's graph under the engine's lock
- * (so it must be quick and must not call back into the engine); it may
- * only add nodes and edges. The new nodes become jobs: each starts after
- * its predecessors (those already finished count as done; a failed hard
- * one skips it); a module already in the plan is never added twice (the
- * graph's names), nor loaded twice (the once-guard by inode). New edges
- * into nodes planned before are dropped: their order was settled. Returns
- * @add's result, or -errno when the new nodes could not join the run.
+ * @add, a graph the caller resolved without the engine's lock (its names,
+ * files, edges), is merged into the engine's graph under the lock
+ * (im_graph_merge: @add stays the caller's to free). The new nodes become
+ * jobs: each starts after its predecessors (those already finished count
+ * as done; a failed hard one skips it); a module already in the plan is
+ * never added twice (the graph's names), nor loaded twice (the once-guard
+ * by inode). New edges into nodes planned before are dropped: their order
+ * was settled. The new jobs are [*@from, *@to) (either may be NULL).
+ * 0, or -errno when the new nodes could not join the run.
  */
-int im_engine_grow(struct im_engine *e,
-		   int (*add)(void *arg, struct im_graph *g), void *arg);
+int im_engine_grow(struct im_engine *e, struct im_graph *add, size_t *from,
+		   size_t *to);
 void im_engine_stats(struct im_engine *e, struct im_engine_stats *s);
 const char *im_job_state_word(enum im_job_state s);
 /* 1 when no worker is left (waiting up to @max_s seconds for them). */

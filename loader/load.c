@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "../base/file.h"
-#include "engine.h"
 #include "load.h"
 
 const char *im_load_errmsg(int err)
@@ -60,7 +59,7 @@ static void fail(struct im_load *l, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	l->result = IM_JOB_FAILED;
+	l->result = IM_LOAD_FAILED;
 	l->err = err;
 	va_start(ap, fmt);
 	vsnprintf(l->why, sizeof(l->why), fmt, ap);
@@ -85,7 +84,7 @@ static int read_all(int fd, void **buf, size_t *len)
 }
 
 /* Decompress in userspace, then init_module. */
-static int load_buffer(struct im_engine *e, struct im_load *l, int fd,
+static int load_buffer(struct im_load_env *env, struct im_load *l, int fd,
 		       enum im_comp c, const char *opts)
 {
 	const char *path = l->path;
@@ -111,8 +110,8 @@ static int load_buffer(struct im_engine *e, struct im_load *l, int fd,
 		img = raw;
 		imglen = rawlen;
 	}
-	l->t_call = im_ms_since(&e->t0);
-	err = e->k->init_module(e->k, img, imglen, opts);
+	l->t_call = im_ms_since(&env->t0);
+	err = env->k->init_module(env->k, img, imglen, opts);
 	free(img);
 	return err;
 }
@@ -124,20 +123,20 @@ static int load_buffer(struct im_engine *e, struct im_load *l, int fd,
  * cannot (EOPNOTSUPP), decompress in userspace from now on: a module that
  * fails on its own must not slow down every later load.
  */
-static int kernel_refused(struct im_engine *e, struct im_load *l, int fd,
+static int kernel_refused(struct im_load_env *env, struct im_load *l, int fd,
 			  enum im_comp c, const char *opts, int kerr)
 {
 	const char *name = l->name;
-	int err = load_buffer(e, l, fd, c, opts);
+	int err = load_buffer(env, l, fd, c, opts);
 
 	if ((err == 0 || kerr == -EOPNOTSUPP) &&
-	    !__atomic_exchange_n(&e->kdecomp_broken, 1, __ATOMIC_RELAXED))
-		msg_info(e->m, "kernel refused compressed %s (%s); decompressing in userspace from now on",
+	    !__atomic_exchange_n(&env->kdecomp_broken, 1, __ATOMIC_RELAXED))
+		msg_info(env->m, "kernel refused compressed %s (%s); decompressing in userspace from now on",
 			 name, strerror(-kerr));
 	return err;
 }
 
-static int load_file(struct im_engine *e, struct im_load *l, const char *opts)
+static int load_file(struct im_load_env *env, struct im_load *l, const char *opts)
 {
 	unsigned char magic[6];
 	enum im_comp c;
@@ -152,22 +151,22 @@ static int load_file(struct im_engine *e, struct im_load *l, const char *opts)
 	}
 	r = pread(fd, magic, sizeof(magic), 0);
 	c = im_comp_detect(magic, r > 0 ? (size_t)r : 0);
-	l->t_call = im_ms_since(&e->t0);
+	l->t_call = im_ms_since(&env->t0);
 	if (c == IM_COMP_NONE) {
-		err = e->k->finit_module(e->k, fd, opts, 0);
+		err = env->k->finit_module(env->k, fd, opts, 0);
 		if (err == -ENOSYS)	/* no finit_module: very old kernel */
-			err = load_buffer(e, l, fd, c, opts);
-	} else if (c == e->kcomp && !e->o.user_decompress &&
-		   !__atomic_load_n(&e->kdecomp_broken, __ATOMIC_RELAXED)) {
-		err = e->k->finit_module(e->k, fd, opts,
+			err = load_buffer(env, l, fd, c, opts);
+	} else if (c == env->kcomp && !env->user_decompress &&
+		   !__atomic_load_n(&env->kdecomp_broken, __ATOMIC_RELAXED)) {
+		err = env->k->finit_module(env->k, fd, opts,
 					 IM_MODULE_INIT_COMPRESSED_FILE);
 		if (!err)
-			msg_info(e->m, "%s: the kernel decompressed %s (%s)",
+			msg_info(env->m, "%s: the kernel decompressed %s (%s)",
 				 l->name, l->path, im_comp_name(c));
 		if (err == -EINVAL || err == -EOPNOTSUPP)
-			err = kernel_refused(e, l, fd, c, opts, err);
+			err = kernel_refused(env, l, fd, c, opts, err);
 	} else {
-		err = load_buffer(e, l, fd, c, opts);
+		err = load_buffer(env, l, fd, c, opts);
 	}
 	close(fd);
 	return err;
@@ -175,12 +174,12 @@ static int load_file(struct im_engine *e, struct im_load *l, const char *opts)
 
 
 /* EBUSY: wait (bounded) until the other copy is live or gone. */
-static void wait_settled(struct im_engine *e, const char *name)
+static void wait_settled(struct im_load_env *env, const char *name)
 {
 	int waited = 0;
 
-	while (waited < 30000 && !__atomic_load_n(&e->stop, __ATOMIC_RELAXED)) {
-		enum im_modstate s = e->k->module_state(e->k, name);
+	while (waited < 30000 && !__atomic_load_n(&env->stop, __ATOMIC_RELAXED)) {
+		enum im_modstate s = env->k->module_state(env->k, name);
 
 		if (s != IM_MOD_COMING && s != IM_MOD_GOING)
 			return;
@@ -215,7 +214,7 @@ static char *expand_install(const char *cmd, const char *opts)
 	return out;
 }
 
-static void run_install(struct im_engine *e, struct im_load *l, const char *opts)
+static void run_install(struct im_load_env *env, struct im_load *l, const char *opts)
 {
 	char *cmd = expand_install(l->install, opts);
 	int r;
@@ -224,11 +223,11 @@ static void run_install(struct im_engine *e, struct im_load *l, const char *opts
 		fail(l, -ENOMEM, "out of memory for the install command");
 		return;
 	}
-	l->t_call = im_ms_since(&e->t0);
-	r = e->k->run_command(e->k, cmd, l->name);
+	l->t_call = im_ms_since(&env->t0);
+	r = env->k->run_command(env->k, cmd, l->name);
 	free(cmd);
 	if (r == 0) {
-		l->result = IM_JOB_LOADED;
+		l->result = IM_LOAD_LOADED;
 	} else if (r == -ENOEXEC) {
 		fail(l, r, "install command needs /bin/sh, which is missing: %s",
 		     l->install);
@@ -241,51 +240,51 @@ static void run_install(struct im_engine *e, struct im_load *l, const char *opts
 	}
 }
 
-void im_load_run(struct im_engine *e, struct im_load *l)
+void im_load_run(struct im_load_env *env, struct im_load *l)
 {
 	const char *opts = l->options ? l->options : "";
 	int err;
 
 	if (l->blacklisted) {
-		l->result = IM_JOB_SKIPPED;
+		l->result = IM_LOAD_SKIPPED;
 		snprintf(l->why, sizeof(l->why),
 			 "blacklisted on the kernel command line");
 		return;
 	}
-	if (l->builtin || l->same_file != SIZE_MAX) {
-		l->result = IM_JOB_PRESENT;
+	if (l->builtin || l->same_file) {
+		l->result = IM_LOAD_PRESENT;
 		return;
 	}
-	if (e->k->module_state(e->k, l->name) == IM_MOD_LIVE) {
-		l->result = IM_JOB_PRESENT;
+	if (env->k->module_state(env->k, l->name) == IM_MOD_LIVE) {
+		l->result = IM_LOAD_PRESENT;
 		return;
 	}
-	if (l->install && !e->o.ignore_install) {
-		run_install(e, l, opts);
+	if (l->install && !env->ignore_install) {
+		run_install(env, l, opts);
 		return;
 	}
 	if (!l->path) {
 		fail(l, -ENOENT, "no file for this module in the module directory");
 		return;
 	}
-	err = load_file(e, l, opts);
-	if (l->result == IM_JOB_FAILED)
+	err = load_file(env, l, opts);
+	if (l->result == IM_LOAD_FAILED)
 		return;
 	if (err == -EBUSY) {
-		wait_settled(e, l->name);
-		if (__atomic_load_n(&e->stop, __ATOMIC_RELAXED)) {
+		wait_settled(env, l->name);
+		if (__atomic_load_n(&env->stop, __ATOMIC_RELAXED)) {
 			fail(l, err, "%s: another copy was still loading or unloading at the deadline",
 			     l->path);
 			return;
 		}
-		err = load_file(e, l, opts);
-		if (l->result == IM_JOB_FAILED)
+		err = load_file(env, l, opts);
+		if (l->result == IM_LOAD_FAILED)
 			return;
 	}
 	if (err == 0) {
-		l->result = IM_JOB_LOADED;
+		l->result = IM_LOAD_LOADED;
 	} else if (err == -EEXIST) {
-		l->result = IM_JOB_PRESENT;
+		l->result = IM_LOAD_PRESENT;
 	} else if (strcmp(im_load_errmsg(err), strerror(-err)) == 0) {
 		fail(l, err, "%s: %s", l->path, strerror(-err));
 	} else {

@@ -37,8 +37,10 @@ static struct im_request *present_devices(const struct im_opts *o,
 		return NULL;
 	im_uevent_walk(o->sysfs ? o->sysfs : "/sys", d, m);
 	q = calloc(d->n ? d->n : 1, sizeof(*q));
-	for (i = 0; q && i < d->n; i++)
+	for (i = 0; q && i < d->n; i++) {
 		q[i].name = d->v[i].modalias;
+		q[i].kind = IM_REQ_MODALIAS;
+	}
 	return q;
 }
 
@@ -83,8 +85,8 @@ static int build(struct im_resolver *r, const struct im_opts *o,
 	struct im_request *dq = present_devices(o, &d, m);
 	struct im_plan_group grp[4] = {
 		{ 0 },
-		{ .req = o->req, .n = o->nreq, .from_argv = 1 },
-		{ .req = dq, .n = dq ? d.n : 0, .devices = 1, .parallel = 1 },
+		{ .req = o->req, .n = o->nreq },
+		{ .req = dq, .n = dq ? d.n : 0, .parallel = 1 },
 		{ 0 },
 	};
 	int err = o->coldplug == 1 && !dq ? -ENOMEM : 0;
@@ -158,7 +160,7 @@ static int load(struct im_session *s, const struct im_opts *o, struct msgs *m)
 	im_run_engine_opts(s, o, o->timeout, m, &eo);
 	if (o->coldplug == 1) {
 		struct im_plan_group groups[3] = {
-			{ 0 }, { .req = o->req, .n = o->nreq, .from_argv = 1 }, { 0 },
+			{ 0 }, { .req = o->req, .n = o->nreq }, { 0 },
 		};
 
 		err = im_run_coldplug(s, o, groups, &eo, NULL, m, &bad);

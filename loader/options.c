@@ -302,6 +302,7 @@ static int take_names(int argc, char **argv, struct im_opts *o, struct msgs *m)
 				return -ENOMEM;
 			continue;
 		}
+		o->req[o->nreq].kind = IM_REQ_ARG;
 		o->req[o->nreq++].name = argv[i];
 	}
 	if (!o->nreq && !o->init && !o->boot && o->coldplug != 1 && !o->exec_argv) {

@@ -103,6 +103,7 @@ static int plan(struct im_resolver *r, struct im_graph *g)
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		q[i].name = names[i];
 		q[i].extra = NULL;
+		q[i].kind = IM_REQ_NAME;
 	}
 	err = im_plan_boot(r, "/nonexistent/alloc-fail", q, i, g);
 	return err < 0 ? err : 0;

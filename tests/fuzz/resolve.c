@@ -22,7 +22,8 @@ static void open_part(struct im_moddb *db, enum im_idx i, const char *s,
 		im_index_open_text_buf(&db->idx[i], buf, len, kind, "fuzz");
 }
 
-/* The names as one group of the plan (im_plan_build), as a boot has them. */
+/* The names as one group of the plan (im_plan_build), as a boot has them;
+ * every second one as a device's modalias. */
 static void resolve_all(struct im_resolver *r, char *names, struct im_graph *g)
 {
 	struct im_request q[MAX_NAMES];
@@ -32,6 +33,7 @@ static void resolve_all(struct im_resolver *r, char *names, struct im_graph *g)
 	for (tok = strtok_r(names, " \t\n", &save); tok && grp.n < MAX_NAMES;
 	     tok = strtok_r(NULL, " \t\n", &save)) {
 		q[grp.n].name = tok;
+		q[grp.n].kind = grp.n % 2 ? IM_REQ_MODALIAS : IM_REQ_NAME;
 		q[grp.n++].extra = NULL;
 	}
 	im_plan_build(r, &grp, 1, g);

@@ -91,7 +91,7 @@ static char *alias_map(const char *dir, struct strmap *alias_of)
 /* One name into the plan graph: 1 found, 0 not, <0 error. */
 static int plan_one(struct real_tree *rt, const char *name, struct im_graph *g)
 {
-	struct im_request q = { name, NULL };
+	struct im_request q = { name, NULL, IM_REQ_NAME };
 	struct im_plan_group grp = { .req = &q, .n = 1 };
 	int missing = im_plan_build(&rt->r, &grp, 1, g);
 

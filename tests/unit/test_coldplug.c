@@ -217,9 +217,9 @@ TEST(coldplug_walk_hotplug_chains_and_settle)
 TEST(coldplug_pre_and_post_groups)
 {
 	struct cp c;
-	const struct im_request pre[] = { { "scsimod", NULL } };
-	const struct im_request mid[] = { { "nosuchname", NULL } };
-	const struct im_request post[] = { { "hid", NULL } };
+	const struct im_request pre[] = { { "scsimod", NULL, IM_REQ_NAME } };
+	const struct im_request mid[] = { { "nosuchname", NULL, IM_REQ_NAME } };
+	const struct im_request post[] = { { "hid", NULL, IM_REQ_NAME } };
 	const struct im_plan_group groups[3] = {
 		{ .req = pre, .n = 1 }, { .req = mid, .n = 1 }, { .req = post, .n = 1 },
 	};
@@ -331,7 +331,7 @@ TEST(coldplug_waits_for_a_required_root_only)
 TEST(coldplug_no_device_only_for_what_devices_pulled_in)
 {
 	struct cp c;
-	const struct im_request mid[] = { { "edacdep", NULL } };
+	const struct im_request mid[] = { { "edacdep", NULL, IM_REQ_NAME } };
 	const struct im_plan_group groups[3] = { { 0 }, { .req = mid, .n = 1 }, { 0 } };
 	struct im_coldplug_opts co = { .quiet_s = 0.05 };
 	struct im_engine_opts eo = { .threads = 2, .timeout_s = 30,

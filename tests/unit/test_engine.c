@@ -305,7 +305,7 @@ TEST(engine_compressed_files_kernel_or_userspace)
 	CHECK_INT(run(&s, &e, 1, 10), 0);
 	CHECK_INT(e->jobs[x].st, IM_JOB_LOADED);
 	CHECK_INT(fake_get(&s.f, "xzmod")->calls, 2);	/* refused before loading; then init_module */
-	CHECK(e->kdecomp_broken);
+	CHECK(e->env.kdecomp_broken);
 	im_engine_put(e);
 	/* --decompress user: the kernel could, but is never asked */
 	s.f.refuse_flag = 0;
@@ -322,7 +322,7 @@ TEST(engine_compressed_files_kernel_or_userspace)
 	CHECK_INT(e->jobs[x].st, IM_JOB_LOADED);
 	CHECK_INT(fake_get(&s.f, "xzmod")->calls, 1);
 	CHECK(!(fake_get(&s.f, "xzmod")->flags_seen & IM_MODULE_INIT_COMPRESSED_FILE));
-	CHECK(!e->kdecomp_broken);
+	CHECK(!e->env.kdecomp_broken);
 	im_engine_put(e);
 	su_free(&s);
 }
@@ -529,27 +529,52 @@ struct grow_arg {
 	struct setup *s;
 	const char *names[8];	/* name, or "name<dep" (dep in the graph) */
 	int delay_us;
+	pthread_mutex_t *mu;	/* growers in parallel: one names at a time */
 };
 
-static int add_names(void *arg, struct im_graph *g)
+/*
+ * The names as a graph of their own, resolved without the engine (as
+ * coldplug resolves a device's modalias): a module the fake kernel knows
+ * is planned already and left out, a new one gets its file; "b<a" adds
+ * the edge a -> b (a named only: the merge finds it in the plan). Then
+ * merged into the running plan; growers in parallel take turns (coldplug
+ * has one source thread).
+ */
+static int add_names(struct im_engine *e, struct grow_arg *a)
 {
-	struct grow_arg *a = arg;
+	struct setup *s = a->s;
+	struct im_graph g;
 	size_t i, k, d;
+	int err;
 
+	im_graph_init(&g);
+	if (a->mu)
+		pthread_mutex_lock(a->mu);
 	for (k = 0; k < 8 && a->names[k]; k++) {
-		char name[64], *lt;
+		char name[64], fn[80], *lt;
 
 		snprintf(name, sizeof(name), "%s", a->names[k]);
 		lt = strchr(name, '<');
 		if (lt)
 			*lt++ = '\0';
-		if (im_graph_node(g, name, &i) == 0 && g->nodes[i].path)
+		if (fake_get(&s->f, name))
 			continue;	/* planned already: nothing new */
-		i = node(a->s, name, a->delay_us);
-		if (lt && im_graph_node(g, lt, &d) == 0)
-			dep(a->s, d, i);
+		im_graph_node(&g, name, &i);
+		snprintf(fn, sizeof(fn), "%s.ko", name);
+		g.nodes[i].path = t_write(s->dir, fn, name, -1);
+		g.nodes[i].requested = 1;
+		g.nodes[i].cost = a->delay_us;
+		fake_add(&s->f, name)->delay_us = a->delay_us;
+		if (lt && im_graph_node(&g, lt, &d) == 0) {
+			im_graph_edge(&g, d, i, IM_EDGE_HARD);
+			fake_dep(fake_get(&s->f, name), fake_get(&s->f, lt)->name);
+		}
 	}
-	return 0;
+	err = im_engine_grow(e, &g, NULL, NULL);
+	if (a->mu)
+		pthread_mutex_unlock(a->mu);
+	im_graph_free(&g);
+	return err;
 }
 
 struct grower {
@@ -563,7 +588,7 @@ static void *grow_later(void *arg)
 	struct grower *gr = arg;
 
 	usleep(gr->sleep_us);
-	im_engine_grow(gr->e, add_names, &gr->a);
+	add_names(gr->e, &gr->a);
 	im_engine_hold(gr->e, 0);
 	return NULL;
 }
@@ -573,7 +598,7 @@ static void *grow_only(void *arg)
 	struct grower *gr = arg;
 
 	usleep(gr->sleep_us);
-	im_engine_grow(gr->e, add_names, &gr->a);
+	add_names(gr->e, &gr->a);
 	return NULL;
 }
 
@@ -627,7 +652,7 @@ TEST(engine_grown_job_after_failed_dependency_is_skipped)
 	CHECK_INT(im_engine_run(e), 0);		/* x failed */
 	ga.s = &s;
 	im_engine_hold(e, 1);
-	CHECK_INT(im_engine_grow(e, add_names, &ga), 0);
+	CHECK_INT(add_names(e, &ga), 0);
 	im_engine_hold(e, 0);
 	CHECK_INT(im_engine_run(e), 0);
 	im_graph_node(&s.g, "y", &y);
@@ -667,6 +692,7 @@ TEST(engine_grows_under_load)
 	struct releaser rel;
 	pthread_t th[24], relth;
 	char names[24][3][32];
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	int i;
 
 	su_init(&s);
@@ -681,6 +707,7 @@ TEST(engine_grows_under_load)
 		gr[i].e = e;
 		gr[i].a.s = &s;
 		gr[i].a.delay_us = 1000 * (i % 5);
+		gr[i].a.mu = &mu;
 		gr[i].a.names[0] = names[i][0];
 		gr[i].a.names[1] = names[i][1];
 		gr[i].a.names[2] = names[i][2];

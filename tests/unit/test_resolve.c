@@ -223,7 +223,7 @@ TEST(resolve_builds_dag_with_levels)
 {
 	struct fx f;
 	struct im_graph g;
-	const struct im_request q[] = { { "a", NULL }, { "big", NULL } };
+	const struct im_request q[] = { { "a", NULL, IM_REQ_NAME }, { "big", NULL, IM_REQ_NAME } };
 	const struct im_plan_group grp = { .req = q, .n = 2 };
 	size_t ia, ib, ic, ip, iq, ie, ibig;
 	char *buf = NULL;
@@ -289,14 +289,66 @@ TEST(graph_breaks_cycles_and_reports)
 	im_graph_free(&g);
 }
 
+/* A graph resolved apart joins another by name (coldplug's growth). */
+TEST(graph_merge_by_name)
+{
+	struct im_graph d, s;
+	size_t a, b, c, x;
+
+	im_graph_init(&d);
+	im_graph_init(&s);
+	im_graph_node(&d, "a", &a);
+	d.nodes[a].path = strdup("/m/a.ko");
+	d.nodes[a].cost = 10;
+	im_graph_node(&d, "x", &x);		/* planned without a file */
+	d.nodes[x].missing = 1;
+	im_graph_node(&s, "c", &c);
+	im_graph_node(&s, "a", &a);
+	im_graph_node(&s, "b", &b);
+	im_graph_node(&s, "x", &x);
+	s.nodes[a].path = strdup("/other/a.ko");	/* the first plan decides */
+	s.nodes[a].options = strdup("debug=1");	/* it had none: taken */
+	s.nodes[a].by_device = 1;
+	s.nodes[b].path = strdup("/m/b.ko");
+	s.nodes[b].cost = 7;
+	s.nodes[b].requested = s.nodes[b].first = 1;
+	s.nodes[x].path = strdup("/m/x.ko");	/* it had none: taken */
+	s.nodes[c].install = strdup("/bin/true");
+	im_graph_edge(&s, a, b, IM_EDGE_HARD);
+	im_graph_edge(&s, c, b, IM_EDGE_PRE);
+	CHECK_INT(im_graph_merge(&d, &s), 0);
+	CHECK_INT(d.n, 4);
+	im_graph_node(&d, "a", &a);
+	im_graph_node(&d, "b", &b);
+	im_graph_node(&d, "c", &c);
+	im_graph_node(&d, "x", &x);
+	CHECK_INT(a, 0);
+	CHECK_INT(x, 1);
+	CHECK(!strcmp(d.nodes[a].path, "/m/a.ko"));
+	CHECK(!strcmp(d.nodes[a].options, "debug=1"));
+	CHECK_INT(d.nodes[a].by_device, 1);
+	CHECK(!strcmp(d.nodes[x].path, "/m/x.ko"));
+	CHECK(!strcmp(d.nodes[c].install, "/bin/true"));
+	CHECK_INT(d.nodes[b].cost, 7);
+	CHECK(d.nodes[b].requested && d.nodes[b].first);
+	CHECK_INT(d.nodes[b].npred, 2);
+	CHECK_INT(d.nodes[a].nsucc, 1);
+	CHECK_INT(d.nodes[a].succ[0].node, b);
+	CHECK_INT(d.nodes[c].succ[0].kind, IM_EDGE_PRE);
+	CHECK(s.nodes[2].path == NULL);		/* b's: moved */
+	CHECK(s.nodes[1].path != NULL);		/* a's: not taken, still s's */
+	im_graph_free(&s);
+	im_graph_free(&d);
+}
+
 TEST(plan_groups_pre_main_post)
 {
 	struct fx f;
 	struct im_graph g;
-	const struct im_request pre[] = { { "p", NULL } };
-	const struct im_request mainl[] = { { "a", NULL }, { "e", NULL },
-					    { "nothere", NULL } };
-	const struct im_request post[] = { { "q", NULL } };
+	const struct im_request pre[] = { { "p", NULL, IM_REQ_NAME } };
+	const struct im_request mainl[] = { { "a", NULL, IM_REQ_NAME }, { "e", NULL, IM_REQ_NAME },
+					    { "nothere", NULL, IM_REQ_NAME } };
+	const struct im_request post[] = { { "q", NULL, IM_REQ_NAME } };
 	const struct im_plan_group groups[] = { { .req = pre, .n = 1 },
 						{ .req = mainl, .n = 3 },
 						{ .req = post, .n = 1 } };
@@ -325,7 +377,7 @@ TEST(plan_boot_from_config_lists)
 {
 	struct fx f;
 	struct im_graph g;
-	const struct im_request extra[] = { { "e", NULL } };
+	const struct im_request extra[] = { { "e", NULL, IM_REQ_NAME } };
 	char root[256], d[512];
 	size_t ip, ia, iq, ie, ib;
 
@@ -364,8 +416,8 @@ TEST(plan_boot_keeps_the_options_of_its_names)
 {
 	struct fx f;
 	struct im_graph g;
-	const struct im_request extra[] = { { "e", "debug=16" }, { "c", NULL },
-					    { "a", "max=64" } };
+	const struct im_request extra[] = { { "e", "debug=16", IM_REQ_NAME }, { "c", NULL, IM_REQ_NAME },
+					    { "a", "max=64", IM_REQ_NAME } };
 	char root[256];
 	size_t ie, ic, ia;
 
