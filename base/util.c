@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kmsg.h"
 #include "util.h"
 
 int vec_reserve(void **arr, size_t *cap, size_t n, size_t sz)
@@ -99,19 +100,41 @@ void strmap_free(struct strmap *m)
 	m->cap = m->n = 0;
 }
 
+/* The kernel log's copy of a message: "PROG: LEVEL" and the text. */
+static void to_kmsg(struct msgs *m, int klevel, int important,
+		    const char *level, const char *fmt, va_list ap)
+{
+	char text[IM_KMSG_LEN + 8];	/* longer is cut there */
+	va_list aq;
+	int n;
+
+	n = snprintf(text, sizeof(text), "%s: %s", m->prog ? m->prog : "initmod",
+		     level);
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return;
+	va_copy(aq, ap);
+	vsnprintf(text + n, sizeof(text) - (size_t)n, fmt, aq);
+	va_end(aq);
+	im_kmsg_say(m->kmsg, klevel, important, text);
+}
+
 /*
- * One message: counted in *@count (NULL: not counted), printed unless
- * @m's verbosity is below @min (without @m: when @min is 0 or less).
+ * One message: counted in *@count (NULL: not counted), to the kernel log
+ * at @klevel (0: not) when @m has one, then printed unless @m's verbosity
+ * is below @min (without @m: when @min is 0 or less). The kernel's copy
+ * goes first: a console that shows it has it whole before ours.
  */
-static void vmsg(struct msgs *m, unsigned *count, int min, const char *level,
-		 const char *fmt, va_list ap)
+static void vmsg(struct msgs *m, unsigned *count, int min, int klevel,
+		 const char *level, const char *fmt, va_list ap)
 {
 	if (count)
 		(*count)++;
-	if (m ? m->verbose < min : min > 0)
-		return;
 	if (m && m->kmod_levels && *level)
 		level = level[0] == 'e' ? "ERROR: " : "WARNING: ";
+	if (m && m->kmsg && klevel)
+		to_kmsg(m, klevel, 0, level, fmt, ap);
+	if (m ? m->verbose < min : min > 0)
+		return;
 	fprintf(stderr, "%s: %s", m && m->prog ? m->prog : "initmod", level);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -122,7 +145,7 @@ void msg_err(struct msgs *m, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(m, m ? &m->errors : NULL, 0, "error: ", fmt, ap);
+	vmsg(m, m ? &m->errors : NULL, 0, IM_KMSG_ERR, "error: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -131,7 +154,7 @@ void msg_warn(struct msgs *m, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(m, m ? &m->warnings : NULL, 0, "warning: ", fmt, ap);
+	vmsg(m, m ? &m->warnings : NULL, 0, IM_KMSG_WARNING, "warning: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -140,7 +163,18 @@ void msg_info(struct msgs *m, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(m, NULL, 1, "", fmt, ap);
+	vmsg(m, NULL, 1, 0, "", fmt, ap);
+	va_end(ap);
+}
+
+void msg_log(struct msgs *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!m || !m->kmsg)
+		return;
+	va_start(ap, fmt);
+	to_kmsg(m, IM_KMSG_INFO, 1, "", fmt, ap);
 	va_end(ap);
 }
 

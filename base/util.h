@@ -27,18 +27,31 @@ void *strmap_get(const struct strmap *m, const char *key);
 int strmap_put(struct strmap *m, const char *key, void *val);	/* replaces */
 void strmap_free(struct strmap *m);
 
-/* Diagnostics: one sink per run, passed down; counts what it printed. */
+/*
+ * Diagnostics: one sink per run, passed down; counts what it printed.
+ * With @kmsg (a boot: PID 1, --boot), errors and warnings also go to the
+ * kernel log as records of its levels, whatever the verbosity, and so do
+ * msg_log()'s lines; msg_info() never touches @kmsg (a late engine worker
+ * may still say something after the boot closed it).
+ */
+struct im_kmsg;
 struct msgs {
 	int verbose;		/* <0 quiet, 0 errors+warnings, >0 info */
 	unsigned errors, warnings;
 	const char *prog;
 	int kmod_levels;	/* "ERROR: ", "WARNING: " as kmod's tools say */
+	struct im_kmsg *kmsg;	/* the kernel log (kmsg.h), NULL: none */
 };
 void msg_err(struct msgs *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void msg_warn(struct msgs *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void msg_info(struct msgs *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A line for the kernel log only, at its info level, "PROG: " first (a
+ * run's summary, which the caller prints as it prints it): nothing
+ * without @m->kmsg. */
+void msg_log(struct msgs *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Bump allocator: many small objects freed together. */

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/kmsg.h"
 #include "../config/cmdline.h"
 #include "../config/rootspec.h"
 #include "init.h"
@@ -287,11 +288,27 @@ static void boot_root(const struct im_root_spec *r, double wait_s,
 		rescue(m);
 }
 
+/*
+ * PID 1's messages go to the kernel log too, once /dev is mounted (none
+ * off PID 1: --init-test). The loader child then opens a file of its own
+ * (@child), so that the kernel's rate limit, which counts per open file,
+ * is its own too.
+ */
+static void open_kmsg(struct im_kmsg *k, int child, struct msgs *m)
+{
+	if (child ? !m->kmsg : getpid() != 1)
+		return;
+	if (child)
+		im_kmsg_close(k);
+	m->kmsg = im_kmsg_open(k, m->prog) == 0 ? k : NULL;
+}
+
 int im_init_main(struct im_opts *o, int opts_err, struct msgs *m)
 {
 	struct msgs quiet = { .verbose = -1 };
 	struct im_root_spec root;
 	struct early early = { .fd = -1 };
+	struct im_kmsg kmsg;
 	struct im_boot_root br = { .spec = &root, .found = root_found,
 				   .arg = &early };
 	double deadline;
@@ -299,12 +316,15 @@ int im_init_main(struct im_opts *o, int opts_err, struct msgs *m)
 	int donefd = -1, has_root, g;
 
 	im_init_mounts(m);
+	open_kmsg(&kmsg, 0, m);
 	kcmd = im_cmdline_read("/proc/cmdline", m);
 	deadline = im_init_deadline(kcmd, o);
 	has_root = !o->exec_argv && im_root_spec_parse(kcmd, &root, &quiet);
 	g = im_init_guard(im_init_backstop(deadline), &donefd, m);
 	if (g <= 0) {
 		/* the child (or PID 1 itself when fork failed) */
+		if (g == 0)
+			open_kmsg(&kmsg, 1, m);
 		if (g == 0 && has_root && own_namespace())
 			early.fd = donefd;
 		if (!opts_err)

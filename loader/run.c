@@ -4,11 +4,13 @@
  * with its report: shared by the command line, modprobe mode and PID 1.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../base/kmsg.h"
 #include "../config/config.h"
 #include "coldplug.h"
 #include "kernel_linux.h"
@@ -87,13 +89,51 @@ void im_run_print_peak_rss(struct msgs *m, int stats)
 	fclose(f);
 }
 
+/* printf at @*n in @buf of @len bytes; *@n stops at the end. */
+static void add(char *buf, size_t len, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void add(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (*n + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		*n = *n + (size_t)r < len ? *n + (size_t)r : len - 1;
+}
+
+/* The summary, without "initmod: ": the counts, the time, @tail. */
+static void summary(char *buf, size_t len, const struct im_engine *e,
+		    const struct im_engine_stats *s, int timed_out,
+		    const char *tail)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	add(buf, len, &n, "%zu loaded, %zu already present, %zu failed, %zu skipped",
+	    s->loaded, s->present, s->failed, s->skipped);
+	if (s->nodevice)
+		add(buf, len, &n, ", %zu found no device", s->nodevice);
+	if (s->unfinished)
+		add(buf, len, &n, ", %zu unfinished", s->unfinished);
+	add(buf, len, &n, " in %.3f s, %d CPU slots, at most %d loads at once%s%s",
+	    e->wall_ms / 1e3, e->o.threads, e->peak_inflight,
+	    timed_out ? " (deadline reached)" : "", tail ? tail : "");
+}
+
 /*
  * One line per module that did not load, then the summary. Under the lock:
- * after a deadline, stuck workers may still finish jobs.
+ * after a deadline, stuck workers may still finish jobs. The kernel log
+ * (a boot's) gets the summary whatever the verbosity.
  */
 static void report(struct im_engine *e, const struct im_engine_stats *s,
 		   int timed_out, const char *tail)
 {
+	char line[1024];
 	size_t i;
 
 	pthread_mutex_lock(&e->lock);
@@ -115,17 +155,11 @@ static void report(struct im_engine *e, const struct im_engine_stats *s,
 			msg_err(e->m, "%s: not started before the deadline", n->name);
 	}
 	pthread_mutex_unlock(&e->lock);
+	summary(line, sizeof(line), e, s, timed_out, tail);
+	msg_log(e->m, "%s", line);
 	if (e->m->verbose < 0 || (!strcmp(e->m->prog, "modprobe") && e->m->verbose == 0))
 		return;		/* modprobe says nothing when all went well */
-	fprintf(stderr, "initmod: %zu loaded, %zu already present, %zu failed, %zu skipped",
-		s->loaded, s->present, s->failed, s->skipped);
-	if (s->nodevice)
-		fprintf(stderr, ", %zu found no device", s->nodevice);
-	if (s->unfinished)
-		fprintf(stderr, ", %zu unfinished", s->unfinished);
-	fprintf(stderr, " in %.3f s, %d CPU slots, at most %d loads at once%s%s\n",
-		e->wall_ms / 1e3, e->o.threads, e->peak_inflight,
-		timed_out ? " (deadline reached)" : "", tail ? tail : "");
+	fprintf(stderr, "initmod: %s\n", line);
 }
 
 /* After the run: report, bound, traces, the caller's counts; puts @e. */
@@ -201,9 +235,9 @@ int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 	return err;
 }
 
-int im_run_boot(struct im_session *s, const struct im_opts *o,
-		const struct im_engine_opts *eo,
-		const struct im_boot_root *root, struct msgs *m, int *bad)
+static int boot_run(struct im_session *s, const struct im_opts *o,
+		    const struct im_engine_opts *eo,
+		    const struct im_boot_root *root, struct msgs *m, int *bad)
 {
 	struct im_boot_groups b;
 	struct im_graph g;
@@ -229,5 +263,33 @@ int im_run_boot(struct im_session *s, const struct im_opts *o,
 	}
 	err = im_run_graph(o, &g, eo, m, bad);
 	*bad |= missing > 0;	/* a name not found counts as with coldplug */
+	return err;
+}
+
+/*
+ * --boot of the running system gets the kernel log (PID 1 opened it
+ * already): not with -d, --sysfs or --cmdline=FILE, another tree, devices
+ * or command line than this boot's (tests on a host).
+ */
+static int kmsg_wanted(const struct im_opts *o, const struct msgs *m)
+{
+	return !m->kmsg && o->boot && !o->root && !o->sysfs && !o->no_cmdline &&
+	       (!o->cmdline_file || !strcmp(o->cmdline_file, "/proc/cmdline"));
+}
+
+int im_run_boot(struct im_session *s, const struct im_opts *o,
+		const struct im_engine_opts *eo,
+		const struct im_boot_root *root, struct msgs *m, int *bad)
+{
+	struct im_kmsg k;
+	int err, own = kmsg_wanted(o, m);
+
+	if (own && im_kmsg_open(&k, m->prog) == 0)
+		m->kmsg = &k;
+	err = boot_run(s, o, eo, root, m, bad);
+	if (own) {
+		m->kmsg = NULL;
+		im_kmsg_close(&k);
+	}
 	return err;
 }

@@ -61,7 +61,9 @@ int im_run_coldplug(struct im_session *s, const struct im_opts *o,
  * kernel command line's rd.driver.pre=, then modules_load=, modules-load.d
  * and @o's names, then rd.driver.post=; with coldplug unless --no-coldplug
  * or initmod.coldplug=0 (@root: the device the coldplug's settle waits
- * for, or NULL). Returns as im_run_graph().
+ * for, or NULL). Returns as im_run_graph(). --boot of the running system
+ * (no -d, --sysfs, --cmdline=FILE) opens the kernel log for @m's errors,
+ * warnings and the summary meanwhile, unless @m has one (PID 1's).
  */
 int im_run_boot(struct im_session *s, const struct im_opts *o,
 		const struct im_engine_opts *eo,

@@ -21,7 +21,9 @@
 # disk made from that copy. p: after dpkg --purge initmod (in an overlay),
 # the trigger's image is the stock one again, and it boots. Bad input: root= naming a disk that
 # never appears (d: ends with initmod's message, never hangs) and a typo in
-# rd.driver.pre= (b, d: still boot); blacklist= in (b).
+# rd.driver.pre= (b, d: still boot, the typo an error in the kernel log);
+# blacklist= in (b). Where initmod runs, the root reads its records back
+# from the kernel log (dmesg in e2e-init): the summary, no error.
 # A variant is a row of lib.sh's table: the root its image is built from,
 # the generator and its arguments, what its boots must show and its part of
 # the kernel command line; adding one is adding a row. Prints one "ok NAME"
@@ -30,8 +32,9 @@
 # usage: e2e.sh CACHE BUILD
 # environment: E2E_VARIANTS ("a b c cs d"), E2E_TYPES ("virtio ahci nvme
 # usb"), E2E_TIMEOUT (300 s a boot), E2E_VERBOSE (initmod.verbose=, 1)
+# shellcheck disable=SC2317 # (the functions run through check are reached)
 set -eu
-[ $# -eq 2 ] || { sed -n '3,33p' "$0" >&2; exit 2; }
+[ $# -eq 2 ] || { sed -n '3,34p' "$0" >&2; exit 2; }
 cache=$1 build=$2
 here=$(cd "$(dirname "$0")" && pwd)
 E2E_LIB=$here/e2e/lib.sh
@@ -155,6 +158,17 @@ disk_driver() {
 	esac
 }
 
+# what the root read back from the kernel log (lib.sh's e2e_kmsg): the
+# summary with nothing failed; no error-level record, or one naming WORD;
+# nothing of initmod there or on the console at all (the stock images)
+kmsg_summary() {
+	e2e_kmsg "$1" info |
+		grep -Eq "^initmod: [0-9]+ loaded, [0-9]+ already present, 0 failed, 0 skipped"
+}
+kmsg_no_error() { ! e2e_kmsg "$1" err | grep -q .; }
+kmsg_error_names() { e2e_kmsg "$1" err | grep -q "^initmod: error: .*$2"; }
+no_initmod() { ! grep -q '^initmod: ' "$1" && ! e2e_kmsg "$1" | grep -q .; }
+
 kernel=$work/vmlinuz-$kver
 cmp -s "$root/boot/vmlinuz-$kver" "$kernel" 2> /dev/null || cp "$root/boot/vmlinuz-$kver" "$kernel"
 for v in $VARIANTS; do
@@ -184,6 +198,13 @@ for v in $VARIANTS; do
 				check "$v.$t.initmod_no_failure" \
 					grep -Eq "initmod: [0-9]+ loaded, [0-9]+ already present, 0 failed, 0 skipped" "$log"
 			esac
+			case " $ev_checks " in *" kmsg "*)	# read back from the real root
+				check "$v.$t.kmsg_has_the_summary" kmsg_summary "$log"
+				check "$v.$t.kmsg_no_error" kmsg_no_error "$log"
+			esac
+			case " $ev_checks " in *" stock "*)
+				check "$v.$t.no_initmod_anywhere" no_initmod "$log"
+			esac
 			case " $ev_checks " in *" rootfs_by_coldplug "*)	# the root before the rest, its filesystem first
 				check "$v.$t.root_fs_module_by_coldplug" grep -q "initmod: ext4: loaded in " "$log"
 			esac
@@ -207,6 +228,10 @@ if [ -f "$work/d.virtio.initrd" ]; then
 		check d.bad_root.named grep -q "the root device UUID=00000000-0000-4000-8000-00000000dead did not appear" \
 			"$work/bad-root.d.log"
 		check d.bad_root.block_devices_listed grep -q "vda" "$work/bad-root.d.log"
+		# PID 1's error as the kernel printed its record (timestamp first)
+		check d.bad_root.in_kernel_log grep -Eq \
+			'\[ *[0-9.]+\] initmod: error: the root device UUID=00000000-0000-4000-8000-00000000dead did not appear' \
+			"$work/bad-root.d.log"
 		check d.bad_root.ended_in_time test $(( $(date +%s) - tb )) -lt 100
 	fi
 fi
@@ -218,6 +243,8 @@ for v in b d; do
 		"root=UUID=$E2E_UUID ro init=/sbin/e2e-init rd.driver.pre=nosuchmod,virtio_rng initmod.verbose=0" "$bound"; then
 		ok "$v.typo_in_rd_driver_pre.still_boots"
 		check "$v.typo_in_rd_driver_pre.named" grep -q "nosuchmod" "$work/bad-pre.$v.log"
+		check "$v.typo_in_rd_driver_pre.an_error_in_kernel_log" \
+			kmsg_error_names "$work/bad-pre.$v.log" nosuchmod
 	else
 		bad "$v.typo_in_rd_driver_pre.still_boots" "see $work/bad-pre.$v.log"
 	fi
@@ -266,6 +293,7 @@ if [ -f "$work/p.initrd" ]; then
 		ok p.virtio.reached_root
 		check p.virtio.root_is_the_disk grep -q "E2E-MOUNT /dev/vda ext4 ro" "$work/p.virtio.log"
 		check p.virtio.initmod_did_not_run sh -c "! grep -q '^initmod: ' '$work/p.virtio.log'"
+		check p.virtio.no_initmod_anywhere no_initmod "$work/p.virtio.log"
 		echo "   p.virtio: root's init at $(e2e_reached "$work/p.virtio.log") s after kernel start (stock image after dpkg --purge initmod)"
 	else
 		bad p.virtio.reached_root "see $work/p.virtio.log"

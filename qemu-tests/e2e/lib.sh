@@ -21,6 +21,10 @@
 #                                  E2E_QEMU_EXTRA: more QEMU options
 #   e2e_reached LOG                the uptime at which the root's init ran
 #   e2e_mods LOG                   the modules loaded then, one a line
+#   e2e_kmsg LOG [LEVEL]           the kernel log's records naming initmod
+#                                  that the root read back (E2E-KMSG), as
+#                                  "LEVEL TEXT" (err, warn, info...), or
+#                                  only LEVEL's, as TEXT
 #   e2e_ktime LOG ERE              the kernel's timestamp of the first line
 #                                  matching ERE (e.g. 'Run /init', the root's
 #                                  'EXT4-fs \(vda\): mounted')
@@ -92,6 +96,14 @@ e2e_mods() {
 	sed -n 's/.*E2E-MOD \([^ ]*\).*/\1/p' "$1" | sort
 }
 
+e2e_kmsg() {
+	if [ $# -gt 1 ]; then
+		sed -n "s/.*E2E-KMSG $2 //p" "$1"
+	else
+		sed -n 's/.*E2E-KMSG //p' "$1"
+	fi
+}
+
 e2e_ktime() {
 	grep -E "$2" "$1" | sed -n 's/^\[ *\([0-9]*\.[0-9][0-9]\)[0-9]*\].*/\1/p' | head -n 1
 }
@@ -109,17 +121,20 @@ e2e_ktime() {
 #   arguments  the generator's, in shell quoting
 #   checks     what a boot shows besides the root: initmod (it loaded the
 #              disk's driver, and nothing failed), rootfs_by_coldplug (the
-#              root's filesystem module came with coldplug)
+#              root's filesystem module came with coldplug), kmsg (the
+#              root reads initmod's summary back from the kernel log, and
+#              no error-level record of it), stock (no line of initmod on
+#              the console nor in the kernel log)
 #   cmdline    the variant's part of the kernel command line
 e2e_verbose=${E2E_VERBOSE:-1}
 e2e_table() {
 	cat << EOF
-# name | root    | generator   | arguments                                      | checks                     | cmdline
-a      | stock   | mkinitramfs |                                                |                            |
-b      | initmod | trigger     |                                                | initmod                    | initmod.verbose=$e2e_verbose
-c      | initmod | dracut      |                                                | initmod                    | initmod.verbose=$e2e_verbose
-cs     | initmod | dracut      | --omit "systemd systemd-initrd dracut-systemd" | initmod                    | initmod.verbose=$e2e_verbose
-d      | initmod | hostonly    | a                                              | initmod rootfs_by_coldplug | initmod.verbose=$e2e_verbose
+# name | root    | generator   | arguments                                      | checks                          | cmdline
+a      | stock   | mkinitramfs |                                                | stock                           |
+b      | initmod | trigger     |                                                | initmod kmsg                    | initmod.verbose=$e2e_verbose
+c      | initmod | dracut      |                                                | initmod kmsg                    | initmod.verbose=$e2e_verbose
+cs     | initmod | dracut      | --omit "systemd systemd-initrd dracut-systemd" | initmod kmsg                    | initmod.verbose=$e2e_verbose
+d      | initmod | hostonly    | a                                              | initmod rootfs_by_coldplug kmsg | initmod.verbose=$e2e_verbose
 EOF
 }
 
