@@ -67,7 +67,7 @@ DESTDIR ?=
 HOOKS ?= yes
 ITOOLS_DIR ?= /usr/share/initramfs-tools
 DRACUT_DIR ?= /usr/lib/dracut/modules.d/90initmod
-SUBST = sed 's|@SBINDIR@|$(PREFIX)/sbin|g'
+SUBST = sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@LIBDIR@|$(PREFIX)/lib/initmod|g'
 # the manual pages, into $(PREFIX)/share/man/man8 (those that exist: a
 # checkout without man/ installs without them)
 MANPAGES := man/initmod.8 man/initmod-mkinitramfs.8
@@ -83,6 +83,7 @@ install: initmod
 	ln -sf ../../../sbin/initmod $(DESTDIR)$(PREFIX)/lib/initmod/bin/modprobe
 	ln -sf ../../../sbin/initmod $(DESTDIR)$(PREFIX)/lib/initmod/bin/depmod
 	install -m 644 README.md LICENSE tests/kmod-differences.md tests/coldplug-differences.md \
+		tests/generator-differences.md \
 		$(DESTDIR)$(PREFIX)/share/doc/initmod/
 ifneq ($(wildcard $(MANPAGES)),)
 	install -d $(DESTDIR)$(MANDIR)/man8
@@ -94,6 +95,7 @@ ifeq ($(HOOKS),yes)
 	$(SUBST) initramfs/initramfs-tools/hooks/initmod > $(DESTDIR)$(ITOOLS_DIR)/hooks/initmod
 	install -m 755 initramfs/initramfs-tools/scripts/init-top/initmod \
 		$(DESTDIR)$(ITOOLS_DIR)/scripts/init-top/initmod
+	install -m 755 initramfs/initramfs-tools/init-top-udev $(DESTDIR)$(PREFIX)/lib/initmod/init-top-udev
 	$(SUBST) initramfs/dracut/90initmod/module-setup.sh > $(DESTDIR)$(DRACUT_DIR)/module-setup.sh
 	install -m 755 initramfs/dracut/90initmod/initmod-pre-udev.sh $(DESTDIR)$(DRACUT_DIR)/
 	chmod 755 $(DESTDIR)$(ITOOLS_DIR)/hooks/initmod $(DESTDIR)$(DRACUT_DIR)/module-setup.sh

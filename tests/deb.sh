@@ -92,6 +92,7 @@ dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|; s|/$||' > "$w/contents
 for f in /usr/sbin/initmod /usr/sbin/initmod-mkinitramfs /usr/lib/initmod/mkinitramfs \
 	/usr/lib/initmod/generic-drivers /usr/lib/initmod/bin/modprobe /usr/lib/initmod/bin/depmod \
 	/usr/share/initramfs-tools/hooks/initmod /usr/share/initramfs-tools/scripts/init-top/initmod \
+	/usr/lib/initmod/init-top-udev /usr/share/doc/initmod/generator-differences.md.gz \
 	/usr/lib/dracut/modules.d/90initmod/module-setup.sh \
 	/usr/lib/dracut/modules.d/90initmod/initmod-pre-udev.sh \
 	/usr/share/man/man8/initmod.8.gz /usr/share/man/man8/initmod-mkinitramfs.8.gz \
@@ -99,6 +100,7 @@ for f in /usr/sbin/initmod /usr/sbin/initmod-mkinitramfs /usr/lib/initmod/mkinit
 	/usr/share/doc/initmod/README.md.gz; do
 	check "contents.$f" grep -qx "$f" "$w/contents"
 done
+check contents.generator_differences grep -qE '^/usr/share/doc/initmod/generator-differences.md(.gz)?$' "$w/contents"
 check contents.nothing_in_etc sh -c "! grep -q '^/etc' '$w/contents'"
 mkdir -p "$w/unpacked"
 dpkg-deb -R "$deb" "$w/unpacked"
@@ -168,6 +170,12 @@ in_root unmkinitramfs "$img" /tmp/img > /dev/null 2>&1
 main=$(dirname "$(find "$mnt/tmp/img" -maxdepth 2 -name init -type f | head -n 1)")
 check install.image_binary_is_the_package_s sh -c "cmp '$main/usr/sbin/initmod' '$u/usr/sbin/initmod' ||
 	cmp '$main/sbin/initmod' '$u/usr/sbin/initmod'"
+# init-top/udev is initmod's; udev's own is kept unchanged beside it, and
+# both are in the boot order once (ORDER names init-top/udev only)
+check install.image_udev_is_initmod_s cmp "$main/scripts/init-top/udev" "$u/usr/lib/initmod/init-top-udev"
+check install.image_keeps_stock_udev cmp "$main/usr/lib/initmod/init-top-udev.stock" \
+	"$mnt/usr/share/initramfs-tools/scripts/init-top/udev"
+check install.image_order_udev_once test "$(grep -c 'init-top/udev' "$main/scripts/init-top/ORDER")" = 1
 rm -rf "$mnt/tmp/img"
 
 # reinstall of the same version: the trigger again
