@@ -92,7 +92,7 @@ dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|; s|/$||' > "$w/contents
 for f in /usr/sbin/initmod /usr/sbin/initmod-mkinitramfs /usr/lib/initmod/mkinitramfs \
 	/usr/lib/initmod/generic-drivers /usr/lib/initmod/bin/modprobe /usr/lib/initmod/bin/depmod \
 	/usr/share/initramfs-tools/hooks/initmod /usr/share/initramfs-tools/scripts/init-top/initmod \
-	/usr/lib/initmod/init-top-udev /usr/share/doc/initmod/generator-differences.md.gz \
+	/usr/lib/initmod/init-top-udev \
 	/usr/lib/dracut/modules.d/90initmod/module-setup.sh \
 	/usr/lib/dracut/modules.d/90initmod/initmod-pre-udev.sh \
 	/usr/share/man/man8/initmod.8.gz /usr/share/man/man8/initmod-mkinitramfs.8.gz \
