@@ -95,7 +95,9 @@ ifeq ($(HOOKS),yes)
 	$(SUBST) initramfs/initramfs-tools/hooks/initmod > $(DESTDIR)$(ITOOLS_DIR)/hooks/initmod
 	install -m 755 initramfs/initramfs-tools/scripts/init-top/initmod \
 		$(DESTDIR)$(ITOOLS_DIR)/scripts/init-top/initmod
-	install -m 755 initramfs/initramfs-tools/init-top-udev $(DESTDIR)$(PREFIX)/lib/initmod/init-top-udev
+	install -m 755 initramfs/initramfs-tools/init-top-udev initramfs/udev-trigger \
+		$(DESTDIR)$(PREFIX)/lib/initmod/
+	install -m 644 initramfs/dracut/90initmod/udev-trigger.conf $(DESTDIR)$(DRACUT_DIR)/
 	$(SUBST) initramfs/dracut/90initmod/module-setup.sh > $(DESTDIR)$(DRACUT_DIR)/module-setup.sh
 	install -m 755 initramfs/dracut/90initmod/initmod-pre-udev.sh $(DESTDIR)$(DRACUT_DIR)/
 	chmod 755 $(DESTDIR)$(ITOOLS_DIR)/hooks/initmod $(DESTDIR)$(DRACUT_DIR)/module-setup.sh

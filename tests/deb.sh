@@ -92,7 +92,8 @@ dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|; s|/$||' > "$w/contents
 for f in /usr/sbin/initmod /usr/sbin/initmod-mkinitramfs /usr/lib/initmod/mkinitramfs \
 	/usr/lib/initmod/generic-drivers /usr/lib/initmod/bin/modprobe /usr/lib/initmod/bin/depmod \
 	/usr/share/initramfs-tools/hooks/initmod /usr/share/initramfs-tools/scripts/init-top/initmod \
-	/usr/lib/initmod/init-top-udev \
+	/usr/lib/initmod/init-top-udev /usr/lib/initmod/udev-trigger \
+	/usr/lib/dracut/modules.d/90initmod/udev-trigger.conf \
 	/usr/lib/dracut/modules.d/90initmod/module-setup.sh \
 	/usr/lib/dracut/modules.d/90initmod/initmod-pre-udev.sh \
 	/usr/share/man/man8/initmod.8.gz /usr/share/man/man8/initmod-mkinitramfs.8.gz \
@@ -175,6 +176,7 @@ check install.image_binary_is_the_package_s sh -c "cmp '$main/usr/sbin/initmod' 
 check install.image_udev_is_initmod_s cmp "$main/scripts/init-top/udev" "$u/usr/lib/initmod/init-top-udev"
 check install.image_keeps_stock_udev cmp "$main/usr/lib/initmod/init-top-udev.stock" \
 	"$mnt/usr/share/initramfs-tools/scripts/init-top/udev"
+check install.image_has_udev_trigger cmp "$main/usr/lib/initmod/udev-trigger" "$u/usr/lib/initmod/udev-trigger"
 check install.image_order_udev_once test "$(grep -c 'init-top/udev' "$main/scripts/init-top/ORDER")" = 1
 rm -rf "$mnt/tmp/img"
 

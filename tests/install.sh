@@ -18,7 +18,8 @@ make -C "$top" -s install DESTDIR="$d/dest" PREFIX=/usr ITOOLS_DIR=/usr/share/in
 for f in sbin/initmod sbin/initmod-mkinitramfs lib/initmod/mkinitramfs lib/initmod/generic-drivers \
 	share/doc/initmod/README.md share/doc/initmod/LICENSE share/doc/initmod/kmod-differences.md \
 	lib/initmod/bin/modprobe lib/initmod/bin/depmod share/initramfs-tools/hooks/initmod \
-	lib/initmod/init-top-udev share/doc/initmod/generator-differences.md \
+	lib/initmod/init-top-udev lib/initmod/udev-trigger share/doc/initmod/generator-differences.md \
+	lib/dracut/modules.d/90initmod/udev-trigger.conf \
 	share/initramfs-tools/scripts/init-top/initmod lib/dracut/modules.d/90initmod/module-setup.sh \
 	lib/dracut/modules.d/90initmod/initmod-pre-udev.sh; do
 	check "installed.$f" test -e "$d/dest/usr/$f"

@@ -4,7 +4,16 @@
 # loads what coldplug finds and the command line's lists, in parallel,
 # before udevd starts. initmod=0 on the kernel command line skips it,
 # initmod.coldplug=0 loads the lists only, initmod.verbose=0 (or more)
-# shows its summary under quiet.
+# shows its summary under quiet. When initmod coldplugged and everything
+# loaded, /run/initmod/coldplugged tells udev-trigger (systemd mode) to
+# replay only the devices the initramfs uses.
+rm -f /run/initmod/coldplugged
 if [ -x /usr/sbin/initmod ] && getargbool 1 initmod; then
-    /usr/sbin/initmod --boot || warn "initmod: some modules did not load (see above)"
+    if /usr/sbin/initmod --boot; then
+        if getargbool 1 initmod.coldplug; then
+            mkdir -p /run/initmod && : > /run/initmod/coldplugged
+        fi
+    else
+        warn "initmod: some modules did not load (see above)"
+    fi
 fi

@@ -6,7 +6,11 @@
 # before systemd-udevd.service). It loads in parallel, each module once,
 # the drivers of the devices present and appearing (coldplug) and the
 # command line's rd.driver.pre=, modules_load=, rd.driver.post= lists;
-# udev then finds the drivers loaded. Installed by initmod's
+# udev then finds the drivers loaded. In systemd mode a drop-in makes
+# systemd-udev-trigger.service replay only the devices the initramfs uses
+# when initmod coldplugged (udev-trigger.conf; initmod.udev=full restores
+# the stock replay; INITMOD_UDEV=stock in the environment of dracut
+# leaves it out). Installed by initmod's
 # `make install` into /usr/lib/dracut/modules.d/90initmod.
 
 _initmod_bin() {
@@ -45,8 +49,23 @@ installkernel() {
     return 0
 }
 
+_initmod_lib() {
+    local l
+    for l in "@LIBDIR@" /usr/lib/initmod /usr/local/lib/initmod; do
+        [[ -x $l/udev-trigger ]] && echo "$l" && return 0
+    done
+    return 1
+}
+
 # called by dracut
 install() {
+    local _lib
     inst "$(_initmod_bin)" /usr/sbin/initmod
     inst_hook pre-udev 05 "$moddir/initmod-pre-udev.sh"
+    if dracut_module_included systemd && [[ ${INITMOD_UDEV:-initmod} == initmod ]] &&
+        _lib=$(_initmod_lib); then
+        inst_script "$_lib/udev-trigger" /usr/lib/initmod/udev-trigger
+        inst_simple "$moddir/udev-trigger.conf" \
+            "$systemdsystemunitdir/systemd-udev-trigger.service.d/initmod.conf"
+    fi
 }
