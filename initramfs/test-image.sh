@@ -166,4 +166,39 @@ if [ "$(id -u)" = 0 ] && command -v unshare > /dev/null; then
 	check out_full_fs_no_temporary sh -c "[ \"\$(cat '$work/full.ls')\" = initrd.img ]"
 fi
 
+# --hostonly refuses a root it cannot assemble (a stand-in mountinfo and
+# sysfs): LVM, LUKS, md RAID, a /dev/mapper source without sysfs; a plain
+# partition builds
+fake_root() {	# fake_root NAME MAJ:MIN SOURCE [dm UUID | md | plain]
+	fr=$work/stack-$1
+	mkdir -p "$fr/sys/dev/block/$2"
+	echo "29 1 $2 / / rw,relatime shared:1 - ext4 $3 rw" > "$fr/mountinfo"
+	case ${4:-plain} in
+	dm) mkdir -p "$fr/sys/dev/block/$2/dm" && echo "$5" > "$fr/sys/dev/block/$2/dm/uuid" ;;
+	md) mkdir -p "$fr/sys/dev/block/$2/md" ;;
+	esac
+}
+refused() {	# refused NAME WORDS: no image, exit 1, the message names WORDS
+	set +e
+	# shellcheck disable=SC2086
+	INITMOD_MOUNTINFO=$work/stack-$1/mountinfo INITMOD_SYSFS=$work/stack-$1/sys \
+		"$mk" -o "$work/stack-$1.img" $small --hostonly 2> "$work/stack-$1.err"
+	rf_rc=$?
+	set -e
+	[ $rf_rc = 1 ] && [ ! -e "$work/stack-$1.img" ] && grep -q "$2" "$work/stack-$1.err" &&
+		grep -q 'update-initramfs (initramfs-tools) or dracut' "$work/stack-$1.err"
+}
+fake_root lvm 253:0 /dev/mapper/vg-root dm LVM-abcdef
+fake_root luks 253:1 /dev/mapper/vg-root dm CRYPT-LUKS2-1234-root
+fake_root md 9:0 /dev/md0 md
+fake_root mapper 0:31 /dev/mapper/cr_root
+fake_root plain 254:2 /dev/vda2
+check hostonly_refuses_lvm refused lvm 'on device-mapper (LVM)'
+check hostonly_refuses_luks refused luks 'dm-crypt, LUKS'
+check hostonly_refuses_md refused md 'on md RAID'
+check hostonly_refuses_mapper_source refused mapper '(/dev/mapper/cr_root) is on device-mapper'
+# shellcheck disable=SC2086
+check hostonly_builds_on_a_partition env INITMOD_MOUNTINFO="$work/stack-plain/mountinfo" \
+	INITMOD_SYSFS="$work/stack-plain/sys" "$mk" -o "$work/stack-plain.img" $small --hostonly
+
 finish image
