@@ -101,3 +101,17 @@ const char *im_root_spec_str(const struct im_root_spec *r, char *buf,
 	snprintf(buf, len, "%s%s", prefix[r->by], r->what);
 	return buf;
 }
+
+const char *im_root_spec_stack(const struct im_root_spec *r)
+{
+	const char *p = r->what;
+
+	if (r->by != IM_ROOT_DEV)
+		return NULL;
+	if (!strncmp(p, "/dev/mapper/", 12) || !strncmp(p, "/dev/dm-", 8))
+		return "device-mapper (LVM or LUKS)";
+	if (!strncmp(p, "/dev/md/", 8) ||
+	    (!strncmp(p, "/dev/md", 7) && p[7] >= '0' && p[7] <= '9'))
+		return "md RAID";
+	return NULL;
+}

@@ -31,5 +31,13 @@ int im_root_spec_parse(const char *cmdline, struct im_root_spec *r,
 /* root= in words for messages: "UUID=..." or the path. */
 const char *im_root_spec_str(const struct im_root_spec *r, char *buf,
 			     size_t len);
+/*
+ * What assembles the device root= names by its path, when it is not a
+ * disk or partition a driver brings up alone: "device-mapper (LVM or
+ * LUKS)" for /dev/mapper/... and /dev/dm-N, "md RAID" for /dev/mdN and
+ * /dev/md/..., else NULL. (initmod's own image has no lvm, cryptsetup or
+ * mdadm: such a root never appears there.)
+ */
+const char *im_root_spec_stack(const struct im_root_spec *r);
 
 #endif

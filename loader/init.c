@@ -265,6 +265,7 @@ static void rescue(struct msgs *m)
 static void boot_root(const struct im_root_spec *r, double wait_s,
 		      int keep_old, struct msgs *m)
 {
+	const char *stack = im_root_spec_stack(r);
 	struct im_fsinfo fi;
 	char dev[64], what[300];
 	int tries;
@@ -276,6 +277,9 @@ static void boot_root(const struct im_root_spec *r, double wait_s,
 				r->rootwait ? "rootwait: waited until the deadline" :
 				r->rootdelay_s >= 0 ? "waited rootdelay=" : "waited until the deadline");
 			im_root_say_devices("/sys", m);
+			if (stack)
+				msg_err(m, "root=%s is a %s device, which this image cannot assemble (it has no lvm, cryptsetup or mdadm); boot such a root with an image of update-initramfs or dracut, which initmod's hook serves",
+					r->what, stack);
 			rescue(m);
 			return;
 		}

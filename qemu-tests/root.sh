@@ -83,4 +83,8 @@ took=$(( $(date +%s) - start ))
 check missing.says_what_it_waited_for grep -q 'the root device LABEL=nosuchroot did not appear' "$work/missing.log"
 check missing.lists_block_devices grep -q '/dev/vda: ext4 UUID=.* LABEL=initmodroot' "$work/missing.log"
 if [ $took -lt 100 ]; then ok missing.no_hang; else bad missing.no_hang "$took s"; fi
+# an LVM/LUKS root by name: this image cannot assemble it, and says so
+boot mapper "root=/dev/mapper/vg-root rootdelay=2" || true
+check mapper.says_it_cannot_assemble grep -q 'root=/dev/mapper/vg-root is a device-mapper (LVM or LUKS) device, which this image cannot assemble' "$work/mapper.log"
+check mapper.names_the_generators grep -q 'update-initramfs or dracut' "$work/mapper.log"
 finish root

@@ -92,6 +92,34 @@ TEST(rootspec_init_quoted_and_the_last_wins)
 	CHECK_STR(r.init, "");
 }
 
+/* A root only lvm, cryptsetup or mdadm can bring up is named for what it is. */
+TEST(rootspec_names_stacked_roots)
+{
+	static const struct { const char *cmd, *stack; } c[] = {
+		{ "root=/dev/mapper/vg-root", "device-mapper (LVM or LUKS)" },
+		{ "root=/dev/dm-0", "device-mapper (LVM or LUKS)" },
+		{ "root=/dev/md0", "md RAID" },
+		{ "root=/dev/md/root", "md RAID" },
+		{ "root=/dev/mdx", NULL },
+		{ "root=/dev/vda2", NULL },
+		{ "root=UUID=0b5c1c4a-0000-4000-8000-000000000001", NULL },
+		{ "root=LABEL=/dev/mapper/x", NULL },
+	};
+	struct im_root_spec r;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		const char *got;
+
+		im_root_spec_parse(c[i].cmd, &r, &quiet);
+		got = im_root_spec_stack(&r);
+		if (c[i].stack)
+			CHECK_STR(got, c[i].stack);
+		else
+			CHECK(got == NULL);
+	}
+}
+
 static int img(const char *dir, const char *name, const void *at0, size_t n0,
 	       long off, const void *data, size_t n, long size)
 {
