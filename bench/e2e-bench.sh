@@ -60,7 +60,18 @@ while [ $r -le "$runs" ]; do
 done
 
 [ "$runs" -gt 0 ] || runs=$(awk -F'\t' 'NR > 1 && $3 > m { m = $3 } END { print m + 0 }' "$out/raw.tsv")
-awk -F'\t' -v runs="$runs" -v vs="$variants" -v ts="$types" '
+# each variant's stock twin (the table's twin=V; a for the others; a stock
+# variant its own, no ratio): the ratio is the twin's time over the variant's
+twins=
+for v in $variants; do
+	e2e_variant "$v" || continue
+	tw=a
+	for w in $ev_checks; do
+		case $w in twin=*) tw=${w#twin=} ;; stock) tw=$v ;; esac
+	done
+	twins="$twins $v=$tw"
+done
+awk -F'\t' -v runs="$runs" -v vs="$variants" -v ts="$types" -v twins="$twins" '
 NR > 1 && $4 != "-" {
 	k = $1 SUBSEP $2; n[k]++
 	for (c = 4; c <= 8; c++) v[k, c, n[k]] = $c
@@ -75,17 +86,28 @@ function med(k, c,   i, j, t, x, m) {
 function cell(x) { return x < 0 ? "-" : sprintf("%.2f", x) }
 END {
 	nv = split(vs, V, " "); nt = split(ts, T, " ")
+	nw = split(twins, W, " ")
+	for (i = 1; i <= nw; i++) { split(W[i], p, "="); twin[p[1]] = p[2] }
 	printf "# End-to-end boots: kernel start -> the real root'"'"'s init (QEMU TCG, 2 vCPUs, %s interleaved rounds, medians, s)\n\n", runs
 	print "a: Debian 12 stock initramfs-tools (MODULES=most, udev); b: the same with initmod'"'"'s hook;"
-	print "c / cs: dracut 059 with initmod'"'"'s module, systemd / shell mode; d: initmod'"'"'s own"
-	print "`mkinitramfs --hostonly` image (no udev, no shell). Ratio: a'"'"'s time / this one'"'"'s.\n"
-	printf "| attachment |"; for (i = 1; i <= nv; i++) printf " %s |", V[i]; for (i = 2; i <= nv; i++) printf " a/%s |", V[i]; print ""
-	printf "|---|"; for (i = 1; i < 2 * nv; i++) printf "---|"; print ""
+	print "c / cs: dracut 059 with initmod'"'"'s module, systemd / shell mode; x / xs: the same dracut"
+	print "without it (stock); bf: b booted with initmod.udev=full (udev replays every device, as in a);"
+	print "d: initmod'"'"'s own `mkinitramfs --hostonly` image (no udev, no shell). Ratio: the time of"
+	print "the variant'"'"'s stock twin (a for b, bf, d; x for c; xs for cs) / the variant'"'"'s.\n"
+	printf "| attachment |"; for (i = 1; i <= nv; i++) printf " %s |", V[i]
+	for (i = 1; i <= nv; i++) if (twin[V[i]] != V[i]) printf " %s/%s |", twin[V[i]], V[i]
+	print ""
+	printf "|---|"; for (i = 1; i <= nv; i++) printf "---|"
+	for (i = 1; i <= nv; i++) if (twin[V[i]] != V[i]) printf "---|"
+	print ""
 	for (j = 1; j <= nt; j++) {
 		printf "| %s |", T[j]
 		for (i = 1; i <= nv; i++) printf " %s |", cell(med(V[i] SUBSEP T[j], 4))
-		a = med("a" SUBSEP T[j], 4)
-		for (i = 2; i <= nv; i++) { x = med(V[i] SUBSEP T[j], 4); printf " %s |", (a > 0 && x > 0 ? sprintf("%.2fx", a / x) : "-") }
+		for (i = 1; i <= nv; i++) {
+			if (twin[V[i]] == V[i]) continue
+			a = med(twin[V[i]] SUBSEP T[j], 4); x = med(V[i] SUBSEP T[j], 4)
+			printf " %s |", (a > 0 && x > 0 ? sprintf("%.2fx", a / x) : "-")
+		}
 		print ""
 	}
 	print "\n## Where the time goes (medians, s after kernel start)\n"

@@ -169,6 +169,17 @@ kmsg_no_error() { ! e2e_kmsg "$1" err | grep -q .; }
 kmsg_error_names() { e2e_kmsg "$1" err | grep -q "^initmod: error: .*$2"; }
 no_initmod() { ! grep -q '^initmod: ' "$1" && ! e2e_kmsg "$1" | grep -q .; }
 
+# udev: the short replay or not; the root disk's entry and the modules
+# after the root's own replay, as the twin's (stock) boot has them
+udev_short() { grep -q 'E2E-UDEV-SHORT' "$1"; }
+lines() { sed -n "s/.*$2 //p" "$1" | tr -d '\r' | sort -u; }
+same_lines() {	# same_lines LOG TWIN_LOG PREFIX: equal and not empty
+	lines "$1" "$3" > "$work/same.1" && lines "$2" "$3" > "$work/same.2" &&
+		[ -s "$work/same.1" ] && cmp -s "$work/same.1" "$work/same.2" && return 0
+	diff "$work/same.2" "$work/same.1" | sed -n 's/^[<>]/     &/p' | head -n 8
+	return 1
+}
+
 kernel=$work/vmlinuz-$kver
 cmp -s "$root/boot/vmlinuz-$kver" "$kernel" 2> /dev/null || cp "$root/boot/vmlinuz-$kver" "$kernel"
 for v in $VARIANTS; do
@@ -188,7 +199,7 @@ for v in $VARIANTS; do
 		timg=$vimg
 		[ -f "$work/$v.$t.initrd" ] && timg=$work/$v.$t.initrd
 		if e2e_boot "$t" "$kernel" "$timg" "$img" "$log" \
-			"root=UUID=$E2E_UUID ro init=/sbin/e2e-init $ev_append" "$bound"; then
+			"root=UUID=$E2E_UUID ro init=/sbin/e2e-init e2e.udev=1 $ev_append" "$bound"; then
 			ok "$v.$t.reached_root"
 			dev=$(e2e_dev "$t")
 			check "$v.$t.root_is_the_disk" grep -q "E2E-MOUNT $dev ext4 ro" "$log"
@@ -205,6 +216,13 @@ for v in $VARIANTS; do
 			case " $ev_checks " in *" stock "*)
 				check "$v.$t.no_initmod_anywhere" no_initmod "$log"
 			esac
+			case " $ev_checks " in *" udev_short "*)
+				check "$v.$t.udev_replayed_the_initramfs_devices_only" udev_short "$log"
+			esac
+			case " $ev_checks " in *" udev_full "*)
+				check "$v.$t.udev_replayed_every_device" sh -c "! grep -q E2E-UDEV-SHORT '$log'"
+			esac
+			check "$v.$t.root_udev_replayed" sh -c "! grep -q E2E-UDEV-ROOT-FAILED '$log'"
 			case " $ev_checks " in *" rootfs_by_coldplug "*)	# the root before the rest, its filesystem first
 				check "$v.$t.root_fs_module_by_coldplug" grep -q "initmod: ext4: loaded in " "$log"
 			esac
@@ -215,6 +233,23 @@ for v in $VARIANTS; do
 		else
 			bad "$v.$t.reached_root" "see $log"
 		fi
+	done
+done
+
+# each variant against its stock twin (twin=V), on every attachment both
+# booted: the root disk's udev entry as the initramfs left it, and the
+# modules once the root's own udev replayed every device
+for v in $VARIANTS; do
+	e2e_variant "$v" || continue
+	for w in $ev_checks; do
+		case $w in twin=*) ;; *) continue ;; esac
+		tw=${w#twin=}
+		for t in $TYPES; do
+			log=$work/$v.$t.log twlog=$work/$tw.$t.log
+			grep -q E2E-END "$log" 2> /dev/null && grep -q E2E-END "$twlog" 2> /dev/null || continue
+			check "$v.$t.udev_entry_as_$tw" same_lines "$log" "$twlog" E2E-UDEVINFO
+			check "$v.$t.modules_after_root_udev_as_$tw" same_lines "$log" "$twlog" E2E-MOD-AFTER
+		done
 	done
 done
 

@@ -124,17 +124,25 @@ e2e_ktime() {
 #              root's filesystem module came with coldplug), kmsg (the
 #              root reads initmod's summary back from the kernel log, and
 #              no error-level record of it), stock (no line of initmod on
-#              the console nor in the kernel log)
+#              the console nor in the kernel log), udev_short (initmod's
+#              udev-trigger replayed only the initramfs' subsystems),
+#              udev_full (udev replayed every device, as stock), twin=V
+#              (the root disk's udev entry, and the modules after the
+#              root's own udev replayed every device, are the same as in
+#              stock variant V's boot on the same attachment)
 #   cmdline    the variant's part of the kernel command line
 e2e_verbose=${E2E_VERBOSE:-1}
 e2e_table() {
 	cat << EOF
-# name | root    | generator   | arguments                                      | checks                          | cmdline
-a      | stock   | mkinitramfs |                                                | stock                           |
-b      | initmod | trigger     |                                                | initmod kmsg                    | initmod.verbose=$e2e_verbose
-c      | initmod | dracut      |                                                | initmod kmsg                    | initmod.verbose=$e2e_verbose
-cs     | initmod | dracut      | --omit "systemd systemd-initrd dracut-systemd" | initmod kmsg                    | initmod.verbose=$e2e_verbose
-d      | initmod | hostonly    | a                                              | initmod rootfs_by_coldplug kmsg | initmod.verbose=$e2e_verbose
+# name | root    | generator   | arguments                                      | checks                                   | cmdline
+a      | stock   | mkinitramfs |                                                | stock                                    |
+b      | initmod | trigger     |                                                | initmod kmsg udev_short twin=a           | initmod.verbose=$e2e_verbose
+c      | initmod | dracut      |                                                | initmod kmsg udev_short twin=x           | initmod.verbose=$e2e_verbose
+cs     | initmod | dracut      | --omit "systemd systemd-initrd dracut-systemd" | initmod kmsg udev_full twin=xs           | initmod.verbose=$e2e_verbose
+d      | initmod | hostonly    | a                                              | initmod rootfs_by_coldplug kmsg          | initmod.verbose=$e2e_verbose
+x      | stock   | dracut      |                                                | stock                                    |
+xs     | stock   | dracut      | --omit "systemd systemd-initrd dracut-systemd" | stock                                    |
+bf     | initmod | trigger     |                                                | initmod kmsg udev_full twin=a            | initmod.verbose=$e2e_verbose initmod.udev=full
 EOF
 }
 
