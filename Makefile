@@ -54,6 +54,7 @@ $(DEPMOD_SRCS:%.c=$(BUILD)/musl/%.o): CFLAGS += -Os
 
 include tests/tests.mk
 include mk/deb.mk
+include mk/e2e-roots.mk
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the image
 # builder with its driver list, the documents. No modprobe link on the
@@ -98,6 +99,7 @@ ifeq ($(HOOKS),yes)
 	install -m 755 initramfs/initramfs-tools/init-top-udev initramfs/udev-trigger \
 		$(DESTDIR)$(PREFIX)/lib/initmod/
 	install -m 644 initramfs/dracut/90initmod/udev-trigger.conf $(DESTDIR)$(DRACUT_DIR)/
+	install -m 755 initramfs/dracut/90initmod/initmod-pre-trigger.sh $(DESTDIR)$(DRACUT_DIR)/
 	$(SUBST) initramfs/dracut/90initmod/module-setup.sh > $(DESTDIR)$(DRACUT_DIR)/module-setup.sh
 	install -m 755 initramfs/dracut/90initmod/initmod-pre-udev.sh $(DESTDIR)$(DRACUT_DIR)/
 	chmod 755 $(DESTDIR)$(ITOOLS_DIR)/hooks/initmod $(DESTDIR)$(DRACUT_DIR)/module-setup.sh

@@ -94,6 +94,7 @@ for f in /usr/sbin/initmod /usr/sbin/initmod-mkinitramfs /usr/lib/initmod/mkinit
 	/usr/share/initramfs-tools/hooks/initmod /usr/share/initramfs-tools/scripts/init-top/initmod \
 	/usr/lib/initmod/init-top-udev /usr/lib/initmod/udev-trigger \
 	/usr/lib/dracut/modules.d/90initmod/udev-trigger.conf \
+	/usr/lib/dracut/modules.d/90initmod/initmod-pre-trigger.sh \
 	/usr/lib/dracut/modules.d/90initmod/module-setup.sh \
 	/usr/lib/dracut/modules.d/90initmod/initmod-pre-udev.sh \
 	/usr/share/man/man8/initmod.8.gz /usr/share/man/man8/initmod-mkinitramfs.8.gz \

@@ -19,7 +19,7 @@ for f in sbin/initmod sbin/initmod-mkinitramfs lib/initmod/mkinitramfs lib/initm
 	share/doc/initmod/README.md share/doc/initmod/LICENSE share/doc/initmod/kmod-differences.md \
 	lib/initmod/bin/modprobe lib/initmod/bin/depmod share/initramfs-tools/hooks/initmod \
 	lib/initmod/init-top-udev lib/initmod/udev-trigger share/doc/initmod/generator-differences.md \
-	lib/dracut/modules.d/90initmod/udev-trigger.conf \
+	lib/dracut/modules.d/90initmod/udev-trigger.conf lib/dracut/modules.d/90initmod/initmod-pre-trigger.sh \
 	share/initramfs-tools/scripts/init-top/initmod lib/dracut/modules.d/90initmod/module-setup.sh \
 	lib/dracut/modules.d/90initmod/initmod-pre-udev.sh; do
 	check "installed.$f" test -e "$d/dest/usr/$f"

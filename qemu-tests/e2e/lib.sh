@@ -138,7 +138,7 @@ e2e_table() {
 a      | stock   | mkinitramfs |                                                | stock                                    |
 b      | initmod | trigger     |                                                | initmod kmsg udev_short twin=a           | initmod.verbose=$e2e_verbose
 c      | initmod | dracut      |                                                | initmod kmsg udev_short twin=x           | initmod.verbose=$e2e_verbose
-cs     | initmod | dracut      | --omit "systemd systemd-initrd dracut-systemd" | initmod kmsg udev_full twin=xs           | initmod.verbose=$e2e_verbose
+cs     | initmod | dracut      | --omit "systemd systemd-initrd dracut-systemd" | initmod kmsg udev_short twin=xs          | initmod.verbose=$e2e_verbose
 d      | initmod | hostonly    | a                                              | initmod rootfs_by_coldplug kmsg          | initmod.verbose=$e2e_verbose
 x      | stock   | dracut      |                                                | stock                                    |
 xs     | stock   | dracut      | --omit "systemd systemd-initrd dracut-systemd" | stock                                    |

@@ -6,11 +6,12 @@
 # before systemd-udevd.service). It loads in parallel, each module once,
 # the drivers of the devices present and appearing (coldplug) and the
 # command line's rd.driver.pre=, modules_load=, rd.driver.post= lists;
-# udev then finds the drivers loaded. In systemd mode a drop-in makes
-# systemd-udev-trigger.service replay only the devices the initramfs uses
-# when initmod coldplugged (udev-trigger.conf; initmod.udev=full restores
-# the stock replay; INITMOD_UDEV=stock in the environment of dracut
-# leaves it out). Installed by initmod's
+# udev then finds the drivers loaded. When initmod coldplugged, udev
+# replays only the devices the initramfs uses: in systemd mode through a
+# drop-in for systemd-udev-trigger.service (udev-trigger.conf), in shell
+# mode through a pre-trigger hook (initmod-pre-trigger.sh);
+# initmod.udev=full restores the stock replay, INITMOD_UDEV=stock in
+# dracut's environment leaves both out. Installed by initmod's
 # `make install` into /usr/lib/dracut/modules.d/90initmod.
 
 _initmod_bin() {
@@ -62,10 +63,12 @@ install() {
     local _lib
     inst "$(_initmod_bin)" /usr/sbin/initmod
     inst_hook pre-udev 05 "$moddir/initmod-pre-udev.sh"
-    if dracut_module_included systemd && [[ ${INITMOD_UDEV:-initmod} == initmod ]] &&
-        _lib=$(_initmod_lib); then
-        inst_script "$_lib/udev-trigger" /usr/lib/initmod/udev-trigger
+    [[ ${INITMOD_UDEV:-initmod} == initmod ]] && _lib=$(_initmod_lib) || return 0
+    inst_script "$_lib/udev-trigger" /usr/lib/initmod/udev-trigger
+    if dracut_module_included systemd; then
         inst_simple "$moddir/udev-trigger.conf" \
             "$systemdsystemunitdir/systemd-udev-trigger.service.d/initmod.conf"
+    else
+        inst_hook pre-trigger 05 "$moddir/initmod-pre-trigger.sh"
     fi
 }
