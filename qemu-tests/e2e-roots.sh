@@ -76,8 +76,8 @@ for l in $layouts; do
 	if d=$(sh "$here/e2e/roots.sh" "$cache" "$deb" "$l" 2> "$work/$l.build.err"); then
 		ok "roots.$l.built"
 		built="$built $l"
-		# build.time: "guest S" (layout, copy, images there), "host S" (images)
-		echo "   $l: built in $(awk '{ printf "%s%s %s s", (NR > 1 ? ", " : ""), $1, $2 }' "$d/build.time")" \
+		# build.time: "guest S" (layout, copy, images there), "host a S", "host b S"
+		echo "   $l: built in $(awk '{ printf "%s%s s", (NR > 1 ? ", " : ""), $0 }' "$d/build.time")" \
 			"($(( $(date +%s) - tb )) s now$(grep -q ": $l: building" "$work/$l.build.err" || echo ", cached"))"
 	else
 		bad "roots.$l.built" "$(tail -n 1 "$work/$l.build.err")"

@@ -26,22 +26,26 @@
 # crypttab entries and ciphers the root needs. One update-initramfs there
 # takes about 18 min (MODULES=most: some 31,600 execs at 35-58 ms each
 # under TCG). The others' hooks read only configuration (lvm2 none,
-# mdadm its mdadm.conf's ARRAY lines, fsck /etc/fstab, resume
-# conf.d/resume), so their images are built on the host in a chroot of the
-# same tree with the configuration the guest wrote (host_images), a few
-# minutes each. All is cached in CACHE/e2e/roots: the tools root, its disk
+# mdadm its mdadm.conf's ARRAY lines, resume conf.d/resume; fsck the
+# root's type, which FSTYPE= gives in a chroot), so their images are built
+# on the host in a chroot of the same tree with the configuration the
+# guest wrote (host_image), a few minutes each. All is cached in CACHE/e2e/roots: the tools root, its disk
 # and image once, and LAYOUT/ (disk0.img, disk1.img for raid1, a.initrd,
 # b.initrd, cmdline: the root's part of the kernel command line, etc.tar,
-# build.log, build.time: "guest S" and "host S", seconds) again only when
-# its inputs changed (the tools root, initmod.deb, this script,
-# roots-build-init, e2e-init, where the images are built: the stamp).
+# build.log and install.log (the guests' consoles), build.time: "guest S" for the build, "host a S", "host b S"
+# or "guest b S", seconds) again only when its inputs changed (the tools
+# root, roots-build-init, e2e-init, the partition table, where the images
+# are built; initmod.deb for b: the stamps). Image b of a guest layout
+# comes from a second guest, which opens the built root (disks attached
+# with snapshot=on, the LUKS key the build left in LAYOUT/root.key) and
+# installs the package there, so a new package does not build a again.
 # Prints each LAYOUT's directory on stdout; progress goes to stderr as
 # "roots: ..." lines. Needs root (debootstrap, chroot).
 # usage: roots.sh CACHE DEB LAYOUT...
 # environment: ROOTS_TIMEOUT (a builder boot's bound, 3600 s),
 # ROOTS_GUEST_IMAGES
 set -eu
-[ $# -ge 3 ] || { sed -n '3,43p' "$0" >&2; exit 2; }
+[ $# -ge 3 ] || { sed -n '3,46p' "$0" >&2; exit 2; }
 cache=$1 deb=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -140,89 +144,128 @@ partition() {
 	spec "$2" | sfdisk -q "$1" > /dev/null
 }
 
-# host_images DIR: a.initrd and b.initrd as the guest would build them, in
+# host_image DIR a|b: a.initrd, b.initrd as the guest would build them, in
 # a chroot of an overlay of the tools root with the layout's configuration
-# (DIR/etc.tar): update-initramfs -c, then dpkg -i of the package, whose
-# trigger builds b. The fsck hook probes the device of / for its type: a
-# chroot has none, so conf.d says it (FSTYPE, from /etc/fstab), as
-# rootfs.sh does for the ext4 root.
+# (DIR/etc.tar). a: update-initramfs -c; the overlay's upper layer is kept
+# (DIR/host-a). b: on that layer (below a new one), dpkg -i of the package,
+# whose trigger builds b: a new package builds only b again. The fsck hook
+# probes the device of / for its type: a chroot has none, so conf.d says
+# it (FSTYPE, from /etc/fstab), as rootfs.sh does for the ext4 root.
 host_rev=1
-host_images() {
-	hi=$1/hostroot
-	umount "$hi/mnt" 2> /dev/null || true
-	rm -rf "$hi" && mkdir -p "$hi/upper" "$hi/work" "$hi/mnt"
-	mount -t overlay overlay -o "lowerdir=$base,upperdir=$hi/upper,workdir=$hi/work" "$hi/mnt" || return 1
+host_image() {
+	hi=$1/host-$2 hm=$1/host-mnt
+	umount "$hm" 2> /dev/null || true
+	rm -rf "$hi" "$1/host-work" "$hm" && mkdir -p "$hi" "$1/host-work" "$hm"
+	hl=$base
+	[ "$2" = b ] && hl=$1/host-a:$base
+	mount -t overlay overlay -o "lowerdir=$hl,upperdir=$hi,workdir=$1/host-work" "$hm" || return 1
 	hi_rc=0
-	{
-		rm -f "$hi/mnt/.e2e-ready" &&
-		tar -xpf "$1/etc.tar" -C "$hi/mnt" &&
-		hi_fs=$(awk '$1 !~ /^#/ && $2 == "/" { print $3 }' "$hi/mnt/etc/fstab") &&
-		printf '# the root is %s (the fsck hook cannot tell in a chroot)\nFSTYPE=%s\n' "$hi_fs" "$hi_fs" \
-			> "$hi/mnt/etc/initramfs-tools/conf.d/e2e-fstype" &&
-		sh "$here/chroot-run.sh" "$hi/mnt" update-initramfs -c -k "$kver" &&
-		cp "$hi/mnt/boot/initrd.img-$kver" "$1/a.initrd" &&
-		cp "$deb" "$hi/mnt/tmp/initmod.deb" &&
-		sh "$here/chroot-run.sh" "$hi/mnt" dpkg -i /tmp/initmod.deb &&
-		cp "$hi/mnt/boot/initrd.img-$kver" "$1/b.initrd"
-	} > "$1/images.log" 2>&1 || hi_rc=1
-	umount "$hi/mnt" || umount -l "$hi/mnt"
-	rm -rf "$hi"
+	if [ "$2" = a ]; then
+		{
+			rm -f "$hm/.e2e-ready" &&
+			tar -xpf "$1/etc.tar" -C "$hm" &&
+			hi_fs=$(awk '$1 !~ /^#/ && $2 == "/" { print $3 }' "$hm/etc/fstab") &&
+			printf '# the root is %s (the fsck hook cannot tell in a chroot)\nFSTYPE=%s\n' "$hi_fs" "$hi_fs" \
+				> "$hm/etc/initramfs-tools/conf.d/e2e-fstype" &&
+			sh "$here/chroot-run.sh" "$hm" update-initramfs -c -k "$kver" &&
+			cp "$hm/boot/initrd.img-$kver" "$1/a.initrd"
+		} > "$1/host-a.log" 2>&1 || hi_rc=1
+	else
+		{
+			cp "$deb" "$hm/tmp/initmod.deb" &&
+			sh "$here/chroot-run.sh" "$hm" dpkg -i /tmp/initmod.deb &&
+			cp "$hm/boot/initrd.img-$kver" "$1/b.initrd"
+		} > "$1/host-b.log" 2>&1 || hi_rc=1
+	fi
+	umount "$hm" || umount -l "$hm"
+	rm -rf "$1/host-work" "$hm"
+	[ "$2" = b ] && rm -rf "$hi"
 	return $hi_rc
 }
 
-# per layout: the guest's part (stamp: what it was built from), then the
-# host's images where they are built here (images.stamp)
+# guest MODE LAYOUT DIR: one builder boot (roots-build-init) of MODE on
+# LAYOUT's disks in DIR (build: written; install: snapshot=on), its
+# results unpacked into DIR
+guest() {
+	gd=$3/job
+	rm -rf "$gd" && mkdir -p "$gd"
+	printf 'MODE=%s\nLAYOUT=%s\nKVER=%s\nIMAGES=%s\n' "$1" "$2" "$kver" "$images" > "$gd/job"
+	set -- "$1" "$2" "$3" job
+	if [ "$1" = install ]; then
+		cp "$deb" "$gd/initmod.deb"
+		set -- "$@" initmod.deb
+		[ -f "$3/root.key" ] && cp "$3/root.key" "$gd/root.key" && set -- "$@" root.key
+	fi
+	gsnap=""
+	[ "$1" = install ] && gsnap=,snapshot=on
+	gdisks="-drive if=none,id=t0,file=$3/disk0.img,format=raw$gsnap -device virtio-blk-pci,drive=t0,serial=e2et0"
+	[ -f "$3/disk1.img" ] &&
+		gdisks="$gdisks -drive if=none,id=t1,file=$3/disk1.img,format=raw$gsnap -device virtio-blk-pci,drive=t1,serial=e2et1"
+	gm=$1 gl=$2 go=$3
+	shift 3
+	tar -cf "$go/job.tar" -C "$gd" "$@"
+	rm -f "$go/out.raw" && truncate -s 256M "$go/out.raw"
+	if ! E2E_QEMU_EXTRA="-drive if=none,id=job,file=$go/job.tar,format=raw,snapshot=on \
+-device virtio-blk-pci,drive=job,serial=e2ejob \
+-drive if=none,id=out,file=$go/out.raw,format=raw -device virtio-blk-pci,drive=out,serial=e2eout $gdisks" \
+		e2e_boot virtio "$kernel" "$binit" "$src" "$go/$gm.log" \
+			"root=UUID=$E2E_UUID ro init=/sbin/e2e-roots-build" "${ROOTS_TIMEOUT:-3600}" ||
+		! grep -q '^E2E-ROOTS-BUILT' "$go/$gm.log"; then
+		say "$gl: the builder ($gm) failed (see $go/$gm.log)"
+		return 1
+	fi
+	tar -xf "$go/out.raw" -C "$go" || { say "$gl: no results on the builder's out disk"; return 1; }
+	rm -rf "$go/out.raw" "$gd" "$go/job.tar"
+}
+
+# per layout: the guest's build (stamp: what it was built from), then
+# images a and b where IMAGES says (a.stamp; b.stamp: the package too). A
+# new package builds only b again: on the host, or in a guest that opens
+# the built root (install).
 for layout; do
 	out=$dir/$layout
 	images=host
 	case " ${ROOTS_GUEST_IMAGES:-luks-keyfile} " in *" $layout "*|*" all "*) images=guest ;; esac
-	st="$(cat "$base/.e2e-ready") $layout $images $(hash "$here/roots-build-init" "$here/e2e-init" "$deb") $(spec "$layout" | hash) $disk_size"
-	sti="$st host_rev=$host_rev $(hash "$here/chroot-run.sh")"
-	if [ -f "$out/cmdline" ] && [ "$(cat "$out/stamp" 2> /dev/null)" = "$st" ]; then
-		if [ "$images" = guest ] || [ "$(cat "$out/images.stamp" 2> /dev/null)" = "$sti" ]; then
-			echo "$out"
-			continue
-		fi
-	else
-		cp "$base/boot/vmlinuz-$kver" "$kernel"
+	st="$(cat "$base/.e2e-ready") $layout $images $(hash "$here/roots-build-init" "$here/e2e-init") $(spec "$layout" | hash) $disk_size"
+	sta="$st host_rev=$host_rev $(hash "$here/chroot-run.sh")"
+	[ "$images" = guest ] && sta=$st
+	stb="$sta $(hash "$deb")"
+	cp "$base/boot/vmlinuz-$kver" "$kernel.new" && mv "$kernel.new" "$kernel"
+	if [ ! -f "$out/cmdline" ] || [ "$(cat "$out/stamp" 2> /dev/null)" != "$st" ]; then
 		tb=$(date +%s)
-		say "$layout: building (a guest: layout, root copy$([ "$images" = guest ] && echo ", both images"))"
-		rm -rf "$out" && mkdir -p "$out/job"
+		say "$layout: building (a guest: layout, root copy$([ "$images" = guest ] && echo ", image a"))"
+		rm -rf "$out" && mkdir -p "$out"
 		partition "$out/disk0.img" "$layout"
-		disks="-drive if=none,id=t0,file=$out/disk0.img,format=raw -device virtio-blk-pci,drive=t0,serial=e2et0"
-		if [ "$layout" = raid1 ]; then
-			partition "$out/disk1.img" "$layout"
-			disks="$disks -drive if=none,id=t1,file=$out/disk1.img,format=raw -device virtio-blk-pci,drive=t1,serial=e2et1"
-		fi
-		printf 'LAYOUT=%s\nKVER=%s\nIMAGES=%s\n' "$layout" "$kver" "$images" > "$out/job/job"
-		cp "$deb" "$out/job/initmod.deb"
-		tar -cf "$out/job.tar" -C "$out/job" job initmod.deb
-		truncate -s 256M "$out/out.raw"
-		if ! E2E_QEMU_EXTRA="-drive if=none,id=job,file=$out/job.tar,format=raw,snapshot=on \
--device virtio-blk-pci,drive=job,serial=e2ejob \
--drive if=none,id=out,file=$out/out.raw,format=raw -device virtio-blk-pci,drive=out,serial=e2eout $disks" \
-			e2e_boot virtio "$kernel" "$binit" "$src" "$out/build.log" \
-				"root=UUID=$E2E_UUID ro init=/sbin/e2e-roots-build" "${ROOTS_TIMEOUT:-3600}" ||
-			! grep -q '^E2E-ROOTS-BUILT' "$out/build.log"; then
-			die "$layout: the builder failed (see $out/build.log)"
-		fi
-		tar -xf "$out/out.raw" -C "$out" || die "$layout: no results on the builder's out disk"
-		rm -rf "$out/out.raw" "$out/job" "$out/job.tar"
-		for f in cmdline etc.tar $([ "$images" = guest ] && echo a.initrd b.initrd); do
+		[ "$layout" = raid1 ] && partition "$out/disk1.img" "$layout"
+		guest build "$layout" "$out" || die "$layout: the build failed"
+		for f in cmdline etc.tar $([ "$images" = guest ] && echo a.initrd); do
 			[ -s "$out/$f" ] || die "$layout: the builder left no $f"
 		done
 		echo "guest $(( $(date +%s) - tb ))" > "$out/build.time"
 		echo "$st" > "$out/stamp"
+		[ "$images" = guest ] && echo "$sta" > "$out/a.stamp"
 	fi
-	if [ "$images" = host ]; then
+	for v in a b; do
+		sv=$sta
+		[ $v = b ] && sv=$stb
+		[ "$(cat "$out/$v.stamp" 2> /dev/null)" = "$sv" ] &&
+			{ [ "$images" = guest ] || [ -d "$out/host-a" ]; } && continue
 		th=$(date +%s)
-		say "$layout: images in a host chroot of the same root (the guest's etc.tar)"
-		rm -f "$out/images.stamp"
-		host_images "$out" || die "$layout: the host's images failed (see $out/images.log)"
-		sed -i '/^host /d' "$out/build.time"
-		echo "host $(( $(date +%s) - th ))" >> "$out/build.time"
-		echo "$sti" > "$out/images.stamp"
-	fi
+		rm -f "$out/$v.stamp" "$out/b.stamp"
+		if [ "$images" = guest ]; then
+			[ $v = b ] || die "$layout: image a is the build's (stamp $out/stamp)"
+			say "$layout: image b in a guest (dpkg -i in the built root)"
+			if ! guest install "$layout" "$out" || [ ! -s "$out/b.initrd" ]; then
+				die "$layout: image b failed"
+			fi
+		else
+			say "$layout: image $v in a host chroot of the same root (the guest's etc.tar)"
+			host_image "$out" $v || die "$layout: the host's image $v failed (see $out/host-$v.log)"
+		fi
+		sed -i "/^[a-z]* $v /d" "$out/build.time"
+		echo "$images $v $(( $(date +%s) - th ))" >> "$out/build.time"
+		echo "$sv" > "$out/$v.stamp"
+	done
 	say "$layout: built ($(tr '\n' ' ' < "$out/build.time")s)"
 	echo "$out"
 done
