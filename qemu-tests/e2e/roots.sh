@@ -32,10 +32,13 @@
 # guest wrote (host_image), a few minutes each. All is cached in CACHE/e2e/roots: the tools root, its disk
 # and image once, and LAYOUT/ (disk0.img, disk1.img for raid1, a.initrd,
 # b.initrd, cmdline: the root's part of the kernel command line, etc.tar,
-# build.log and install.log (the guests' consoles), build.time: "guest S" for the build, "host a S", "host b S"
-# or "guest b S", seconds) again only when its inputs changed (the tools
-# root, roots-build-init, e2e-init, the partition table, where the images
-# are built; initmod.deb for b: the stamps). Image b of a guest layout
+# build.log, install.log, refresh.log (the guests' consoles), build.time:
+# "guest S" for the build, "host a S", "host b S" or "guest b S", "guest
+# e2e-init S", seconds) again only when its inputs changed (the tools
+# root, roots-build-init, the partition table, where the images are
+# built; initmod.deb for b: the stamps). The marker init e2e-init is not
+# part of the build: a guest puts it into the built root (refresh,
+# init.stamp) whenever it changed, a minute or two. Image b of a guest layout
 # comes from a second guest, which opens the built root (disks attached
 # with snapshot=on, the LUKS key the build left in LAYOUT/root.key) and
 # installs the package there, so a new package does not build a again.
@@ -98,12 +101,10 @@ if [ ! -f "$base/.e2e-ready" ] || [ "$(cat "$base.stamp" 2> /dev/null)" != "$st"
 	say "tools root built in $(( $(date +%s) - tb )) s, $(du -sm "$base" | cut -f1) MB"
 fi
 
-# its disk (with the marker init and the builder; E2E_UUID, which no
-# target carries) and its stock image, which boots the builder
+# its disk (with the builder; E2E_UUID, which no target carries) and its stock image, which boots the builder
 src=$dir/tools.img
-st="$(cat "$base/.e2e-ready") $(hash "$here/e2e-init" "$here/roots-build-init")"
+st="$(cat "$base/.e2e-ready") $(hash "$here/roots-build-init")"
 if [ ! -f "$src" ] || [ "$(cat "$src.stamp" 2> /dev/null)" != "$st" ]; then
-	install -m 755 "$here/e2e-init" "$base/sbin/e2e-init"
 	install -m 755 "$here/roots-build-init" "$base/sbin/e2e-roots-build"
 	mb=$(du -sm "$base" | cut -f1)
 	rm -f "$src" "$src.stamp"
@@ -191,10 +192,12 @@ guest() {
 	rm -rf "$gd" && mkdir -p "$gd"
 	printf 'MODE=%s\nLAYOUT=%s\nKVER=%s\nIMAGES=%s\n' "$1" "$2" "$kver" "$images" > "$gd/job"
 	set -- "$1" "$2" "$3" job
-	if [ "$1" = install ]; then
-		cp "$deb" "$gd/initmod.deb"
-		set -- "$@" initmod.deb
-		[ -f "$3/root.key" ] && cp "$3/root.key" "$gd/root.key" && set -- "$@" root.key
+	case $1 in
+	install) cp "$deb" "$gd/initmod.deb" && set -- "$@" initmod.deb ;;
+	refresh) cp "$here/e2e-init" "$gd/e2e-init" && set -- "$@" e2e-init ;;
+	esac
+	if [ "$1" != build ] && [ -f "$3/root.key" ]; then
+		cp "$3/root.key" "$gd/root.key" && set -- "$@" root.key
 	fi
 	gsnap=""
 	[ "$1" = install ] && gsnap=,snapshot=on
@@ -226,10 +229,11 @@ for layout; do
 	out=$dir/$layout
 	images=host
 	case " ${ROOTS_GUEST_IMAGES:-luks-keyfile} " in *" $layout "*|*" all "*) images=guest ;; esac
-	st="$(cat "$base/.e2e-ready") $layout $images $(hash "$here/roots-build-init" "$here/e2e-init") $(spec "$layout" | hash) $disk_size"
+	st="$(cat "$base/.e2e-ready") $layout $images $(hash "$here/roots-build-init") $(spec "$layout" | hash) $disk_size"
 	sta="$st host_rev=$host_rev $(hash "$here/chroot-run.sh")"
 	[ "$images" = guest ] && sta=$st
 	stb="$sta $(hash "$deb")"
+	sti="$st $(hash "$here/e2e-init")"
 	cp "$base/boot/vmlinuz-$kver" "$kernel.new" && mv "$kernel.new" "$kernel"
 	if [ ! -f "$out/cmdline" ] || [ "$(cat "$out/stamp" 2> /dev/null)" != "$st" ]; then
 		tb=$(date +%s)
@@ -266,6 +270,20 @@ for layout; do
 		echo "$images $v $(( $(date +%s) - th ))" >> "$out/build.time"
 		echo "$sv" > "$out/$v.stamp"
 	done
+	# the marker init, which changes more often than the rest: put in the
+	# built root by a guest of its own (refresh), not a new build
+	if [ "$(cat "$out/init.stamp" 2> /dev/null)" != "$sti" ]; then
+		th=$(date +%s)
+		say "$layout: e2e-init into the built root (a guest)"
+		rm -f "$out/init.stamp"
+		if ! guest refresh "$layout" "$out" || [ ! -f "$out/refreshed" ]; then
+			die "$layout: putting e2e-init in failed"
+		fi
+		rm -f "$out/refreshed"
+		sed -i "/^guest e2e-init /d" "$out/build.time"
+		echo "guest e2e-init $(( $(date +%s) - th ))" >> "$out/build.time"
+		echo "$sti" > "$out/init.stamp"
+	fi
 	say "$layout: built ($(tr '\n' ' ' < "$out/build.time")s)"
 	echo "$out"
 done
