@@ -9,9 +9,11 @@
 #       devices); the kernel's command line "console=ttyS0 panic=-1 APPEND",
 #       its serial console saved to LOG, the guest killed after TIMEOUT
 #       seconds. Under TCG the kernel now and then oopses in its own
-#       initcalls (an int3 left by text patching, seen in sched_clock_cpu),
-#       before any userspace ran: not the loader's doing. Such a boot is
-#       tried once more, and said (LOG.crashed keeps the first). LOG is
+#       initcalls or its idle loop (an int3 left by text patching, seen in
+#       sched_clock_cpu and sched_clock_idle_wakeup_event), before any
+#       userspace ran: not the loader's doing. Such a boot (a panic before
+#       "Run /init", after an int3 oops or in an initcall) is tried once
+#       more, and said (LOG.crashed keeps the first). LOG is
 #       plain text: no carriage returns, no terminal control sequences.
 #       Returns 0 when a line of LOG matches END (a grep pattern: what the
 #       guest says last), 124 when the guest was still running at TIMEOUT
@@ -31,9 +33,11 @@ qemu_boot() {
 			-kernel "$qb_kernel" -initrd "$qb_initrd" \
 			-append "console=ttyS0 panic=-1 $qb_append" > "$qb_log" 2>&1 < /dev/null || qb_rc=$?
 		sed -i 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1b[a-zA-Z]//g; s/\r//g' "$qb_log"
-		if [ "$qb_try" = 1 ] && grep -q 'Kernel panic' "$qb_log" && grep -q 'do_one_initcall' "$qb_log"; then
+		if [ "$qb_try" = 1 ] && grep -q 'Kernel panic' "$qb_log" &&
+			! grep -q 'Run /init as init process' "$qb_log" &&
+			grep -Eq 'do_one_initcall|Oops: int3' "$qb_log"; then
 			cp "$qb_log" "$qb_log.crashed"
-			echo "qemu_boot: the kernel crashed in its initcalls before userspace (TCG; see $qb_log.crashed): once more" >&2
+			echo "qemu_boot: the kernel crashed before userspace (TCG; see $qb_log.crashed): once more" >&2
 			qb_try=2
 			continue
 		fi
