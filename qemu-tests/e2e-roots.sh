@@ -78,7 +78,7 @@ for l in $layouts; do
 		built="$built $l"
 		# build.time: "guest S" (layout, copy, images there), "host a S", "host b S"
 		echo "   $l: built in $(awk '{ printf "%s%s s", (NR > 1 ? ", " : ""), $0 }' "$d/build.time")" \
-			"($(( $(date +%s) - tb )) s now$(grep -q ": $l: building" "$work/$l.build.err" || echo ", cached"))"
+			"($(( $(date +%s) - tb )) s now$(grep -v ": $l: built (" "$work/$l.build.err" | grep -q . || echo ", cached"))"
 	else
 		bad "roots.$l.built" "$(tail -n 1 "$work/$l.build.err")"
 	fi
