@@ -15,11 +15,12 @@
 # cached in CACHE/e2e/roots). Variants (lib.sh's table): a, the stock
 # initramfs-tools image; b, the image the trigger of initmod's package
 # built. Each boot checks the root was reached (ok a.virtio.lvm) on the
-# right device (.root_device: the mapper or md device where there is one)
-# and what the stack needed (.stack); b also that initmod loaded the disk's
-# driver, reported no failure, and loaded nothing twice. Prints one "ok" /
-# "FAIL" line per case, each layout's build time and each boot's, and
-# "e2e-roots: N passed, N failed". Needs root.
+# right device, read-only (.root_device: the mapper or md device where
+# there is one) and what the stack shows (.stack: dm_mod, dm_crypt, both
+# or one of the mirrors, the subvolume; resume has none); b also that
+# initmod loaded the disk's driver, reported no failure, and loaded nothing
+# twice. Prints one "ok" / "FAIL" line per case, each layout's build time
+# and each boot's, and "e2e-roots: N passed, N failed". Needs root.
 # usage: e2e-roots.sh CACHE BUILD
 # environment: ROOTS (the roots above), E2E_VARIANTS ("a b"), E2E_TIMEOUT
 # (300 s a boot), E2E_VERBOSE (initmod.verbose=, 1)
@@ -53,7 +54,7 @@ root() {
 		r_stack='md/raid1:md[0-9]+: active with 2 out of 2 mirrors' ;;
 	raid1-degraded) r_layout=raid1 r_mount='/dev/md[0-9a-z_/]+ ext4' r_append=bootdegraded=true
 		r_stack='md/raid1:md[0-9]+: active with 1 out of 2 mirrors' ;;
-	btrfs) r_layout=btrfs r_mount='/dev/vda1 btrfs .*subvol=/@' ;;
+	btrfs) r_layout=btrfs r_mount='/dev/vda1 btrfs' r_stack='E2E-MOUNT /dev/vda1 btrfs ro,.*subvol=/@$' ;;
 	xfs) r_layout=xfs r_mount='/dev/vda1 xfs' ;;
 	resume) r_layout=resume r_mount='/dev/vda2 ext4' ;;
 	*) return 1 ;;
@@ -104,7 +105,7 @@ for r in $ROOTS; do
 			bad "$n" "see $log"
 			continue
 		fi
-		check "$n.root_device" grep -Eq "E2E-MOUNT $r_mount ro" "$log"
+		check "$n.root_device" grep -Eq "E2E-MOUNT $r_mount ro(,|\$)" "$log"
 		[ -z "$r_stack" ] || check "$n.stack" grep -Eq "$r_stack" "$log"
 		case " $ev_checks " in *" initmod "*)
 			check "$n.initmod_loaded_the_disk_driver" grep -q "initmod: virtio_blk: loaded in " "$log"
