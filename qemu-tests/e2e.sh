@@ -30,7 +30,7 @@
 # / "FAIL NAME" line per case, the time each root's init ran, and "e2e: N
 # passed, N failed"; exits non-zero on a failure. Needs root (chroot).
 # usage: e2e.sh CACHE BUILD
-# environment: E2E_VARIANTS ("a b c cs d"), E2E_TYPES ("virtio ahci nvme
+# environment: E2E_VARIANTS (lib.sh's table: "a b c cs d x xs bf"), E2E_TYPES ("virtio ahci nvme
 # usb"), E2E_TIMEOUT (300 s a boot), E2E_VERBOSE (initmod.verbose=, 1)
 # shellcheck disable=SC2317 # (the functions run through check are reached)
 set -eu
