@@ -170,8 +170,9 @@ static int finish_run(const struct im_opts *o, struct im_engine *e, int err,
 
 	im_engine_stats(e, &s);
 	report(e, &s, err == -ETIMEDOUT, tail);
-	if (o->stats || m->verbose > 0)
-		im_trace_print_bound(e, (int)sysconf(_SC_NPROCESSORS_ONLN), stderr);
+	if (o->stats || m->verbose > 0)	/* --stats: with the kernel's trace */
+		im_trace_print_bound(e, (int)sysconf(_SC_NPROCESSORS_ONLN),
+				     o->stats ? "/sys/kernel/tracing" : NULL, stderr);
 	*bad = s.requested_failed;
 	if (o->trace && (errno = -im_trace_json(e, o->trace)))
 		msg_err(m, "cannot write trace %s: %s", o->trace, strerror(errno));

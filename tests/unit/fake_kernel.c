@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,6 +74,47 @@ static int injected(struct fake_kernel *f, struct fake_mod *m,
 void fake_uevent(struct fake_kernel *f, const char *devpath,
 		 const char *modalias);
 
+static void pause_us(int us)
+{
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000L };
+
+	if (us > 0)
+		nanosleep(&ts, NULL);
+}
+
+/* One tracefs line of the calling thread, now. */
+static void trace_event(struct fake_kernel *f, const char *ev)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	pthread_mutex_lock(&f->lock);
+	fprintf(f->trace, "         initmod-%ld     [000]    %ld.%06ld: %s: (fake)\n",
+		(long)syscall(SYS_gettid), (long)t.tv_sec, t.tv_nsec / 1000, ev);
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* The serialised part of a load: pre_us, then serial_us under f->serial. */
+static void serial_section(struct fake_kernel *f)
+{
+	if (!f->serial_us)
+		return;
+	pause_us(f->pre_us);
+	if (f->trace)
+		trace_event(f, "M__fake_section");
+	if (pthread_mutex_trylock(&f->serial) != 0) {
+		if (f->trace)
+			trace_event(f, "contention_begin");
+		pthread_mutex_lock(&f->serial);
+		if (f->trace)
+			trace_event(f, "contention_end");
+	}
+	pause_us(f->serial_us);
+	if (f->trace)
+		trace_event(f, "M__fake_section__ret");
+	pthread_mutex_unlock(&f->serial);
+}
+
 static int load(struct fake_kernel *f, const char *name, int flags)
 {
 	struct fake_mod *m;
@@ -129,6 +171,7 @@ static int load(struct fake_kernel *f, const char *name, int flags)
 	if (f->max_delay_us)
 		delay += next_rand(f) % (unsigned)f->max_delay_us;
 	pthread_mutex_unlock(&f->lock);
+	serial_section(f);
 
 	if (delay && m->spin) {
 		struct timespec t0, t;
@@ -302,6 +345,7 @@ void fake_init(struct fake_kernel *f)
 	memset(f, 0, sizeof(*f));
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->cond, NULL);
+	pthread_mutex_init(&f->serial, NULL);
 	f->k.finit_module = fk_finit;
 	f->k.init_module = fk_init;
 	f->k.module_state = fk_state;

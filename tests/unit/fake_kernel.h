@@ -50,6 +50,15 @@ struct fake_kernel {
 	int max_delay_us;	/* random init durations 0..max, 0 = off */
 	int uevent_fd[2];	/* the uevent source: [0] the engine's end */
 	int uevents_sent;
+	/* The kernel's serialised part of a load (module_mutex, text
+	 * patching): after pre_us of its own, each load holds one global
+	 * mutex for serial_us (asleep), then runs its init. With @trace set,
+	 * each section goes there as tracefs shows the probes bench-init sets
+	 * ("M__fake_section" and its "__ret", lock:contention_begin/end when
+	 * it had to wait), trace clock mono. */
+	int serial_us, pre_us;
+	pthread_mutex_t serial;
+	FILE *trace;
 };
 
 void fake_init(struct fake_kernel *f);

@@ -16,6 +16,9 @@
 #include "../../loader/engine.h"
 #include "../../loader/trace.h"
 
+#define MAXD(a, b) ((a) > (b) ? (a) : (b))
+#define MIND(a, b) ((a) < (b) ? (a) : (b))
+
 TEST(engine_dag_order_and_parallelism)
 {
 	struct setup s;
@@ -63,8 +66,8 @@ TEST(engine_bound_from_measured_durations)
 	node(&s, "y", 1000);
 	dep(&s, a, b);
 	CHECK_INT(run(&s, &e, 2, 10), 0);
-	im_trace_bound(e, 2, &b2);
-	im_trace_bound(e, 1, &b1);
+	im_trace_bound(e, 2, NULL, &b2);
+	im_trace_bound(e, 1, NULL, &b1);
 	CHECK_STR(s.g.nodes[b2.path_end].name, "b");
 	CHECK(b2.path_ms >= 100);
 	CHECK(b2.path_ms >= (e->jobs[a].t_end - e->jobs[a].t_start) +
@@ -75,6 +78,141 @@ TEST(engine_bound_from_measured_durations)
 	CHECK(b2.bound_ms == (b2.path_ms > b2.work_ms / 2 ? b2.path_ms : b2.work_ms / 2));
 	CHECK(b1.bound_ms == (b1.path_ms > b1.work_ms ? b1.path_ms : b1.work_ms));
 	CHECK(b2.wall_ms >= b2.bound_ms - 0.001);
+	im_engine_put(e);
+	su_free(&s);
+}
+
+/*
+ * Six independent loads that each hold the fake kernel's global lock for
+ * 40 ms (after 5 ms of their own) and then sleep 10 ms in their init. On
+ * 2 CPUs the old bound saw one load (55 ms); the lock makes any schedule
+ * take 5 + 6 x 40 + 10 ms. The trace-based bound finds that and stays
+ * below the wall time; waits for the lock do not count in the chain.
+ */
+TEST(engine_bound_serial_section_from_kernel_trace)
+{
+	struct setup s;
+	struct im_engine *e = NULL;
+	struct im_ktrace kt;
+	struct im_bound old, b;
+	char name[16];
+	int i;
+
+	su_init(&s);
+	s.f.serial_us = 40000;
+	s.f.pre_us = 5000;
+	s.f.trace = tmpfile();
+	CHECK(s.f.trace != NULL);
+	for (i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "s%d", i);
+		node(&s, name, 10000);
+	}
+	CHECK_INT(run(&s, &e, 2, 10), 0);
+	rewind(s.f.trace);
+	CHECK_INT(im_ktrace_parse(e, s.f.trace, &kt), 0);
+	CHECK_INT(kt.nlocks, 1);
+	CHECK_STR(kt.lock[0], "M");
+	CHECK_INT((int)kt.sections, 6);
+	CHECK(kt.waits >= 1);
+	/* the waits alone: the lock was busy while the others waited */
+	CHECK_INT(kt.nbusy, 1);
+	CHECK(kt.busy[0].busy >= 30 && kt.busy[0].busy <= 6 * 40 + 1);
+	im_trace_bound(e, 2, NULL, &old);
+	im_trace_bound(e, 2, &kt, &b);
+	CHECK(old.serial_ms == 0 && old.serial_lock == -1);
+	CHECK_INT(b.serial_lock, 0);
+	CHECK(b.held_ms >= 6 * 40 - 0.5);
+	CHECK(b.serial_ms >= 5 + 6 * 40 + 10 - 1);
+	CHECK(b.bound_ms == b.serial_ms);
+	CHECK(old.bound_ms < 0.5 * b.bound_ms);	/* the old bound: one load */
+	CHECK(b.path_ms <= old.path_ms + 1e-6);	/* waits left out */
+	CHECK(b.wall_ms >= b.bound_ms - 0.001);	/* a lower bound */
+	CHECK(b.wall_ms <= 1.5 * b.bound_ms);	/* a tight one here */
+	im_ktrace_free(&kt);
+	im_engine_put(e);
+	fclose(s.f.trace);
+	su_free(&s);
+}
+
+/*
+ * The one-machine bound on a known schedule: a -> b and a -> c, 2 CPUs,
+ * every load about 60 ms (da, db, dc measured). A hand-written trace: each
+ * holds lock M from 30 ms into its load until 50 ms (b until 55, having
+ * waited 5 ms inside: held 20 ms, and 5 ms less in the chain). Heads r:
+ * a 30, b and c da + 30; tails q: a da - 50 + max(db - 5, dc), b db - 55,
+ * c dc - 50.
+ * serial = max over the sets {r >= x, q >= y} of x + sum of holds + y.
+ * Then sections as long as the loads: the three holds add up.
+ */
+static void hand_trace(FILE *f, const struct im_engine *e, size_t j,
+		       double in, double out, double wait)
+{
+	double t0 = e->env.t0.tv_sec * 1e3 + e->env.t0.tv_nsec / 1e6;
+	double s = e->jobs[j].t_start;
+	int tid = e->workers[e->jobs[j].thread].tid;
+
+	fprintf(f, "# tracer: nop\n");
+	fprintf(f, " initmod-%d [001] %.6f: M__complete_formation: (x)\n", tid, (t0 + s + in) / 1e3);
+	if (wait > 0) {
+		fprintf(f, " initmod-%d [001] %.6f: contention_begin: 0x1 (flags=MUTEX)\n", tid, (t0 + s + in + 1) / 1e3);
+		fprintf(f, " initmod-%d [001] %.6f: contention_end: 0x1 (ret=0)\n", tid, (t0 + s + in + 1 + wait) / 1e3);
+	}
+	fprintf(f, " initmod-%d [001] %.6f: M__complete_formation__ret: (y <- complete_formation)\n", tid, (t0 + s + out) / 1e3);
+	fprintf(f, " kworker-%d [000] %.6f: M__complete_formation: (x)\n", 1, (t0 + s + in) / 1e3);
+}
+
+TEST(engine_bound_one_machine_known_schedule)
+{
+	struct setup s;
+	struct im_engine *e = NULL;
+	struct im_ktrace kt;
+	struct im_bound b;
+	size_t a, bb, c;
+	double da, db, dc, want;
+	FILE *f;
+
+	su_init(&s);
+	a = node(&s, "a", 60000);
+	bb = node(&s, "b", 60000);
+	c = node(&s, "c", 60000);
+	dep(&s, a, bb);
+	dep(&s, a, c);
+	CHECK_INT(run(&s, &e, 2, 10), 0);
+	da = e->jobs[a].t_end - e->jobs[a].t_start;
+	db = e->jobs[bb].t_end - e->jobs[bb].t_start;
+	dc = e->jobs[c].t_end - e->jobs[c].t_start;
+	f = tmpfile();
+	hand_trace(f, e, a, 30, 50, 0);
+	hand_trace(f, e, bb, 30, 55, 5);
+	hand_trace(f, e, c, 30, 50, 0);
+	rewind(f);
+	CHECK_INT(im_ktrace_parse(e, f, &kt), 0);
+	CHECK_INT((int)kt.sections, 3);
+	CHECK(fabs(kt.job[bb].wait - 5) < 0.01 && fabs(kt.job[bb].hold[0] - 20) < 0.01);
+	im_trace_bound(e, 2, &kt, &b);
+	CHECK(fabs(b.held_ms - 60) < 0.05);
+	CHECK(fabs(b.path_ms - (da + MAXD(db - 5, dc))) < 0.05);
+	want = MAXD(MAXD(da + MAXD(db - 5, dc),			/* {a} */
+			 30 + 60 + MIND(db - 55, dc - 50)),		/* {a, b, c} */
+		    MAXD(da + 30 + 40 + MIND(db - 55, dc - 50),		/* {b, c} */
+			 MAXD(da + db - 5, da + dc)));			/* {b}, {c} */
+	CHECK(fabs(b.serial_ms - want) < 0.05);
+	/* (b and c overlap on M here: no real lock; the wall is no limit) */
+	CHECK(b.bound_ms == MAXD(MAXD(b.path_ms, b.work_ms / 2), b.serial_ms));
+	im_ktrace_free(&kt);
+	fclose(f);
+	/* sections as long as the loads */
+	f = tmpfile();
+	hand_trace(f, e, a, 0.01, da - 0.01, 0);
+	hand_trace(f, e, bb, 0.01, db - 0.01, 0);
+	hand_trace(f, e, c, 0.01, dc - 0.01, 0);
+	rewind(f);
+	CHECK_INT(im_ktrace_parse(e, f, &kt), 0);
+	im_trace_bound(e, 2, &kt, &b);
+	CHECK(fabs(b.serial_ms - (da + db + dc)) < 0.05);
+	CHECK(b.bound_ms == b.serial_ms);
+	im_ktrace_free(&kt);
+	fclose(f);
 	im_engine_put(e);
 	su_free(&s);
 }
