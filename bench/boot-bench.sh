@@ -10,7 +10,8 @@
 #   KIND generic: the names of SET; synthetic: the test-module DAG (delays
 #   scaled by $SYNTH_SCALE, default 10); everything: every module of ROOT that
 #   a discovery boot with initmod loaded (cached in $CACHE/everything-KVER).
-# env: CACHE (the project's cache), BUILD, TRACE_SMP (vCPUs of the boot that
+# env: CACHE (the project's cache), BUILD, BENCH_APPEND (more kernel
+#   command-line words, e.g. bench.ktrace=1), TRACE_SMP (vCPUs of the boot that
 #   also saves initmod's timeline, default 2), QEMU_MEM (MiB).
 set -eu
 out=$1 runs=$2 smps=$3 loaders=$4 kind=$5 name=$6 root=$7 kver=$8 set=${9:-}
@@ -20,7 +21,7 @@ cache=${CACHE:-$top/.cache} build=${BUILD:-$top/build}
 mkdir -p "$out/boots" "$out/work"
 raw=$out/raw.jsonl
 work=$out/work/$name
-append="quiet"
+append="quiet ${BENCH_APPEND:-}"
 limit_s=
 kernel=$root/boot/vmlinuz-$kver
 
@@ -35,9 +36,10 @@ parse() {	# parse LOG SMP RUN
 	{
 		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 		split(summ, sw, " "); failed = summ == "" ? -1 : sw[7]
-		printf "{\"workload\":\"%s\",\"loader\":\"%s\",\"smp\":%s,\"run\":%s,\"seconds\":%.3f,\"boot_to_exit\":%.2f,\"modules\":%d,\"rc\":%s,\"limit\":%.3f,\"work\":%.3f,\"chain\":%.3f,\"bound\":%.3f,\"vmhwm_kb\":%d,\"failed\":%d}\n",
+		printf "{\"workload\":\"%s\",\"loader\":\"%s\",\"smp\":%s,\"run\":%s,\"seconds\":%.3f,\"boot_to_exit\":%.2f,\"modules\":%d,\"rc\":%s,\"limit\":%.3f,\"work\":%.3f,\"chain\":%.3f,\"serial\":%.3f,\"bound\":%.3f,\"engine_wall\":%.3f,\"vmhwm_kb\":%d,\"failed\":%d}\n",
 			w, v["loader"], s, r, v["end"] - v["start"], v["end"], m, v["rc"], lim,
-			num("cpu [0-9.]+"), num("chain [0-9.]+"), num("bound [0-9.]+"), rss + 0, failed }'
+			num("cpu [0-9.]+"), num("chain [0-9.]+"), num("serial [0-9.]+"), num("bound [0-9.]+"),
+			num("wall [0-9.]+"), rss + 0, failed }'
 }
 
 # kmod's modprobe and the libkmod pool, with their shared libraries

@@ -22,6 +22,8 @@ function field(s, k,   re, v) { re = "\"" k "\":\"?[^,}\"]*"; if (match(s, re)) 
 	mods[key, c] = field($0, "modules") + 0; bound[key, c] = field($0, "bound") + 0
 	rss[key, c] = field($0, "vmhwm_kb") + 0; lim[key] = field($0, "limit") + 0
 	fails[key, c] = field($0, "failed") + 0
+	ser[key, c] = field($0, "serial") + 0
+	wb[key, c] = bound[key, c] > 0 ? t[key, c] / bound[key, c] : 0
 }
 function median(arr, key, cnt,   i, j, x, a) {
 	for (i = 1; i <= cnt; i++) a[i] = arr[key, i]
@@ -39,15 +41,17 @@ END {
 		if (lim[k] > 0) limit[wk] = lim[k]
 		else if (p[3] == "initmod" && !(wk in limit) && median(bound, k, n[k]) > 0)
 			limit[wk] = median(bound, k, n[k]) }
-	print "| workload | vCPUs | loader | runs | median s | spread s | kernel start to loader exit, median s | modules in /proc/modules | initmod failures | vs modprobe -a | vs xargs | limit s | median / limit |"
-	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	print "| workload | vCPUs | loader | runs | median s | spread s | kernel start to loader exit, median s | modules in /proc/modules | initmod failures | vs modprobe -a | vs xargs | limit s | median / limit | its own bound s, serial s, wall/bound (medians of its runs) |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for (k in keys) { split(k, p, "|"); wk = p[1] "|" p[2]
-		printf "| %s | %s | %s | %d | %.2f | %s | %.2f | %s | %s | %s | %s | %s | %s |\n", p[1], p[2], p[3], n[k], med[k],
+		printf "| %s | %s | %s | %d | %.2f | %s | %.2f | %s | %s | %s | %s | %s | %s | %s |\n", p[1], p[2], p[3], n[k], med[k],
 			range(t, k, n[k], "%.2f"), median(b, k, n[k]), range(mods, k, n[k], "%d"),
 			p[3] ~ /^initmod/ ? range(fails, k, n[k], "%d") : "-",
 			ratio(med[wk "|modprobe"], med[k]), ratio(med[wk "|xargs"], med[k]),
 			(wk in limit) ? sprintf("%.2f", limit[wk]) : "-",
-			(wk in limit) ? ratio(med[k], limit[wk]) : "-" | "sort -t\"|\" -k2,2 -k3,3n -k4,4"
+			(wk in limit) ? ratio(med[k], limit[wk]) : "-",
+			median(bound, k, n[k]) > 0 ? sprintf("%.2f, %.2f, %.2fx", median(bound, k, n[k]),
+				median(ser, k, n[k]), median(wb, k, n[k])) : "-" | "sort -t\"|\" -k2,2 -k3,3n -k4,4"
 	}
 	close("sort -t\"|\" -k2,2 -k3,3n -k4,4")
 	print ""
@@ -63,7 +67,7 @@ END {
 	echo
 	echo "Machine: $(nproc) host cores, no KVM: QEMU TCG \`-cpu max\`, \`-smp\` as in the vCPUs column (more vCPUs than host cores means they share the cores)."
 	echo "Each cell: ≥ 3 boots unless the runs column says otherwise, loaders interleaved within a run. Time: loader start to exit, /proc/uptime in the guest."
-	echo "Limit: synthetic = critical path of the init delays (exact); real sets = max(heaviest measured chain, Σ work / vCPUs) from initmod's own trace (\`--stats\`), median over its runs."
+	echo "Limit: synthetic = critical path of the init delays (exact); real sets = initmod's own bound (\`--stats\`), median over its runs: max(heaviest measured chain less its kernel-lock waits, Σ work / vCPUs, serial), serial being the time a global kernel lock (ftrace_lock, module_mutex, text_mutex...) was held while the loads waited for it, from the kernel's lock-contention trace (bench.ktrace=1; 0 without one). The last column: each run's wall over its own bound, median."
 	echo
 	cat "$out/table.md"
 	echo
