@@ -202,7 +202,6 @@ EVERYTHING_LOADERS ?= modprobe kmod-pool initmod
 EVERYTHING_SMPS ?= 2
 SYNTH_SMPS ?= 2
 KMOD_POOL := $(BUILD)/bench/kmod-pool
-BB := CACHE=$(CACHE) BUILD=$(BUILD) bench/boot-bench.sh $(BENCH_OUT) $(BENCH_RUNS)
 
 $(KMOD_POOL): bench/peers/kmod-pool.c
 	@mkdir -p $(dir $@)
@@ -214,10 +213,20 @@ bench-coldplug: initmod kernels
 
 .PHONY: bench-coldplug
 
-bench: initmod kernels $(KMOD_POOL) bench-coldplug bench-e2e
+# BENCH_EXTRA: the other benchmarks `make bench` runs first (empty: the
+# boot benchmark alone). BENCH_KTRACE=1: initmod's boots also trace the
+# kernel's lock contention, which --stats turns into the serial part of its
+# bound (bench/guest/bench-init); 0: no trace.
+BENCH_EXTRA ?= bench-coldplug bench-e2e
+BENCH_KTRACE ?= 1
+BENCH_LOADERS_612 ?= $(BENCH_LOADERS) initmod-user
+BB = CACHE=$(CACHE) BUILD=$(BUILD) BENCH_APPEND="$(if $(filter 1 2,$(BENCH_KTRACE)),bench.ktrace=$(BENCH_KTRACE) no_hash_pointers)" \
+	bench/boot-bench.sh $(BENCH_OUT) $(BENCH_RUNS)
+
+bench: initmod kernels $(KMOD_POOL) $(BENCH_EXTRA)
 	@mkdir -p $(BENCH_OUT) && : > $(BENCH_OUT)/raw.jsonl
 	@case " $(BENCH_WORKLOADS) " in *" generic-6.12 "*) $(BB) "$(BENCH_SMPS)" \
-		"$(BENCH_LOADERS) initmod-user" generic generic-6.12 $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET);; esac
+		"$(BENCH_LOADERS_612)" generic generic-6.12 $(KROOT_612) $$(cat $(KROOT_612)/.ready) $(SET);; esac
 	@case " $(BENCH_WORKLOADS) " in *" generic-6.1 "*) $(BB) "$(BENCH_SMPS)" \
 		"$(BENCH_LOADERS)" generic generic-6.1 $(KROOT_61) $$(cat $(KROOT_61)/.ready) $(SET);; esac
 	@case " $(BENCH_WORKLOADS) " in *" synthetic "*) $(BB) "$(SYNTH_SMPS)" \
