@@ -24,6 +24,9 @@
 # rd.driver.pre= (b, d: still boot, the typo an error in the kernel log);
 # blacklist= in (b). Where initmod runs, the root reads its records back
 # from the kernel log (dmesg in e2e-init): the summary, no error.
+# Then the roots Debian users run (e2e/roots-cases.sh, each through a and
+# b on one attachment; E2E_ROOTS_TYPES for more): part, lvm,
+# luks-keyfile, raid1, raid1-degraded, btrfs, xfs, resume.
 # A variant is a row of lib.sh's table: the root its image is built from,
 # the generator and its arguments, what its boots must show and its part of
 # the kernel command line; adding one is adding a row. Prints one "ok NAME"
@@ -31,10 +34,11 @@
 # passed, N failed"; exits non-zero on a failure. Needs root (chroot).
 # usage: e2e.sh CACHE BUILD
 # environment: E2E_VARIANTS (lib.sh's table: "a b c cs d x xs bf"), E2E_TYPES ("virtio ahci nvme
-# usb"), E2E_TIMEOUT (300 s a boot), E2E_VERBOSE (initmod.verbose=, 1)
+# usb"), E2E_TIMEOUT (300 s a boot), E2E_VERBOSE (initmod.verbose=, 1),
+# E2E_ROOTS, E2E_ROOTS_VARIANTS, E2E_ROOTS_TYPES (roots-cases.sh)
 # shellcheck disable=SC2317 # (the functions run through check are reached)
 set -eu
-[ $# -eq 2 ] || { sed -n '3,34p' "$0" >&2; exit 2; }
+[ $# -eq 2 ] || { sed -n '3,38p' "$0" >&2; exit 2; }
 cache=$1 build=$2
 here=$(cd "$(dirname "$0")" && pwd)
 E2E_LIB=$here/e2e/lib.sh
@@ -42,6 +46,8 @@ E2E_LIB=$here/e2e/lib.sh
 . "$E2E_LIB"
 # shellcheck source=tests/harness.sh
 . "$here/../tests/harness.sh"
+# shellcheck source=qemu-tests/e2e/roots-cases.sh
+. "$here/e2e/roots-cases.sh"
 VARIANTS=${E2E_VARIANTS:-$(e2e_variants)}
 TYPES=${E2E_TYPES:-virtio ahci nvme usb}
 bound=${E2E_TIMEOUT:-300}
@@ -147,17 +153,6 @@ hostonly() {
 	echo "$TYPES" > "$ho_out"
 }
 
-# the driver of each attachment's disk, loaded by initmod in the variants
-# that check initmod
-disk_driver() {
-	case $1 in
-	virtio) echo virtio_blk ;;
-	ahci) echo ahci ;;
-	nvme) echo nvme ;;
-	usb) echo usb_storage ;;
-	esac
-}
-
 # what the root read back from the kernel log (lib.sh's e2e_kmsg): the
 # summary with nothing failed; no error-level record, or one naming WORD;
 # nothing of initmod there or on the console at all (the stock images)
@@ -205,7 +200,7 @@ for v in $VARIANTS; do
 			check "$v.$t.root_is_the_disk" grep -q "E2E-MOUNT $dev ext4 ro" "$log"
 			case " $ev_checks " in *" initmod "*)
 				check "$v.$t.initmod_loaded_the_disk_driver" \
-					grep -Eq "initmod: $(disk_driver "$t"): loaded in " "$log"
+					grep -Eq "initmod: $(e2e_driver "$t"): loaded in " "$log"
 				check "$v.$t.initmod_no_failure" \
 					grep -Eq "initmod: [0-9]+ loaded, [0-9]+ already present, 0 failed, 0 skipped" "$log"
 			esac
@@ -333,6 +328,11 @@ if [ -f "$work/p.initrd" ]; then
 	else
 		bad p.virtio.reached_root "see $work/p.virtio.log"
 	fi
+fi
+# the roots Debian users run: LVM, LUKS, RAID1, btrfs, XFS, resume
+# (e2e/roots-cases.sh; E2E_ROOTS=none leaves them out)
+if [ -n "$deb" ]; then
+	roots_cases "$cache" "$work/roots" "$deb"
 fi
 echo "   e2e took $(( $(date +%s) - t0 )) s"
 finish e2e

@@ -18,6 +18,8 @@
 #       Returns 0 when a line of LOG matches END (a grep pattern: what the
 #       guest says last), 124 when the guest was still running at TIMEOUT
 #       (said on stderr), 2 without qemu-system-x86_64, else 1.
+#       QEMU_STDIN (/dev/null): what QEMU reads on its standard input, the
+#       serial console and, after Ctrl-A c, the monitor (-nographic)
 
 qemu_boot() {
 	qb_kernel=$1 qb_initrd=$2 qb_log=$3 qb_append=$4 qb_bound=$5 qb_end=$6
@@ -31,7 +33,7 @@ qemu_boot() {
 		timeout -k 5 "$qb_bound" qemu-system-x86_64 -machine "$qb_machine" -cpu max \
 			-smp "$qb_smp" -m "$qb_mem" -nographic -no-reboot -nic none "$@" \
 			-kernel "$qb_kernel" -initrd "$qb_initrd" \
-			-append "console=ttyS0 panic=-1 $qb_append" > "$qb_log" 2>&1 < /dev/null || qb_rc=$?
+			-append "console=ttyS0 panic=-1 $qb_append" > "$qb_log" 2>&1 < "${QEMU_STDIN:-/dev/null}" || qb_rc=$?
 		sed -i 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1b[a-zA-Z]//g; s/\r//g' "$qb_log"
 		if [ "$qb_try" = 1 ] && grep -q 'Kernel panic' "$qb_log" &&
 			! grep -q 'Run /init as init process' "$qb_log" &&

@@ -8,10 +8,13 @@
 #   e2e_disk ROOTFS IMG            ext4 image of ROOTFS with /sbin/e2e-init,
 #                                  UUID $E2E_UUID, label e2eroot; made again
 #                                  only when the rootfs or e2e-init changed
-#   e2e_attach TYPE IMG            QEMU options: TYPE is virtio, ahci, nvme
+#   e2e_attach TYPE IMG [N]        QEMU options: TYPE is virtio, ahci, nvme
 #                                  or usb; the disk is opened snapshot=on so
-#                                  no boot ever writes to IMG
+#                                  no boot ever writes to IMG; N (0) the
+#                                  disk's place, for a second one (RAID1)
 #   e2e_dev TYPE                   the device the root is on for TYPE (vda..)
+#   e2e_part TYPE N                its partition N (vda1, nvme0n1p1..)
+#   e2e_driver TYPE                the module of TYPE's disk (virtio_blk..)
 #   e2e_boot TYPE KERNEL INITRD IMG LOG "APPEND" [TIMEOUT]
 #                                  qemu.sh's qemu_boot of IMG attached as
 #                                  TYPE: q35, -cpu max, 2 vCPU, 2 GiB, TCG;
@@ -19,6 +22,12 @@
 #                                  text; succeeds iff the marker init said
 #                                  E2E-END and the guest stopped in time;
 #                                  E2E_QEMU_EXTRA: more QEMU options
+#   e2e_boot_typed PROMPT TEXT TYPE KERNEL INITRD IMG LOG "APPEND" [TIMEOUT]
+#                                  e2e_boot, and once a line of LOG holds
+#                                  PROMPT (a fixed string), TEXT and Enter
+#                                  typed on the serial console; LOG.typed
+#                                  says when ("prompt S": seconds after
+#                                  QEMU started, host clock)
 #   e2e_reached LOG                the uptime at which the root's init ran
 #   e2e_mods LOG                   the modules loaded then, one a line
 #   e2e_kmsg LOG [LEVEL]           the kernel log's records naming initmod
@@ -36,6 +45,13 @@
 #                                  initmod.verbose= of the command lines
 E2E_UUID=e2e00000-0000-4000-8000-000000000014
 E2E_LABEL=e2eroot
+# the roots' (roots.sh): their filesystem's UUID (roots-build-init's
+# FS_UUID), the PARTUUID of the partition it is on, and the LUKS
+# passphrase, for the scripts that source this
+# shellcheck disable=SC2034
+E2E_ROOTS_FS_UUID=e2e00000-0000-4000-8000-000000000101 \
+	E2E_ROOTS_PARTUUID=e2e00000-0000-4000-8000-000000000201 \
+	E2E_ROOTS_PASSPHRASE=e2e-roots-passphrase
 e2e_here=$(cd "$(dirname "${E2E_LIB:-$0}")" && pwd)
 [ -f "$e2e_here/e2e/e2e-init" ] && e2e_here=$e2e_here/e2e
 PATH=$PATH:/usr/sbin:/sbin
@@ -64,12 +80,16 @@ e2e_disk() {
 }
 
 e2e_attach() {
-	ea_drive="-drive if=none,id=root,file=$2,format=raw,snapshot=on"
+	ea_n=${3:-0} ea_id=root
+	[ "$ea_n" = 0 ] || ea_id=root$ea_n
+	ea_drive="-drive if=none,id=$ea_id,file=$2,format=raw,snapshot=on"
 	case $1 in
-	virtio) echo "$ea_drive -device virtio-blk-pci,drive=root" ;;
-	ahci) echo "$ea_drive -device ide-hd,drive=root,bus=ide.0" ;;
-	nvme) echo "$ea_drive -device nvme,serial=e2eroot,drive=root" ;;
-	usb) echo "$ea_drive -device qemu-xhci,id=xhci -device usb-storage,bus=xhci.0,drive=root" ;;
+	virtio) echo "$ea_drive -device virtio-blk-pci,drive=$ea_id" ;;
+	ahci) echo "$ea_drive -device ide-hd,drive=$ea_id,bus=ide.$ea_n" ;;
+	nvme) echo "$ea_drive -device nvme,serial=e2e$ea_id,drive=$ea_id" ;;
+	usb)	# one controller, the disks on its ports
+		[ "$ea_n" = 0 ] && ea_drive="$ea_drive -device qemu-xhci,id=xhci"
+		echo "$ea_drive -device usb-storage,bus=xhci.0,drive=$ea_id" ;;
 	*) echo "e2e_attach: unknown attachment $1" >&2; return 2 ;;
 	esac
 }
@@ -82,10 +102,57 @@ e2e_dev() {
 	esac
 }
 
+e2e_part() {
+	case $1 in
+	nvme) echo "$(e2e_dev "$1")p$2" ;;
+	*) echo "$(e2e_dev "$1")$2" ;;
+	esac
+}
+
+e2e_driver() {
+	case $1 in
+	virtio) echo virtio_blk ;;
+	ahci) echo ahci ;;
+	nvme) echo nvme ;;
+	usb) echo usb_storage ;;
+	esac
+}
+
 e2e_boot() {
 	eb_opts=$(e2e_attach "$1" "$4") || return 2
 	# shellcheck disable=SC2086 # the attachment's options and E2E_QEMU_EXTRA, split into words
 	qemu_boot "$2" "$3" "$5" "$6" "${7:-300}" E2E-END q35 2 2048 $eb_opts ${E2E_QEMU_EXTRA:-}
+}
+
+e2e_boot_typed() {
+	et_prompt=$1 et_text=$2
+	shift 2
+	et_log=$5 et_fifo=$5.stdin
+	rm -f "$et_fifo" "$et_log.typed" "$et_log" && mkfifo "$et_fifo" || return 2
+	# held open read-write here: QEMU's open never waits, its reads never end
+	exec 9<> "$et_fifo"
+	et_t0=$(date +%s%N)
+	QEMU_STDIN=$et_fifo e2e_boot "$@" &
+	et_pid=$!
+	(
+		while kill -0 "$et_pid" 2> /dev/null; do
+			if grep -qF -- "$et_prompt" "$et_log" 2> /dev/null; then
+				awk -v ms=$(( ($(date +%s%N) - et_t0) / 1000000 )) \
+					'BEGIN { printf "prompt %.3f\n", ms / 1000 }' > "$et_log.typed"
+				printf '%s\r' "$et_text" >&9
+				exit 0
+			fi
+			sleep 0.1
+		done
+	) &
+	et_typist=$!
+	et_rc=0
+	wait "$et_pid" || et_rc=$?
+	kill "$et_typist" 2> /dev/null || true
+	wait "$et_typist" 2> /dev/null || true
+	exec 9>&-
+	rm -f "$et_fifo"
+	return $et_rc
 }
 
 e2e_reached() {

@@ -1,54 +1,59 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# roots.sh - the disk images of the roots Debian users run (`make
-# e2e-roots`): rootfs.sh's Debian root copied onto each LAYOUT, with the
-# stock initramfs-tools image (a) and the one initmod's package's trigger
-# builds (b) made inside it. Layouts:
+# roots.sh - the disk images of the roots Debian users run (`make e2e`'s
+# roots, e2e-roots.sh): rootfs.sh's Debian root, with the layouts' tools
+# (lvm2, cryptsetup-initramfs, mdadm, btrfs-progs, xfsprogs) installed by
+# apt-get in a chroot so the generators' hooks include what they need (the
+# tools root), copied onto each LAYOUT by roots-build-init as the installer
+# would, and each layout's images built from that root with its
+# configuration. Layouts:
 #   part          ext4 on a GPT partition, root=UUID=
 #   lvm           ext4 on LV root of VG e2e-vg, root=/dev/mapper/e2e--vg-root
 #   luks-keyfile  LUKS2 holding that LVM; the key file /etc/keys/root.key
 #                 goes into the image (crypttab, KEYFILE_PATTERN, UMASK)
+#   luks-passphrase  the same, unlocked by a passphrase typed at boot
+#                 (crypttab's key "none"; the header has both key slots)
 #   raid1         ext4 on mdadm RAID1 (metadata 1.2) over two disks,
 #                 mdadm.conf, root=UUID=
 #   btrfs         btrfs, the root in subvolume @, rootflags=subvol=@
 #   xfs           XFS, root=UUID=
 #   resume        a swap partition and an ext4 one, resume=UUID= (and
 #                 conf.d/resume, as the installer writes it)
-# The host has no device-mapper or md, so a QEMU guest builds them: the
-# tools root (a copy of rootfs.sh's tree with lvm2, cryptsetup-initramfs,
-# mdadm, btrfs-progs and xfsprogs installed by apt-get in a chroot, so the
-# generators include what they need) is an ext4 disk booted read-only
-# through its own stock image with init=/sbin/e2e-roots-build
-# (roots-build-init), the target disks partitioned here with sfdisk.
-# Where the images are built: in that guest, in a chroot of the new root,
-# for the layouts in ROOTS_GUEST_IMAGES (default luks-keyfile; "all"):
-# cryptsetup-initramfs's hook asks the open dm-crypt mapping (dmsetup) which
-# crypttab entries and ciphers the root needs. One update-initramfs there
-# takes about 18 min (MODULES=most: some 31,600 execs at 35-58 ms each
-# under TCG). The others' hooks read only configuration (lvm2 none,
-# mdadm its mdadm.conf's ARRAY lines, resume conf.d/resume; fsck the
-# root's type, which FSTYPE= gives in a chroot), so their images are built
-# on the host in a chroot of the same tree with the configuration the
-# guest wrote (host_image), a few minutes each. All is cached in CACHE/e2e/roots: the tools root, its disk
-# and image once, and LAYOUT/ (disk0.img, disk1.img for raid1, a.initrd,
-# b.initrd, cmdline: the root's part of the kernel command line, etc.tar,
-# build.log, install.log, refresh.log (the guests' consoles), build.time:
-# "guest S" for the build, "host a S", "host b S" or "guest b S", "guest
-# e2e-init S", seconds) again only when its inputs changed (the tools
-# root, roots-build-init, the partition table, where the images are
-# built; initmod.deb for b: the stamps). The marker init e2e-init is not
-# part of the build: a guest puts it into the built root (refresh,
-# init.stamp) whenever it changed, a minute or two. Image b of a guest layout
-# comes from a second guest, which opens the built root (disks attached
-# with snapshot=on, the LUKS key the build left in LAYOUT/root.key) and
-# installs the package there, so a new package does not build a again.
+# Where a layout is made: the host's kernel has no device-mapper and no md,
+# so lvm, luks-keyfile, luks-passphrase and raid1 are made by a QEMU guest booted from the
+# tools root (an ext4 disk, read-only, through its own stock image) with
+# init=/sbin/e2e-roots-build; part, btrfs, xfs and resume on the host, on
+# loop devices of the partitions, with initmod's package's files unpacked
+# (its own image, d, is built on the machine). The disks are partitioned here (sfdisk,
+# fixed PARTUUIDs: lib.sh's E2E_ROOTS_PARTUUID is the root's partition). Every
+# identifier is fixed, so a layout made again has the same configuration.
+# The images are built on the host, in a chroot of an overlay of the tools
+# root with the layout's configuration (etc.tar): a, the stock
+# initramfs-tools image (update-initramfs -c); b, the one initmod's
+# package's trigger builds (dpkg -i on a's overlay). A chroot sees neither
+# the root's device nor an open mapping, so it is told what the hooks would
+# probe: the fsck hook the root's type (conf.d, FSTYPE=), cryptsetup's hook
+# the crypttab entries, by their `initramfs` option (cryptsetup-initramfs's
+# own way to include an entry it cannot detect). lvm2's hook takes no
+# configuration, mdadm's its mdadm.conf, resume's conf.d/resume.
+# All is cached in CACHE/e2e/roots: the tools root, its disk and image
+# once, and LAYOUT/ (disk0.img, disk1.img for raid1, a.initrd, b.initrd,
+# cmdline: the root's part of the kernel command line, etc.tar, report,
+# build.log for a guest, build.time: "host|guest S", "image a S", "image b
+# S") made again only when their inputs changed (the stamps: the tools
+# root, roots-build-init, e2e-init, the partition table for the disks;
+# etc.tar's bytes, and for b initmod.deb, for the images).
 # Prints each LAYOUT's directory on stdout; progress goes to stderr as
-# "roots: ..." lines. Needs root (debootstrap, chroot).
-# usage: roots.sh CACHE DEB LAYOUT...
-# environment: ROOTS_TIMEOUT (a builder boot's bound, 3600 s),
-# ROOTS_GUEST_IMAGES
+# "roots: ..." lines. Needs root (chroot, loop devices).
+# With --prepare, only what the layouts share (the tools root, the kernel,
+# and for a guest layout the builder's disk and image), so that one run per
+# layout can go on in parallel after it.
+# usage: roots.sh [--prepare] CACHE DEB LAYOUT...
+# environment: ROOTS_TIMEOUT (a builder boot's bound, 1800 s)
 set -eu
-[ $# -ge 3 ] || { sed -n '3,46p' "$0" >&2; exit 2; }
+prepare=""
+[ "${1:-}" = --prepare ] && prepare=1 && shift
+[ $# -ge 3 ] || { sed -n '3,50p' "$0" >&2; exit 2; }
 cache=$1 deb=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,11 +66,16 @@ die() { say "error: $*"; exit 1; }
 hash() { cat "$@" | sha256sum | cut -c1-16; }
 [ "$(id -u)" = 0 ] || die "needs root (chroot)"
 [ -f "$deb" ] || die "no $deb (make deb)"
-for l; do
-	case $l in
-	part|lvm|luks-keyfile|raid1|btrfs|xfs|resume) ;;
-	*) die "unknown layout $l" ;;
+# where LAYOUT is made
+place() {
+	case $1 in
+	part|btrfs|xfs|resume) echo host ;;
+	lvm|luks-keyfile|luks-passphrase|raid1) echo guest ;;
+	*) return 1 ;;
 	esac
+}
+for l; do
+	place "$l" > /dev/null || die "unknown layout $l"
 done
 
 root=$(sh "$here/rootfs.sh" "$cache")
@@ -73,6 +83,14 @@ cache=$(cd "$cache" && pwd)
 dir=$cache/e2e/roots
 mkdir -p "$dir"
 kver=$(sed -n 's/^kver=//p' "$root/.e2e-ready")
+loops="" mnts=""
+cleanup() {
+	for m in $mnts; do umount "$m" 2> /dev/null || umount -l "$m" 2> /dev/null || true; done
+	for l in $loops; do losetup -d "$l" 2> /dev/null || true; done
+	mnts="" loops=""
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
 
 # the tools root: rootfs.sh's tree and the layouts' tools, as apt installs
 # them on a Debian machine (their initramfs-tools hooks included)
@@ -100,31 +118,37 @@ if [ ! -f "$base/.e2e-ready" ] || [ "$(cat "$base.stamp" 2> /dev/null)" != "$st"
 	echo "$st" > "$base.stamp"
 	say "tools root built in $(( $(date +%s) - tb )) s, $(du -sm "$base" | cut -f1) MB"
 fi
-
-# its disk (with the builder; E2E_UUID, which no target carries) and its stock image, which boots the builder
-src=$dir/tools.img
-st="$(cat "$base/.e2e-ready") $(hash "$here/roots-build-init")"
-if [ ! -f "$src" ] || [ "$(cat "$src.stamp" 2> /dev/null)" != "$st" ]; then
-	install -m 755 "$here/roots-build-init" "$base/sbin/e2e-roots-build"
-	mb=$(du -sm "$base" | cut -f1)
-	rm -f "$src" "$src.stamp"
-	truncate -s "$(( mb + mb / 5 + 64 ))M" "$src.new"
-	mkfs.ext4 -q -F -L e2etools -U "$E2E_UUID" -d "$base" "$src.new" || die "mkfs.ext4 of the tools disk failed"
-	mv "$src.new" "$src"
-	echo "$st" > "$src.stamp"
-fi
-binit=$dir/tools.initrd
-st=$(cat "$base/.e2e-ready")
-if [ ! -f "$binit" ] || [ "$(cat "$binit.stamp" 2> /dev/null)" != "$st" ]; then
-	say "tools root's stock image (mkinitramfs)"
-	sh "$here/chroot-image.sh" "$base" "$binit" mkinitramfs > /dev/null ||
-		die "the tools root's image failed (see $binit.log)"
-	echo "$st" > "$binit.stamp"
-fi
 kernel=$dir/vmlinuz-$kver
+if [ -n "$prepare" ] || ! cmp -s "$base/boot/vmlinuz-$kver" "$kernel"; then
+	cp "$base/boot/vmlinuz-$kver" "$kernel.$$" && mv "$kernel.$$" "$kernel"
+fi
 
-# spec LAYOUT: its disks' partition table (sfdisk's input); partition
-# DISK LAYOUT: a new sparse disk with it
+# the guest builder's disk (E2E_UUID, which no target carries) and its
+# stock image, made when a guest layout needs them
+src=$dir/tools.img binit=$dir/tools.initrd
+guest_ready() {
+	gr_st="$(cat "$base/.e2e-ready") $(hash "$here/roots-build-init")"
+	if [ ! -f "$src" ] || [ "$(cat "$src.stamp" 2> /dev/null)" != "$gr_st" ]; then
+		install -m 755 "$here/roots-build-init" "$base/sbin/e2e-roots-build"
+		gr_mb=$(du -sm "$base" | cut -f1)
+		rm -f "$src" "$src.stamp"
+		truncate -s "$(( gr_mb + gr_mb / 5 + 64 ))M" "$src.new"
+		mkfs.ext4 -q -F -L e2etools -U "$E2E_UUID" -d "$base" "$src.new" ||
+			die "mkfs.ext4 of the tools disk failed"
+		mv "$src.new" "$src"
+		echo "$gr_st" > "$src.stamp"
+	fi
+	gr_st=$(cat "$base/.e2e-ready")
+	if [ ! -f "$binit" ] || [ "$(cat "$binit.stamp" 2> /dev/null)" != "$gr_st" ]; then
+		say "tools root's stock image (mkinitramfs)"
+		sh "$here/chroot-image.sh" "$base" "$binit" mkinitramfs > /dev/null ||
+			die "the tools root's image failed (see $binit.log)"
+		echo "$gr_st" > "$binit.stamp"
+	fi
+}
+
+# spec LAYOUT: its disks' partition table (sfdisk's input), fixed
+# identifiers; partition DISK LAYOUT N: a new sparse disk N with it
 gpt_linux=0FC63DAF-8483-4772-8E79-3D69D8477DE4
 gpt_lvm=E6D6D379-F507-44C2-A23C-238F2A3DF928
 gpt_raid=A19D880F-05FC-4D3B-A006-743F0F84911E
@@ -132,27 +156,85 @@ gpt_swap=0657FD6D-A4AB-43C4-84E5-0933C84B4F4F
 disk_size=1536M
 spec() {
 	echo "label: gpt"
+	echo "label-id: e2e00000-0000-4000-8000-00000000021$2"
 	case $1 in
-	part|btrfs|xfs) echo "type=$gpt_linux" ;;
-	lvm|luks-keyfile) echo "type=$gpt_lvm" ;;
-	raid1) echo "type=$gpt_raid" ;;
-	resume) echo "size=256MiB, type=$gpt_swap"; echo "type=$gpt_linux" ;;
+	part|btrfs|xfs) t=$gpt_linux ;;
+	lvm|luks-*) t=$gpt_lvm ;;
+	raid1) t=$gpt_raid ;;
+	resume) echo "size=256MiB, type=$gpt_swap, uuid=e2e00000-0000-4000-8000-000000000202"
+		t=$gpt_linux ;;
 	esac
+	if [ "$2" = 0 ]; then
+		echo "type=$t, uuid=$E2E_ROOTS_PARTUUID"
+	else
+		echo "type=$t, uuid=e2e00000-0000-4000-8000-00000000020$(( $2 + 2 ))"
+	fi
 }
 partition() {
 	rm -f "$1"
 	truncate -s "$disk_size" "$1"
-	spec "$2" | sfdisk -q "$1" > /dev/null
+	spec "$2" "$3" | sfdisk -q "$1" > /dev/null
 }
 
-# host_image DIR a|b: a.initrd, b.initrd as the guest would build them, in
-# a chroot of an overlay of the tools root with the layout's configuration
-# (DIR/etc.tar). a: update-initramfs -c; the overlay's upper layer is kept
-# (DIR/host-a). b: on that layer (below a new one), dpkg -i of the package,
-# whose trigger builds b: a new package builds only b again. The fsck hook
-# probes the device of / for its type: a chroot has none, so conf.d says
-# it (FSTYPE, from /etc/fstab), as rootfs.sh does for the ext4 root.
-host_rev=1
+# part_loop IMG N: a loop device of IMG's partition N (the host scans no
+# partitions of loop devices)
+part_loop() {
+	pl=$(sfdisk -d "$1" | sed -n "s|^.*img$2 : start= *\([0-9]*\), size= *\([0-9]*\),.*|\1 \2|p")
+	[ -n "$pl" ] || { say "$1: no partition $2"; return 1; }
+	losetup -f --show -o $(( ${pl% *} * 512 )) --sizelimit $(( ${pl#* } * 512 )) "$1"
+}
+
+# host_layout LAYOUT DIR: roots-build-init on the host, on loops of DIR's
+# disk
+host_layout() {
+	hl_p1=$(part_loop "$2/disk0.img" 1) || return 1
+	loops="$loops $hl_p1"
+	hl_p2=""
+	if [ "$1" = resume ]; then
+		hl_p2=$(part_loop "$2/disk0.img" 2) || return 1
+		loops="$loops $hl_p2"
+	fi
+	ROOTS_DEB=$deb sh "$here/roots-build-init" --host "$base" "$2" "$1" "$here/e2e-init" "$hl_p1" ${hl_p2:+"$hl_p2"} \
+		> "$2/build.log" 2>&1
+	hl_rc=$?
+	cleanup
+	return $hl_rc
+}
+
+# guest_layout LAYOUT DIR: one builder boot (roots-build-init) on DIR's
+# disks; its results unpacked into DIR
+guest_layout() {
+	guest_ready
+	gd=$2/job
+	rm -rf "$gd" && mkdir -p "$gd"
+	printf 'LAYOUT=%s\nPASSPHRASE=%s\n' "$1" "$E2E_ROOTS_PASSPHRASE" > "$gd/job"
+	cp "$here/e2e-init" "$gd/e2e-init"
+	# the key file: a fixed test key, so a layout made again needs no new images
+	printf 'e2e-roots test key, no secret\n' | sha256sum | cut -c1-64 | tr -d '\n' > "$gd/root.key"
+	tar -cf "$2/job.tar" -C "$gd" job e2e-init root.key
+	gdisks="-drive if=none,id=t0,file=$2/disk0.img,format=raw -device virtio-blk-pci,drive=t0,serial=e2et0"
+	[ -f "$2/disk1.img" ] &&
+		gdisks="$gdisks -drive if=none,id=t1,file=$2/disk1.img,format=raw -device virtio-blk-pci,drive=t1,serial=e2et1"
+	rm -f "$2/out.raw" && truncate -s 64M "$2/out.raw"
+	if ! E2E_QEMU_EXTRA="-drive if=none,id=job,file=$2/job.tar,format=raw,snapshot=on \
+-device virtio-blk-pci,drive=job,serial=e2ejob \
+-drive if=none,id=out,file=$2/out.raw,format=raw -device virtio-blk-pci,drive=out,serial=e2eout $gdisks" \
+		e2e_boot virtio "$kernel" "$binit" "$src" "$2/build.log" \
+			"root=UUID=$E2E_UUID ro init=/sbin/e2e-roots-build" "${ROOTS_TIMEOUT:-1800}" ||
+		! grep -q '^E2E-ROOTS-BUILT' "$2/build.log"; then
+		say "$1: the builder failed (see $2/build.log)"
+		return 1
+	fi
+	tar -xf "$2/out.raw" -C "$2" || { say "$1: no results on the builder's out disk"; return 1; }
+	rm -rf "$2/out.raw" "$gd" "$2/job.tar"
+}
+
+# host_image DIR a|b: DIR/a.initrd or b.initrd, in a chroot of an overlay
+# of the tools root with the layout's configuration (DIR/etc.tar). a:
+# update-initramfs -c; the overlay's upper layer is kept (DIR/host-a). b:
+# on that layer (below a new one), dpkg -i of the package, whose trigger
+# builds b: a new package builds only b again.
+host_rev=2
 host_image() {
 	hi=$1/host-$2 hm=$1/host-mnt
 	umount "$hm" 2> /dev/null || true
@@ -160,6 +242,7 @@ host_image() {
 	hl=$base
 	[ "$2" = b ] && hl=$1/host-a:$base
 	mount -t overlay overlay -o "lowerdir=$hl,upperdir=$hi,workdir=$1/host-work" "$hm" || return 1
+	mnts="$mnts $hm"
 	hi_rc=0
 	if [ "$2" = a ]; then
 		{
@@ -168,6 +251,7 @@ host_image() {
 			hi_fs=$(awk '$1 !~ /^#/ && $2 == "/" { print $3 }' "$hm/etc/fstab") &&
 			printf '# the root is %s (the fsck hook cannot tell in a chroot)\nFSTYPE=%s\n' "$hi_fs" "$hi_fs" \
 				> "$hm/etc/initramfs-tools/conf.d/e2e-fstype" &&
+			crypttab_initramfs "$hm/etc/crypttab" &&
 			sh "$here/chroot-run.sh" "$hm" update-initramfs -c -k "$kver" &&
 			cp "$hm/boot/initrd.img-$kver" "$1/a.initrd"
 		} > "$1/host-a.log" 2>&1 || hi_rc=1
@@ -178,112 +262,74 @@ host_image() {
 			cp "$hm/boot/initrd.img-$kver" "$1/b.initrd"
 		} > "$1/host-b.log" 2>&1 || hi_rc=1
 	fi
-	umount "$hm" || umount -l "$hm"
+	cleanup
 	rm -rf "$1/host-work" "$hm"
 	[ "$2" = b ] && rm -rf "$hi"
 	return $hi_rc
 }
 
-# guest MODE LAYOUT DIR: one builder boot (roots-build-init) of MODE on
-# LAYOUT's disks in DIR (build: written; install: snapshot=on), its
-# results unpacked into DIR
-guest() {
-	gd=$3/job
-	rm -rf "$gd" && mkdir -p "$gd"
-	printf 'MODE=%s\nLAYOUT=%s\nKVER=%s\nIMAGES=%s\n' "$1" "$2" "$kver" "$images" > "$gd/job"
-	set -- "$1" "$2" "$3" job
-	case $1 in
-	install) cp "$deb" "$gd/initmod.deb" && set -- "$@" initmod.deb ;;
-	refresh) cp "$here/e2e-init" "$gd/e2e-init" && set -- "$@" e2e-init ;;
-	esac
-	if [ "$1" != build ] && [ -f "$3/root.key" ]; then
-		cp "$3/root.key" "$gd/root.key" && set -- "$@" root.key
-	fi
-	gsnap=""
-	[ "$1" = install ] && gsnap=,snapshot=on
-	gdisks="-drive if=none,id=t0,file=$3/disk0.img,format=raw$gsnap -device virtio-blk-pci,drive=t0,serial=e2et0"
-	[ -f "$3/disk1.img" ] &&
-		gdisks="$gdisks -drive if=none,id=t1,file=$3/disk1.img,format=raw$gsnap -device virtio-blk-pci,drive=t1,serial=e2et1"
-	gm=$1 gl=$2 go=$3
-	shift 3
-	tar -cf "$go/job.tar" -C "$gd" "$@"
-	rm -f "$go/out.raw" && truncate -s 256M "$go/out.raw"
-	if ! E2E_QEMU_EXTRA="-drive if=none,id=job,file=$go/job.tar,format=raw,snapshot=on \
--device virtio-blk-pci,drive=job,serial=e2ejob \
--drive if=none,id=out,file=$go/out.raw,format=raw -device virtio-blk-pci,drive=out,serial=e2eout $gdisks" \
-		e2e_boot virtio "$kernel" "$binit" "$src" "$go/$gm.log" \
-			"root=UUID=$E2E_UUID ro init=/sbin/e2e-roots-build" "${ROOTS_TIMEOUT:-3600}" ||
-		! grep -q '^E2E-ROOTS-BUILT' "$go/$gm.log"; then
-		say "$gl: the builder ($gm) failed (see $go/$gm.log)"
-		return 1
-	fi
-	tar -xf "$go/out.raw" -C "$go" || { say "$gl: no results on the builder's out disk"; return 1; }
-	rm -rf "$go/out.raw" "$gd" "$go/job.tar"
+# crypttab_initramfs FILE: the `initramfs` option on each entry of FILE
+# (if any), so that cryptsetup-initramfs's hook includes the entries it
+# cannot find under / in a chroot
+crypttab_initramfs() {
+	[ -f "$1" ] || return 0
+	awk '/^[ \t]*(#|$)/ || NF < 4 { print; next }
+		$4 !~ /(^|,)initramfs(,|$)/ { $4 = $4 ",initramfs" } { print }' "$1" > "$1.new" &&
+		mv "$1.new" "$1"
 }
 
-# per layout: the guest's build (stamp: what it was built from), then
-# images a and b where IMAGES says (a.stamp; b.stamp: the package too). A
-# new package builds only b again: on the host, or in a guest that opens
-# the built root (install).
+if [ -n "$prepare" ]; then
+	for l; do
+		[ "$(place "$l")" = guest ] && { guest_ready; break; }
+	done
+	exit 0
+fi
+
+# per layout: the disks (stamp), then images a and b (a.stamp; b.stamp:
+# the package too)
 for layout; do
 	out=$dir/$layout
-	images=host
-	case " ${ROOTS_GUEST_IMAGES:-luks-keyfile} " in *" $layout "*|*" all "*) images=guest ;; esac
-	st="$(cat "$base/.e2e-ready") $layout $images $(hash "$here/roots-build-init") $(spec "$layout" | hash) $disk_size"
-	sta="$st host_rev=$host_rev $(hash "$here/chroot-run.sh")"
-	[ "$images" = guest ] && sta=$st
-	stb="$sta $(hash "$deb")"
-	sti="$st $(hash "$here/e2e-init")"
-	cp "$base/boot/vmlinuz-$kver" "$kernel.new" && mv "$kernel.new" "$kernel"
+	where=$(place "$layout")
+	ndisks=1
+	[ "$layout" = raid1 ] && ndisks=2
+	st="$(cat "$base/.e2e-ready") $layout $where $(hash "$here/roots-build-init" "$here/e2e-init")"
+	st="$st $(spec "$layout" 0 | hash) $(spec "$layout" 1 | hash) $disk_size"
+	[ "$where" = host ] && st="$st $(hash "$deb" "$here/e2e-hostonly")"
+	[ "$where" = guest ] && st="$st $E2E_ROOTS_PASSPHRASE"
 	if [ ! -f "$out/cmdline" ] || [ "$(cat "$out/stamp" 2> /dev/null)" != "$st" ]; then
 		tb=$(date +%s)
-		say "$layout: building (a guest: layout, root copy$([ "$images" = guest ] && echo ", image a"))"
-		rm -rf "$out" && mkdir -p "$out"
-		partition "$out/disk0.img" "$layout"
-		[ "$layout" = raid1 ] && partition "$out/disk1.img" "$layout"
-		guest build "$layout" "$out" || die "$layout: the build failed"
-		for f in cmdline etc.tar $([ "$images" = guest ] && echo a.initrd); do
+		say "$layout: making it (on the $where)"
+		mkdir -p "$out"
+		rm -f "$out/stamp" "$out"/disk*.img "$out/cmdline"
+		n=0
+		while [ $n -lt $ndisks ]; do
+			partition "$out/disk$n.img" "$layout" $n
+			n=$(( n + 1 ))
+		done
+		"${where}_layout" "$layout" "$out" || die "$layout: making it failed (see $out/build.log)"
+		for f in cmdline etc.tar; do
 			[ -s "$out/$f" ] || die "$layout: the builder left no $f"
 		done
-		echo "guest $(( $(date +%s) - tb ))" > "$out/build.time"
+		{
+			echo "$where $(( $(date +%s) - tb ))"
+			grep '^image ' "$out/build.time" 2> /dev/null || true
+		} > "$out/build.time.new" && mv "$out/build.time.new" "$out/build.time"
 		echo "$st" > "$out/stamp"
-		[ "$images" = guest ] && echo "$sta" > "$out/a.stamp"
 	fi
+	sta="$(cat "$base/.e2e-ready") host_rev=$host_rev $(hash "$here/chroot-run.sh" "$out/etc.tar")"
+	stb="$sta $(hash "$deb")"
 	for v in a b; do
 		sv=$sta
 		[ $v = b ] && sv=$stb
-		[ "$(cat "$out/$v.stamp" 2> /dev/null)" = "$sv" ] &&
-			{ [ "$images" = guest ] || [ -d "$out/host-a" ]; } && continue
+		[ "$(cat "$out/$v.stamp" 2> /dev/null)" = "$sv" ] && [ -d "$out/host-a" ] && continue
 		th=$(date +%s)
 		rm -f "$out/$v.stamp" "$out/b.stamp"
-		if [ "$images" = guest ]; then
-			[ $v = b ] || die "$layout: image a is the build's (stamp $out/stamp)"
-			say "$layout: image b in a guest (dpkg -i in the built root)"
-			if ! guest install "$layout" "$out" || [ ! -s "$out/b.initrd" ]; then
-				die "$layout: image b failed"
-			fi
-		else
-			say "$layout: image $v in a host chroot of the same root (the guest's etc.tar)"
-			host_image "$out" $v || die "$layout: the host's image $v failed (see $out/host-$v.log)"
-		fi
-		sed -i "/^[a-z]* $v /d" "$out/build.time"
-		echo "$images $v $(( $(date +%s) - th ))" >> "$out/build.time"
+		say "$layout: image $v in a host chroot of its root's configuration"
+		host_image "$out" $v || die "$layout: image $v failed (see $out/host-$v.log)"
+		sed -i "/^image $v /d" "$out/build.time"
+		echo "image $v $(( $(date +%s) - th ))" >> "$out/build.time"
 		echo "$sv" > "$out/$v.stamp"
 	done
-	# the marker init, which changes more often than the rest: put in the
-	# built root by a guest of its own (refresh), not a new build
-	if [ "$(cat "$out/init.stamp" 2> /dev/null)" != "$sti" ]; then
-		th=$(date +%s)
-		say "$layout: e2e-init into the built root (a guest)"
-		rm -f "$out/init.stamp"
-		if ! guest refresh "$layout" "$out" || [ ! -f "$out/refreshed" ]; then
-			die "$layout: putting e2e-init in failed"
-		fi
-		rm -f "$out/refreshed"
-		sed -i "/^guest e2e-init /d" "$out/build.time"
-		echo "guest e2e-init $(( $(date +%s) - th ))" >> "$out/build.time"
-		echo "$sti" > "$out/init.stamp"
-	fi
-	say "$layout: built ($(tr '\n' ' ' < "$out/build.time")s)"
+	say "$layout: ready ($(tr '\n' ' ' < "$out/build.time")s)"
 	echo "$out"
 done
