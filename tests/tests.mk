@@ -164,7 +164,10 @@ qemu-root: initmod kernels
 # virtio-blk, AHCI, NVMe and USB storage: a the stock initramfs-tools
 # image, b with initmod's Debian package installed (its trigger builds the
 # image), c/cs dracut with initmod's module (systemd, shell mode), d
-# initmod's own host-only image, p the stock image again after dpkg --purge.
+# initmod's own host-only image, p the stock image again after dpkg --purge;
+# then the roots Debian users run (LVM, LUKS with a key file and with a
+# passphrase, RAID1, btrfs, XFS, resume: mk/e2e-roots.mk), each on one
+# attachment (`make e2e-full`: on three).
 # The package is built from HEAD (make deb): commit what e2e should test.
 # E2E_VARIANTS, E2E_TYPES choose the cases. bench-e2e times them against
 # each other (after e2e).
