@@ -11,7 +11,8 @@
 #   scaled by $SYNTH_SCALE, default 10); everything: every module of ROOT that
 #   a discovery boot with initmod loaded (cached in $CACHE/everything-KVER).
 # env: CACHE (the project's cache), BUILD, BENCH_APPEND (more kernel
-#   command-line words, e.g. bench.ktrace=1), TRACE_SMP (vCPUs of the boot that
+#   command-line words, e.g. bench.ktrace=1), BENCH_BASE (an initmod binary
+#   for the loader initmod-base, say the last commit's), TRACE_SMP (vCPUs of the boot that
 #   also saves initmod's timeline, default 2), QEMU_MEM (MiB).
 set -eu
 out=$1 runs=$2 smps=$3 loaders=$4 kind=$5 name=$6 root=$7 kver=$8 set=${9:-}
@@ -52,6 +53,8 @@ add_bin() {	# add_bin FILE DEST
 }
 add_bin "$(command -v kmod)" /kmod/modprobe
 [ -x "$build/bench/kmod-pool" ] && add_bin "$build/bench/kmod-pool" /kmod/kmod-pool
+# loader initmod-base: another initmod build to compare against
+[ -n "${BENCH_BASE:-}" ] && extras="$extras --extra $BENCH_BASE:/bin/initmod-base"
 
 image() {	# image ROOT NAMES-FILE OUT
 	grep -v '^[#;]' "$2" > "$work.conf"

@@ -219,11 +219,12 @@ bench-coldplug: initmod kernels
 # BENCH_EXTRA: the other benchmarks `make bench` runs first (empty: the
 # boot benchmark alone). BENCH_KTRACE=1: initmod's boots also trace the
 # kernel's lock contention, which --stats turns into the serial part of its
-# bound (bench/guest/bench-init); 0: no trace.
+# bound (bench/guest/bench-init); 0: no trace. BENCH_BASE: another initmod
+# binary, booted as the loader initmod-base (add it to BENCH_LOADERS).
 BENCH_EXTRA ?= bench-coldplug bench-e2e
 BENCH_KTRACE ?= 1
 BENCH_LOADERS_612 ?= $(BENCH_LOADERS) initmod-user
-BB = CACHE=$(CACHE) BUILD=$(BUILD) BENCH_APPEND="$(if $(filter 1 2,$(BENCH_KTRACE)),bench.ktrace=$(BENCH_KTRACE) no_hash_pointers)" \
+BB = CACHE=$(CACHE) BUILD=$(BUILD) BENCH_BASE=$(BENCH_BASE) BENCH_APPEND="$(if $(filter 1 2,$(BENCH_KTRACE)),bench.ktrace=$(BENCH_KTRACE) no_hash_pointers)" \
 	bench/boot-bench.sh $(BENCH_OUT) $(BENCH_RUNS)
 
 bench: initmod kernels $(KMOD_POOL) $(BENCH_EXTRA)
