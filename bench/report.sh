@@ -50,8 +50,8 @@ END {
 			ratio(med[wk "|modprobe"], med[k]), ratio(med[wk "|xargs"], med[k]),
 			(wk in limit) ? sprintf("%.2f", limit[wk]) : "-",
 			(wk in limit) ? ratio(med[k], limit[wk]) : "-",
-			median(bound, k, n[k]) > 0 ? sprintf("%.2f, %.2f, %.2fx", median(bound, k, n[k]),
-				median(ser, k, n[k]), median(wb, k, n[k])) : "-" | "sort -t\"|\" -k2,2 -k3,3n -k4,4"
+			(median(bound, k, n[k]) > 0 ? sprintf("%.2f, %.2f, %.2fx", median(bound, k, n[k]),
+				median(ser, k, n[k]), median(wb, k, n[k])) : "-") | "sort -t\"|\" -k2,2 -k3,3n -k4,4"
 	}
 	close("sort -t\"|\" -k2,2 -k3,3n -k4,4")
 	print ""
