@@ -27,7 +27,11 @@
 #                                  PROMPT (a fixed string), TEXT and Enter
 #                                  typed on the serial console; LOG.typed
 #                                  says when ("prompt S": seconds after
-#                                  QEMU started, host clock)
+#                                  QEMU started, host clock). With
+#                                  E2E_TYPE_ON=usbkbd, PROMPT is a line that
+#                                  comes before the prompt (the keyboard's),
+#                                  and TEXT is typed on the guest's keyboard
+#                                  in rounds (e2e_keys_rounds)
 #   e2e_reached LOG                the uptime at which the root's init ran
 #   e2e_mods LOG                   the modules loaded then, one a line
 #   e2e_kmsg LOG [LEVEL]           the kernel log's records naming initmod
@@ -46,12 +50,13 @@
 E2E_UUID=e2e00000-0000-4000-8000-000000000014
 E2E_LABEL=e2eroot
 # the roots' (roots.sh): their filesystem's UUID (roots-build-init's
-# FS_UUID), the PARTUUID of the partition it is on, and the LUKS
-# passphrase, for the scripts that source this
+# FS_UUID), the PARTUUID of the partition it is on, the LUKS passphrase
+# and header's UUID (LUKS_UUID), for the scripts that source this
 # shellcheck disable=SC2034
 E2E_ROOTS_FS_UUID=e2e00000-0000-4000-8000-000000000101 \
 	E2E_ROOTS_PARTUUID=e2e00000-0000-4000-8000-000000000201 \
-	E2E_ROOTS_PASSPHRASE=e2e-roots-passphrase
+	E2E_ROOTS_PASSPHRASE=e2e-roots-passphrase \
+	E2E_ROOTS_LUKS_UUID=e2e00000-0000-4000-8000-000000000103
 e2e_here=$(cd "$(dirname "${E2E_LIB:-$0}")" && pwd)
 [ -f "$e2e_here/e2e/e2e-init" ] && e2e_here=$e2e_here/e2e
 PATH=$PATH:/usr/sbin:/sbin
@@ -139,7 +144,11 @@ e2e_boot_typed() {
 			if grep -qF -- "$et_prompt" "$et_log" 2> /dev/null; then
 				awk -v ms=$(( ($(date +%s%N) - et_t0) / 1000000 )) \
 					'BEGIN { printf "prompt %.3f\n", ms / 1000 }' > "$et_log.typed"
-				printf '%s\r' "$et_text" >&9
+				if [ "${E2E_TYPE_ON:-serial}" = usbkbd ]; then
+					e2e_keys_rounds "$et_text" "$et_log" "$et_pid"
+				else
+					printf '%s\r' "$et_text" >&9
+				fi
 				exit 0
 			fi
 			sleep 0.1
@@ -153,6 +162,35 @@ e2e_boot_typed() {
 	exec 9>&-
 	rm -f "$et_fifo"
 	return $et_rc
+}
+
+# e2e_keys_rounds TEXT LOG PID: TEXT and Enter on the guest's keyboard
+# through QEMU's monitor (Ctrl-A c switches the -nographic mux to it and
+# back), every 5 s until the root's init ran or QEMU ended, 30 rounds at
+# most: the prompt on a VT cannot be seen from here, and a prompt flushes
+# what was typed before it (askpass, TCSAFLUSH), so a round may come
+# early or be cut; the next one is whole. Says the rounds in LOG.typed.
+e2e_keys_rounds() {
+	ek_n=0
+	while [ $ek_n -lt 30 ] && kill -0 "$3" 2> /dev/null && ! grep -q 'E2E-ROOT ' "$2"; do
+		ek_n=$(( ek_n + 1 ))
+		printf '\001c' >&9
+		printf '%s\n' "$1" | sed 's/./&\n/g' | while IFS= read -r ek_c; do
+			[ -n "$ek_c" ] || continue
+			case $ek_c in
+			[a-z0-9]) ek_k=$ek_c ;;
+			-) ek_k=minus ;;
+			' ') ek_k=spc ;;
+			.) ek_k='dot' ;;
+			*) echo "e2e_keys_rounds: no key for '$ek_c'" >&2; continue ;;
+			esac
+			printf 'sendkey %s\n' "$ek_k" >&9
+			sleep 0.15
+		done
+		printf 'sendkey ret\n\001c' >&9
+		echo "round $ek_n" >> "$2.typed"
+		sleep 5
+	done
 }
 
 e2e_reached() {

@@ -7,6 +7,8 @@
 #   luks-keyfile    LUKS2 holding LVM, unlocked by a key file in the image
 #   luks-passphrase the same, unlocked by a passphrase typed on the serial
 #                   console when cryptsetup asks (b: no later than in a)
+#   luks-usbkbd     the same, the console on the VT (console=tty0), the
+#                   passphrase typed on a USB keyboard (QEMU's sendkey)
 #   raid1           mdadm RAID1 over two disks
 #   raid1-degraded  the same with the second disk missing (bootdegraded=true)
 #   btrfs           btrfs subvolume @ (rootflags=subvol=@)
@@ -14,7 +16,8 @@
 #   resume          a swap partition named by resume=UUID=
 # roots.sh makes the disks and each layout's images (cached in
 # CACHE/e2e/roots). Variants (lib.sh's table): a, the stock initramfs-tools
-# image; b, the image the trigger of initmod's package built; d, initmod's
+# image; b, the image the trigger of initmod's package built; x and c
+# (`make e2e-full`), dracut without and with initmod's module; d, initmod's
 # own image, `initmod-mkinitramfs --hostonly` run on the machine (part by
 # root=LABEL=, btrfs by UUID=, xfs by PARTUUID=; it refuses the stacks, as
 # initramfs/test-image.sh checks). Each root
@@ -36,7 +39,10 @@
 # E2E-MOUNT, set by roots_mount TYPE) and what its stack shows in the log
 # (an ERE, or nothing)
 roots_root() {
-	r_disks=1 r_append="" r_stack="" r_dev="" r_part=1 r_fs=ext4 r_droot="" r_prompt=""
+	r_disks=1 r_append="" r_stack="" r_dev="" r_part=1 r_fs=ext4 r_droot="" r_prompt="" r_kbd=""
+	r_dracut=""	# dracut.cmdline(7): what a dracut user's boot loader says
+	case $1 in luks-*) r_dracut="rd.luks.uuid=$E2E_ROOTS_LUKS_UUID" ;; esac
+	[ "$1" = luks-keyfile ] && r_dracut="$r_dracut rd.luks.key=/etc/keys/root.key"
 	case $1 in
 	part) r_layout=part r_type=ahci r_droot=root=LABEL=root ;;
 	lvm) r_layout=lvm r_type=virtio r_dev=/dev/mapper/e2e--vg-root r_stack='E2E-MOD dm_mod$' ;;
@@ -44,6 +50,9 @@ roots_root() {
 		r_stack='E2E-MOD dm_crypt$' ;;
 	luks-passphrase) r_layout=luks-passphrase r_type=virtio r_dev=/dev/mapper/e2e--vg-root \
 		r_stack='E2E-MOD dm_crypt$' r_prompt='Please unlock disk vda1_crypt' ;;
+	luks-usbkbd)	# the prompt on the VT (console=tty0 last), typed on a USB keyboard
+		r_layout=luks-passphrase r_type=ahci r_dev=/dev/mapper/e2e--vg-root r_kbd=1 \
+		r_stack='E2E-MOD dm_crypt$' r_prompt='QEMU USB Keyboard' r_append="console=tty0 e2e.serial=1" ;;
 	raid1) r_layout=raid1 r_type=virtio r_disks=2 r_dev='/dev/md[0-9a-z_/]+'
 		r_stack='md/raid1:md[0-9]+: active with 2 out of 2 mirrors' ;;
 	raid1-degraded) r_layout=raid1 r_type=ahci r_dev='/dev/md[0-9a-z_/]+' r_append=bootdegraded=true
@@ -88,6 +97,9 @@ roots_build() {
 	done
 	[ -n "$rb_layouts" ] || return 0
 	rb_t0=$(date +%s)
+	rb_dracut=""	# images c and x only when asked for
+	case " ${E2E_ROOTS_VARIANTS:-} " in *" c "*|*" x "*) rb_dracut=1 ;; esac
+	export ROOTS_DRACUT=$rb_dracut
 	# shellcheck disable=SC2086 # the layouts, a word each
 	if ! sh "$e2e_here/roots.sh" --prepare "$rb_cache" "$rb_deb" $rb_layouts 2> "$rb_work/prepare.err"; then
 		bad roots.prepared "$(tail -n 1 "$rb_work/prepare.err")"
@@ -122,24 +134,49 @@ roots_build() {
 	echo "   the roots' disks and images ready after $(( $(date +%s) - rb_t0 )) s"
 }
 
-# roots_prompt ROOT TYPE V WORK: with initmod (b), the passphrase prompt
-# came no later than with stock (a, booted just before on the same
-# attachment): initmod --boot returns once the drivers are loaded, and
-# cryptsetup asks right after. Host clock, QEMU start to the prompt on the
-# console, with 1 s for the host's noise.
+# roots_prompt ROOT TYPE V WORK: with initmod, the passphrase prompt came
+# no later than in the stock twin's boot (lib.sh's twin=: a for b, x for
+# c; booted just before on the same attachment): initmod --boot returns
+# once the drivers are loaded, and the generator asks right after. Host
+# clock, QEMU start to the prompt on the console, with 1 s for the host's
+# noise.
 roots_prompt() {
-	[ "$3" = b ] && [ -s "$4/a.$2.$1.log.typed" ] && [ -s "$4/b.$2.$1.log.typed" ] || return 0
-	rp_a=$(awk '{ print $2 }' "$4/a.$2.$1.log.typed")
-	rp_b=$(awk '{ print $2 }' "$4/b.$2.$1.log.typed")
-	echo "   b.$2.$1: passphrase prompt $rp_b s after QEMU started, a's $rp_a s"
-	check "b.$2.$1.prompt_no_later_than_a" awk -v a="$rp_a" -v b="$rp_b" 'BEGIN { exit !(b <= a + 1) }'
+	rp_twin=$(echo "$ev_checks" | sed -n 's/.*twin=\([a-z]*\).*/\1/p')
+	[ -n "$rp_twin" ] && [ -s "$4/$rp_twin.$2.$1.log.typed" ] && [ -s "$4/$3.$2.$1.log.typed" ] ||
+		return 0
+	rp_a=$(awk '{ print $2 }' "$4/$rp_twin.$2.$1.log.typed")
+	rp_b=$(awk '{ print $2 }' "$4/$3.$2.$1.log.typed")
+	echo "   $3.$2.$1: passphrase prompt $rp_b s after QEMU started, $rp_twin's $rp_a s"
+	check "$3.$2.$1.prompt_no_later_than_$rp_twin" awk -v a="$rp_a" -v b="$rp_b" 'BEGIN { exit !(b <= a + 1) }'
+}
+
+# roots_initmod_checks NAME LOG TYPE: initmod's lines on the console: it
+# loaded the disk's driver, nothing failed, nothing twice
+roots_initmod_checks() {
+	check "$1.initmod_loaded_the_disk_driver" grep -q "initmod: $(e2e_driver "$3"): loaded in " "$2"
+	check "$1.initmod_no_failure" \
+		grep -Eq "initmod: [0-9]+ loaded, [0-9]+ already present, 0 failed, 0 skipped" "$2"
+	check "$1.nothing_loaded_twice" sh -c "sed -n 's/^initmod: \([^ :]*\): loaded in .*/\1/p' '$2' |
+		sort | uniq -d | grep -q . && exit 1 || exit 0"
+}
+
+# roots_vt_checks NAME LOG: with the console on the VT, initmod's own lines
+# are not on the serial console; its summary in the kernel log is, as
+# e2e-init reads it back (E2E-KMSG)
+roots_vt_checks() {
+	check "$1.initmod_no_failure" \
+		grep -Eq "E2E-KMSG info initmod: [0-9]+ loaded, [0-9]+ already present, 0 failed, 0 skipped" "$2"
 }
 
 # roots_qemu: e2e_boot, or e2e_boot_typed with the passphrase when the
 # root asks for one
 roots_qemu() {
-	if [ -n "$r_prompt" ]; then
-		e2e_boot_typed "$r_prompt" "$E2E_ROOTS_PASSPHRASE" "$@"
+	if [ -n "$r_kbd" ]; then	# once the keyboard is there, in rounds
+		E2E_TYPE_ON=usbkbd e2e_boot_typed "$r_prompt" "$E2E_ROOTS_PASSPHRASE" "$@"
+	elif [ -n "$r_prompt" ]; then
+		rq_prompt=$r_prompt	# systemd-cryptsetup's, in dracut's images
+		[ "$ev_gen" = dracut ] && rq_prompt='Please enter passphrase for disk'
+		e2e_boot_typed "$rq_prompt" "$E2E_ROOTS_PASSPHRASE" "$@"
 	else
 		e2e_boot "$@"
 	fi
@@ -150,11 +187,13 @@ roots_boot() {
 	n=$3.$2.$1 log=$6/$3.$2.$1.log
 	rx="" rimg=$4/$3.initrd rcmd=$(cat "$4/cmdline")
 	[ "$r_disks" = 2 ] && rx=$(e2e_attach "$2" "$4/disk1.img" 1)
+	[ -n "$r_kbd" ] && rx="$rx -device qemu-xhci,id=kbdhc -device usb-kbd,bus=kbdhc.0"
 	if [ "$3" = d ]; then	# the root named another way (LABEL=, PARTUUID=)
 		rimg=$4/d.$2.initrd rcmd=$(echo "$rcmd" | sed "s|root=[^ ]*|$r_droot|")
 		roots_hostonly "$4" "$2" "$6" "$5" ||
 			{ bad "$n.image_built" "see $6/d.$2.$r_layout.hostonly.log"; return 0; }
 	fi
+	[ "$ev_gen" = dracut ] && rcmd="$rcmd $r_dracut"
 	tb=$(date +%s)
 	if ! E2E_QEMU_EXTRA=$rx roots_qemu "$2" "$5" "$rimg" "$4/disk0.img" "$log" \
 		"$rcmd ro init=/sbin/e2e-init $r_append $ev_append" "${E2E_TIMEOUT:-300}"; then
@@ -165,16 +204,19 @@ roots_boot() {
 	check "$n.root_device" grep -Eq "E2E-MOUNT $(roots_mount "$2") ro(,|\$)" "$log"
 	[ -z "$r_stack" ] || check "$n.stack" grep -Eq "$r_stack" "$log"
 	case " $ev_checks " in *" initmod "*)
-		check "$n.initmod_loaded_the_disk_driver" grep -q "initmod: $(e2e_driver "$2"): loaded in " "$log"
-		check "$n.initmod_no_failure" \
-			grep -Eq "initmod: [0-9]+ loaded, [0-9]+ already present, 0 failed, 0 skipped" "$log"
-		check "$n.nothing_loaded_twice" sh -c "sed -n 's/^initmod: \([^ :]*\): loaded in .*/\1/p' '$log' |
-			sort | uniq -d | grep -q . && exit 1 || exit 0"
+		if [ -n "$r_kbd" ]; then
+			roots_vt_checks "$n" "$log"
+		else
+			roots_initmod_checks "$n" "$log" "$2"
+		fi
 	esac
 	case " $ev_checks " in *" rootfs_by_coldplug "*)	# the root's filesystem by initmod
 		check "$n.root_fs_module_by_coldplug" grep -q "initmod: $r_fs: loaded in " "$log"
 	esac
-	if [ -n "$r_prompt" ]; then
+	if [ -n "$r_kbd" ]; then
+		check "$n.keyboard_driver_loaded" grep -q 'E2E-MOD usbhid$' "$log"
+		echo "   $n: the passphrase typed on the USB keyboard in $(grep -c '^round' "$log.typed") round(s)"
+	elif [ -n "$r_prompt" ]; then
 		check "$n.asked_for_the_passphrase" test -s "$log.typed"
 		roots_prompt "$1" "$2" "$3" "$6"
 	fi
@@ -184,7 +226,7 @@ roots_boot() {
 }
 
 roots_cases() {
-	ROOTS=${E2E_ROOTS:-part lvm luks-keyfile luks-passphrase raid1 raid1-degraded btrfs xfs resume}
+	ROOTS=${E2E_ROOTS:-part lvm luks-keyfile luks-passphrase luks-usbkbd raid1 raid1-degraded btrfs xfs resume}
 	[ "$ROOTS" = none ] && return 0
 	mkdir -p "$2"
 	rc_t0=$(date +%s)

@@ -49,11 +49,13 @@
 # and for a guest layout the builder's disk and image), so that one run per
 # layout can go on in parallel after it.
 # usage: roots.sh [--prepare] CACHE DEB LAYOUT...
-# environment: ROOTS_TIMEOUT (a builder boot's bound, 1800 s)
+# environment: ROOTS_TIMEOUT (a builder boot's bound, 1800 s), ROOTS_DRACUT
+# (1: also x, stock dracut, and c, dracut with initmod's module, built as
+# host_dracut says)
 set -eu
 prepare=""
 [ "${1:-}" = --prepare ] && prepare=1 && shift
-[ $# -ge 3 ] || { sed -n '3,50p' "$0" >&2; exit 2; }
+[ $# -ge 3 ] || { sed -n '3,53p' "$0" >&2; exit 2; }
 cache=$1 deb=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -268,6 +270,32 @@ host_image() {
 	return $hi_rc
 }
 
+# host_dracut DIR x|c: DIR/x.initrd (stock dracut) or DIR/c.initrd (dracut
+# with initmod's module: the package installed first, its trigger's
+# update-initramfs turned off), `dracut --no-hostonly`, as chroot-image.sh
+# builds the main root's, in a chroot of an overlay on a's layer
+host_dracut() {
+	hd=$1/host-$2 hm=$1/host-mnt
+	umount "$hm" 2> /dev/null || true
+	rm -rf "$hd" "$1/host-work" "$hm" && mkdir -p "$hd" "$1/host-work" "$hm"
+	mount -t overlay overlay -o "lowerdir=$1/host-a:$base,upperdir=$hd,workdir=$1/host-work" "$hm" ||
+		return 1
+	mnts="$mnts $hm"
+	hd_rc=0
+	{
+		if [ "$2" = c ]; then
+			echo update_initramfs=no >> "$hm/etc/initramfs-tools/update-initramfs.conf" &&
+			cp "$deb" "$hm/tmp/initmod.deb" &&
+			sh "$here/chroot-run.sh" "$hm" dpkg -i /tmp/initmod.deb
+		fi &&
+		sh "$here/chroot-run.sh" "$hm" dracut --force --no-hostonly --kver "$kver" /tmp/e2e-dracut.img &&
+		cp "$hm/tmp/e2e-dracut.img" "$1/$2.initrd"
+	} > "$1/host-$2.log" 2>&1 || hd_rc=1
+	cleanup
+	rm -rf "$1/host-work" "$hm" "$hd"
+	return $hd_rc
+}
+
 # crypttab_initramfs FILE: the `initramfs` option on each entry of FILE
 # (if any), so that cryptsetup-initramfs's hook includes the entries it
 # cannot find under / in a chroot
@@ -318,14 +346,18 @@ for layout; do
 	fi
 	sta="$(cat "$base/.e2e-ready") host_rev=$host_rev $(hash "$here/chroot-run.sh" "$out/etc.tar")"
 	stb="$sta $(hash "$deb")"
-	for v in a b; do
+	for v in a b ${ROOTS_DRACUT:+x c}; do
 		sv=$sta
-		[ $v = b ] && sv=$stb
+		case $v in b|c) sv=$stb ;; esac
 		[ "$(cat "$out/$v.stamp" 2> /dev/null)" = "$sv" ] && [ -d "$out/host-a" ] && continue
 		th=$(date +%s)
-		rm -f "$out/$v.stamp" "$out/b.stamp"
+		rm -f "$out/$v.stamp"
+		[ "$v" = a ] && rm -f "$out/b.stamp" "$out/c.stamp" "$out/x.stamp"
 		say "$layout: image $v in a host chroot of its root's configuration"
-		host_image "$out" $v || die "$layout: image $v failed (see $out/host-$v.log)"
+		case $v in
+		a|b) host_image "$out" "$v" ;;
+		*) host_dracut "$out" "$v" ;;
+		esac || die "$layout: image $v failed (see $out/host-$v.log)"
 		sed -i "/^image $v /d" "$out/build.time"
 		echo "image $v $(( $(date +%s) - th ))" >> "$out/build.time"
 		echo "$sv" > "$out/$v.stamp"
