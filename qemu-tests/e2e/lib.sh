@@ -51,12 +51,14 @@ E2E_UUID=e2e00000-0000-4000-8000-000000000014
 E2E_LABEL=e2eroot
 # the roots' (roots.sh): their filesystem's UUID (roots-build-init's
 # FS_UUID), the PARTUUID of the partition it is on, the LUKS passphrase
-# and header's UUID (LUKS_UUID), for the scripts that source this
+# and header's UUID (LUKS_UUID), the array's UUID (MD_UUID), for the
+# scripts that source this
 # shellcheck disable=SC2034
 E2E_ROOTS_FS_UUID=e2e00000-0000-4000-8000-000000000101 \
 	E2E_ROOTS_PARTUUID=e2e00000-0000-4000-8000-000000000201 \
 	E2E_ROOTS_PASSPHRASE=e2e-roots-passphrase \
-	E2E_ROOTS_LUKS_UUID=e2e00000-0000-4000-8000-000000000103
+	E2E_ROOTS_LUKS_UUID=e2e00000-0000-4000-8000-000000000103 \
+	E2E_ROOTS_MD_UUID=e2e00000:00004000:80000000:00000104
 e2e_here=$(cd "$(dirname "${E2E_LIB:-$0}")" && pwd)
 [ -f "$e2e_here/e2e/e2e-init" ] && e2e_here=$e2e_here/e2e
 PATH=$PATH:/usr/sbin:/sbin

@@ -41,7 +41,10 @@
 roots_root() {
 	r_disks=1 r_append="" r_stack="" r_dev="" r_part=1 r_fs=ext4 r_droot="" r_prompt="" r_kbd=""
 	r_dracut=""	# dracut.cmdline(7): what a dracut user's boot loader says
-	case $1 in luks-*) r_dracut="rd.luks.uuid=$E2E_ROOTS_LUKS_UUID" ;; esac
+	case $1 in
+	luks-*) r_dracut="rd.luks.uuid=$E2E_ROOTS_LUKS_UUID" ;;
+	raid1*) r_dracut="rd.md.uuid=$E2E_ROOTS_MD_UUID" ;;	# no auto-assembly since dracut 024
+	esac
 	[ "$1" = luks-keyfile ] && r_dracut="$r_dracut rd.luks.key=/etc/keys/root.key"
 	case $1 in
 	part) r_layout=part r_type=ahci r_droot=root=LABEL=root ;;
