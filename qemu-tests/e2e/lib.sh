@@ -32,6 +32,14 @@
 #                                  comes before the prompt (the keyboard's),
 #                                  and TEXT is typed on the guest's keyboard
 #                                  in rounds (e2e_keys_rounds)
+#   e2e_hostonly TYPE KERNEL INITRD IMG LOG "APPEND" TIMEOUT OUT
+#                                  initmod's own image, built on the machine:
+#                                  IMG booted through INITRD with APPEND
+#                                  (init=/sbin/e2e-hostonly there writes
+#                                  the image raw to a second disk), cut to
+#                                  the size it said (E2E-IMG-SIZE) into OUT
+#   e2e_initmod_checks NAME LOG TYPE  the cases of a boot with initmod: it
+#                                  loaded TYPE's disk driver, nothing failed
 #   e2e_reached LOG                the uptime at which the root's init ran
 #   e2e_mods LOG                   the modules loaded then, one a line
 #   e2e_kmsg LOG [LEVEL]           the kernel log's records naming initmod
@@ -164,6 +172,22 @@ e2e_boot_typed() {
 	exec 9>&-
 	rm -f "$et_fifo"
 	return $et_rc
+}
+
+e2e_hostonly() {
+	eh_raw=$8.raw
+	rm -f "$eh_raw" && truncate -s 256M "$eh_raw" || return 1
+	E2E_QEMU_EXTRA="-drive if=none,id=out,file=$eh_raw,format=raw -device virtio-blk-pci,drive=out,serial=e2eout" \
+		e2e_boot "$1" "$2" "$3" "$4" "$5" "$6" "$7" || return 1
+	eh_n=$(sed -n 's/.*E2E-IMG-SIZE \([0-9]*\).*/\1/p' "$5")
+	[ -n "$eh_n" ] || return 1
+	head -c "$eh_n" "$eh_raw" > "$8" && rm -f "$eh_raw"
+}
+
+e2e_initmod_checks() {
+	check "$1.initmod_loaded_the_disk_driver" grep -Eq "initmod: $(e2e_driver "$3"): loaded in " "$2"
+	check "$1.initmod_no_failure" \
+		grep -Eq "initmod: [0-9]+ loaded, [0-9]+ already present, 0 failed, 0 skipped" "$2"
 }
 
 # e2e_keys_rounds TEXT LOG PID: TEXT and Enter on the guest's keyboard

@@ -238,13 +238,9 @@ guest_layout() {
 # builds b: a new package builds only b again.
 host_rev=2
 host_image() {
-	hi=$1/host-$2 hm=$1/host-mnt
-	umount "$hm" 2> /dev/null || true
-	rm -rf "$hi" "$1/host-work" "$hm" && mkdir -p "$hi" "$1/host-work" "$hm"
-	hl=$base
-	[ "$2" = b ] && hl=$1/host-a:$base
-	mount -t overlay overlay -o "lowerdir=$hl,upperdir=$hi,workdir=$1/host-work" "$hm" || return 1
-	mnts="$mnts $hm"
+	hi_low=$base
+	[ "$2" = b ] && hi_low=$1/host-a:$base
+	overlay_on "$1" "$2" "$hi_low" || return 1
 	hi_rc=0
 	if [ "$2" = a ]; then
 		{
@@ -259,14 +255,12 @@ host_image() {
 		} > "$1/host-a.log" 2>&1 || hi_rc=1
 	else
 		{
-			cp "$deb" "$hm/tmp/initmod.deb" &&
-			sh "$here/chroot-run.sh" "$hm" dpkg -i /tmp/initmod.deb &&
+			install_deb &&
 			cp "$hm/boot/initrd.img-$kver" "$1/b.initrd"
 		} > "$1/host-b.log" 2>&1 || hi_rc=1
 	fi
-	cleanup
-	rm -rf "$1/host-work" "$hm"
-	[ "$2" = b ] && rm -rf "$hi"
+	overlay_off "$1"
+	[ "$2" = b ] && rm -rf "$1/host-b"
 	return $hi_rc
 }
 
@@ -275,25 +269,42 @@ host_image() {
 # update-initramfs turned off), `dracut --no-hostonly`, as chroot-image.sh
 # builds the main root's, in a chroot of an overlay on a's layer
 host_dracut() {
-	hd=$1/host-$2 hm=$1/host-mnt
-	umount "$hm" 2> /dev/null || true
-	rm -rf "$hd" "$1/host-work" "$hm" && mkdir -p "$hd" "$1/host-work" "$hm"
-	mount -t overlay overlay -o "lowerdir=$1/host-a:$base,upperdir=$hd,workdir=$1/host-work" "$hm" ||
-		return 1
-	mnts="$mnts $hm"
+	overlay_on "$1" "$2" "$1/host-a:$base" || return 1
 	hd_rc=0
 	{
 		if [ "$2" = c ]; then
 			echo update_initramfs=no >> "$hm/etc/initramfs-tools/update-initramfs.conf" &&
-			cp "$deb" "$hm/tmp/initmod.deb" &&
-			sh "$here/chroot-run.sh" "$hm" dpkg -i /tmp/initmod.deb
+			install_deb
 		fi &&
 		sh "$here/chroot-run.sh" "$hm" dracut --force --no-hostonly --kver "$kver" /tmp/e2e-dracut.img &&
 		cp "$hm/tmp/e2e-dracut.img" "$1/$2.initrd"
 	} > "$1/host-$2.log" 2>&1 || hd_rc=1
-	cleanup
-	rm -rf "$1/host-work" "$hm" "$hd"
+	overlay_off "$1"
+	rm -rf "$1/host-$2"
 	return $hd_rc
+}
+
+# overlay_on DIR NAME LOWER: $hm (DIR/host-mnt), an overlay of LOWER with
+# a new upper layer DIR/host-NAME; overlay_off DIR: unmounted again, its
+# work directory gone (the upper layer stays, for the caller to keep)
+overlay_on() {
+	hm=$1/host-mnt
+	umount "$hm" 2> /dev/null || true
+	rm -rf "$1/host-$2" "$1/host-work" "$hm" && mkdir -p "$1/host-$2" "$1/host-work" "$hm" &&
+		mount -t overlay overlay -o "lowerdir=$3,upperdir=$1/host-$2,workdir=$1/host-work" "$hm" ||
+		return 1
+	mnts="$mnts $hm"
+}
+overlay_off() {
+	cleanup
+	rm -rf "$1/host-work" "$1/host-mnt"
+}
+
+# install_deb: initmod's package installed in $hm with dpkg -i, as a user
+# installs it (its trigger runs)
+install_deb() {
+	cp "$deb" "$hm/tmp/initmod.deb" &&
+		sh "$here/chroot-run.sh" "$hm" dpkg -i /tmp/initmod.deb
 }
 
 # crypttab_initramfs FILE: the `initramfs` option on each entry of FILE
