@@ -42,11 +42,14 @@ static int resolve_group(struct im_resolver *r, const struct im_plan_group *grp)
 		case IM_REQ_ARG:
 			found = im_resolve_arg(r, q->name, q->extra, &steps);
 			break;
+		case IM_REQ_LISTED:
+			found = im_resolve_listed(r, q->name, q->extra, &steps);
+			break;
 		default:
 			found = im_resolve_name(r, q->name, q->extra, &steps);
 			break;
 		}
-		missing += found == 0 &&
+		missing += found == 0 && q->kind != IM_REQ_LISTED &&
 			   (q->kind != IM_REQ_MODALIAS || grp->count_nodriver);
 		im_steps_clear(&steps);
 	}
@@ -96,17 +99,24 @@ static struct im_request *requests(const struct im_strlist *l)
 /*
  * The caller's names keep the options given after them ("e1000 debug=16"
  * from /conf/modules): the list holds each name once, wherever it came
- * from, and a name's options go with it.
+ * from, and a name's options go with it. A name only the caller gave
+ * (from @base on) keeps its kind IM_REQ_LISTED: one that the command line
+ * or modules-load.d also names must load.
  */
-static void give_options(struct im_request *q, size_t n,
+static void give_options(struct im_request *q, size_t n, size_t base,
 			 const struct im_request *extra, size_t nextra)
 {
 	size_t i, k;
 
 	for (k = 0; q && k < nextra; k++)
-		for (i = 0; extra[k].extra && i < n; i++)
-			if (!strcmp(q[i].name, extra[k].name))
+		for (i = 0; i < n; i++) {
+			if (strcmp(q[i].name, extra[k].name))
+				continue;
+			if (extra[k].extra)
 				q[i].extra = extra[k].extra;
+			if (i >= base && extra[k].kind == IM_REQ_LISTED)
+				q[i].kind = IM_REQ_LISTED;
+		}
 }
 
 int im_boot_groups_init(struct im_boot_groups *b, struct im_resolver *r,
@@ -114,7 +124,7 @@ int im_boot_groups_init(struct im_boot_groups *b, struct im_resolver *r,
 			size_t nextra)
 {
 	struct im_config *cfg = r->cfg;
-	size_t i;
+	size_t i, base = 0;
 	int err = 0;
 
 	memset(b, 0, sizeof(*b));
@@ -124,6 +134,7 @@ int im_boot_groups_init(struct im_boot_groups *b, struct im_resolver *r,
 	if (!err)
 		err = im_modules_load_read(root, im_modules_load_dirs,
 					   &b->main_list, r->m);
+	base = b->main_list.n;
 	for (i = 0; i < nextra && !err; i++)
 		err = im_strlist_add(&b->main_list, extra[i].name,
 				     strlen(extra[i].name));
@@ -132,7 +143,7 @@ int im_boot_groups_init(struct im_boot_groups *b, struct im_resolver *r,
 		b->g[0].n = cfg->driver_pre.n;
 		b->g[1].req = b->q[1] = requests(&b->main_list);
 		b->g[1].n = b->main_list.n;
-		give_options(b->q[1], b->main_list.n, extra, nextra);
+		give_options(b->q[1], b->main_list.n, base, extra, nextra);
 		b->g[2].req = b->q[2] = requests(&cfg->driver_post);
 		b->g[2].n = cfg->driver_post.n;
 		err = b->q[0] && b->q[1] && b->q[2] ? 0 : -ENOMEM;

@@ -23,6 +23,10 @@ enum im_request_kind {
 	IM_REQ_MODALIAS,	/* a device's MODALIAS (or the kernel's own
 				 * request alias, fs-TYPE): resolved as udev's
 				 * kmod builtin does, none found is silent */
+	IM_REQ_LISTED,		/* a name of a list made for any kernel
+				 * (initramfs-tools' /conf/modules, which
+				 * load_modules hands to modprobe -q): one
+				 * this kernel lacks is a notice, not counted */
 };
 
 struct im_request {

@@ -719,6 +719,17 @@ int im_resolve_name(struct im_resolver *r, const char *name, const char *extra,
 	return resolve(r, name, extra, out, 0);
 }
 
+int im_resolve_listed(struct im_resolver *r, const char *name, const char *extra,
+		      struct im_steps *out)
+{
+	int ret = resolve(r, name, extra, out, 1);
+
+	if (ret == 0)
+		msg_info(r->m, "%s: not in directory %s, skipped (listed for any kernel)",
+			 name, r->db->dirname);
+	return ret;
+}
+
 /*
  * Is @modalias a device a root filesystem may be on, or on the way to one:
  * PCI mass storage (class 01: SATA, NVMe, SCSI HBAs, ...) and USB host

@@ -79,6 +79,14 @@ int im_resolve_device(struct im_resolver *r, const char *modalias,
  */
 int im_resolve_path(struct im_resolver *r, const char *path, const char *extra,
 		    struct im_steps *out);
+/*
+ * im_resolve_name() for a name of a list made for any kernel (initramfs-
+ * tools' /conf/modules: mdadm's hook lists linear and multipath, which 6.12
+ * no longer has, and load_modules runs modprobe -q): not found is said as a
+ * notice (info), and 0 returned as for any name not found.
+ */
+int im_resolve_listed(struct im_resolver *r, const char *name, const char *extra,
+		      struct im_steps *out);
 /* im_resolve_path() for "/..." and "./...", else im_resolve_name(). */
 int im_resolve_arg(struct im_resolver *r, const char *arg, const char *extra,
 		   struct im_steps *out);

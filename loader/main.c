@@ -55,8 +55,13 @@ static int show_depends(struct im_resolver *r, const struct im_opts *o)
 	struct im_request *dq = present_devices(o, &d, r->m);
 
 	for (i = 0; i < o->nreq && found >= 0; i++) {
-		found = im_resolve_arg(r, o->req[i].name, o->req[i].extra, &steps);
-		failed |= !found;
+		const struct im_request *q = &o->req[i];
+
+		if (q->kind == IM_REQ_LISTED)
+			found = im_resolve_listed(r, q->name, q->extra, &steps);
+		else
+			found = im_resolve_arg(r, q->name, q->extra, &steps);
+		failed |= !found && q->kind != IM_REQ_LISTED;
 		im_steps_print(r, &steps, stdout);
 		im_steps_clear(&steps);
 	}

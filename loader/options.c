@@ -54,6 +54,9 @@ static void usage(FILE *f, int modprobe)
 	      "  -b, --use-blacklist     blacklist applies to names, not only aliases\n"
 	      "  -i, --ignore-install    ignore install commands\n"
 	      "  -a, --all               every argument is a module name\n"
+	      "      --if-present        the NAMEs are a list made for any kernel\n"
+	      "                          (initramfs-tools' /conf/modules): one this\n"
+	      "                          kernel lacks is a notice, not an error\n"
 	      "  -D, --show-depends      print the plan like modprobe --show-depends\n"
 	      "  -n, --dry-run           print the DAG as levels and its critical path\n"
 	      "  -j, --jobs N            at most N loads on a CPU at once, 1 to 1024\n"
@@ -132,7 +135,7 @@ enum {
 	OPT_CMDLINE = 256, OPT_NO_CMDLINE, OPT_WARN_AFTER, OPT_TIMEOUT,
 	OPT_TRACE, OPT_TRACE_SVG, OPT_SYSFS, OPT_INIT, OPT_BOOT, OPT_FIRST_TIME,
 	OPT_STATS, OPT_DECOMPRESS, OPT_MAX_THREADS, OPT_FORCE_MODVERSION,
-	OPT_FORCE_VERMAGIC, OPT_COLDPLUG, OPT_NO_COLDPLUG, OPT_SETTLE,
+	OPT_FORCE_VERMAGIC, OPT_COLDPLUG, OPT_NO_COLDPLUG, OPT_SETTLE, OPT_IF_PRESENT,
 	OPT_INIT_TEST,
 };
 
@@ -147,6 +150,7 @@ static const struct option longopts[] = {
 	NO("use-blacklist", 'b'), NO("ignore-install", 'i'),
 	/* what to do */
 	NO("all", 'a'), NO("show-depends", 'D'), NO("dry-run", 'n'),
+	NO("if-present", OPT_IF_PRESENT),
 	NO("init", OPT_INIT), NO("init-test", OPT_INIT_TEST), NO("boot", OPT_BOOT),
 	NO("coldplug", OPT_COLDPLUG), NO("no-coldplug", OPT_NO_COLDPLUG),
 	ARG("settle", OPT_SETTLE),
@@ -234,6 +238,7 @@ static int take_option(int c, struct im_opts *o, struct msgs *m)
 	case OPT_TRACE: o->trace = optarg; break;
 	case OPT_TRACE_SVG: o->trace_svg = optarg; break;
 	case OPT_STATS: o->stats = 1; break;
+	case OPT_IF_PRESENT: o->if_present = 1; break;
 	case OPT_DECOMPRESS:
 		if (strcmp(optarg, "user") && strcmp(optarg, "kernel")) {
 			msg_err(m, "--decompress takes 'kernel' or 'user', not '%s'", optarg);
@@ -302,7 +307,7 @@ static int take_names(int argc, char **argv, struct im_opts *o, struct msgs *m)
 				return -ENOMEM;
 			continue;
 		}
-		o->req[o->nreq].kind = IM_REQ_ARG;
+		o->req[o->nreq].kind = o->if_present ? IM_REQ_LISTED : IM_REQ_ARG;
 		o->req[o->nreq++].name = argv[i];
 	}
 	if (!o->nreq && !o->init && !o->boot && o->coldplug != 1 && !o->exec_argv) {

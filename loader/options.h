@@ -17,6 +17,7 @@ struct im_opts {
 	int init_test;			/* --init-test: --init without PID 1 */
 	int boot;			/* --boot: PID 1's load, not PID 1 */
 	int stats;			/* --stats */
+	int if_present;			/* --if-present: NAMEs are IM_REQ_LISTED */
 	int coldplug;			/* --coldplug, --no-coldplug: 1, 0; -1 unset */
 	double settle_s;		/* --settle: quiet period, 0 default */
 	int user_decompress;		/* --decompress user */

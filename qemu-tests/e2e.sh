@@ -157,7 +157,7 @@ kmsg_summary() {
 }
 kmsg_no_error() { ! e2e_kmsg "$1" err | grep -q .; }
 kmsg_error_names() { e2e_kmsg "$1" err | grep -q "^initmod: error: .*$2"; }
-no_initmod() { ! grep -q '^initmod: ' "$1" && ! e2e_kmsg "$1" | grep -q .; }
+no_initmod() { ! e2e_says "$1" '^initmod: ' && ! e2e_kmsg "$1" | grep -q .; }
 
 # udev: the short replay or not; the root disk's entry and the modules
 # after the root's own replay, as the twin's (stock) boot has them
@@ -211,7 +211,7 @@ for v in $VARIANTS; do
 			esac
 			check "$v.$t.root_udev_replayed" sh -c "! grep -q E2E-UDEV-ROOT-FAILED '$log'"
 			case " $ev_checks " in *" rootfs_by_coldplug "*)	# the root before the rest, its filesystem first
-				check "$v.$t.root_fs_module_by_coldplug" grep -q "initmod: ext4: loaded in " "$log"
+				check "$v.$t.root_fs_module_by_coldplug" e2e_says "$log" "^initmod: ext4: loaded in "
 			esac
 			echo "   $v.$t: root's init at $(e2e_reached "$log") s after kernel start" \
 				"(initramfs /init at $(e2e_ktime "$log" 'Run /init as init process') s," \
@@ -247,8 +247,8 @@ if [ -f "$work/d.virtio.initrd" ]; then
 		"root=UUID=00000000-0000-4000-8000-00000000dead rootdelay=5 ro init=/sbin/e2e-init" 120; then
 		bad d.bad_root.not_reached "a root that is not there was reached?"
 	else
-		check d.bad_root.named grep -q "the root device UUID=00000000-0000-4000-8000-00000000dead did not appear" \
-			"$work/bad-root.d.log"
+		check d.bad_root.named e2e_says "$work/bad-root.d.log" \
+			"the root device UUID=00000000-0000-4000-8000-00000000dead did not appear"
 		check d.bad_root.block_devices_listed grep -q "vda" "$work/bad-root.d.log"
 		# PID 1's error as the kernel printed its record (timestamp first)
 		check d.bad_root.in_kernel_log grep -Eq \
@@ -314,7 +314,7 @@ if [ -f "$work/p.initrd" ]; then
 		"root=UUID=$E2E_UUID ro init=/sbin/e2e-init initmod.verbose=1" "$bound"; then
 		ok p.virtio.reached_root
 		check p.virtio.root_is_the_disk grep -q "E2E-MOUNT /dev/vda ext4 ro" "$work/p.virtio.log"
-		check p.virtio.initmod_did_not_run sh -c "! grep -q '^initmod: ' '$work/p.virtio.log'"
+		check p.virtio.initmod_did_not_run sh -c "! grep -q 'initmod: ' '$work/p.virtio.log'"
 		check p.virtio.no_initmod_anywhere no_initmod "$work/p.virtio.log"
 		echo "   p.virtio: root's init at $(e2e_reached "$work/p.virtio.log") s after kernel start (stock image after dpkg --purge initmod)"
 	else

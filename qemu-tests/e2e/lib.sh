@@ -27,7 +27,8 @@
 #                                  PROMPT (a fixed string), TEXT and Enter
 #                                  typed on the serial console; LOG.typed
 #                                  says when ("prompt S": seconds after
-#                                  QEMU started, host clock). With
+#                                  QEMU started, host clock; "init S": when
+#                                  the kernel ran the initramfs' /init). With
 #                                  E2E_TYPE_ON=usbkbd, PROMPT is a line that
 #                                  comes before the prompt (the keyboard's),
 #                                  and TEXT is typed on the guest's keyboard
@@ -40,6 +41,9 @@
 #                                  the size it said (E2E-IMG-SIZE) into OUT
 #   e2e_initmod_checks NAME LOG TYPE  the cases of a boot with initmod: it
 #                                  loaded TYPE's disk driver, nothing failed
+#   e2e_console LOG                LOG with each line a kernel message cut in
+#                                  two made whole again (e2e_says greps it)
+#   e2e_says LOG ERE               a console line of LOG matches ERE
 #   e2e_reached LOG                the uptime at which the root's init ran
 #   e2e_mods LOG                   the modules loaded then, one a line
 #   e2e_kmsg LOG [LEVEL]           the kernel log's records naming initmod
@@ -150,10 +154,14 @@ e2e_boot_typed() {
 	QEMU_STDIN=$et_fifo e2e_boot "$@" &
 	et_pid=$!
 	(
+		et_init=""
 		while kill -0 "$et_pid" 2> /dev/null; do
+			if [ -z "$et_init" ] && grep -qF 'Run /init as init process' "$et_log" 2> /dev/null; then
+				et_init=$(( ($(date +%s%N) - et_t0) / 1000000 ))
+			fi
 			if grep -qF -- "$et_prompt" "$et_log" 2> /dev/null; then
-				awk -v ms=$(( ($(date +%s%N) - et_t0) / 1000000 )) \
-					'BEGIN { printf "prompt %.3f\n", ms / 1000 }' > "$et_log.typed"
+				awk -v ms=$(( ($(date +%s%N) - et_t0) / 1000000 )) -v init="${et_init:-0}" \
+					'BEGIN { printf "prompt %.3f\ninit %.3f\n", ms / 1000, init / 1000 }' > "$et_log.typed"
 				if [ "${E2E_TYPE_ON:-serial}" = usbkbd ]; then
 					e2e_keys_rounds "$et_text" "$et_log" "$et_pid"
 				else
@@ -185,9 +193,34 @@ e2e_hostonly() {
 }
 
 e2e_initmod_checks() {
-	check "$1.initmod_loaded_the_disk_driver" grep -Eq "initmod: $(e2e_driver "$3"): loaded in " "$2"
+	check "$1.initmod_loaded_the_disk_driver" e2e_says "$2" "^initmod: $(e2e_driver "$3"): loaded in "
 	check "$1.initmod_no_failure" \
-		grep -Eq "initmod: [0-9]+ loaded, [0-9]+ already present, 0 failed, 0 skipped" "$2"
+		e2e_says "$2" "^initmod: [0-9]+ loaded, [0-9]+ already present, 0 failed, 0 skipped"
+}
+
+# A kernel message printed on the serial console while a program wrote a
+# line there lands inside that line ("initmod: async_pq: the kernel
+# decompressed .../async[    5.130619] scsi host1: ahci" and the line's
+# rest on the next one); the console has no record boundaries. Each such
+# message goes on a line of its own, and the two halves are joined again.
+e2e_console() {
+	tr -d '\r' < "$1" | awk '
+	{
+		line = held $0; held = ""
+		while (match(substr(line, 2), /\[ *[0-9]+\.[0-9]+\] /)) {
+			held = substr(line, 1, RSTART)
+			print substr(line, RSTART + 1)
+			line = ""
+			if ((getline nxt) <= 0) break
+			line = held nxt; held = ""
+		}
+		print line
+	}
+	END { if (held != "") print held }'
+}
+
+e2e_says() {
+	e2e_console "$1" | grep -Eq -- "$2"
 }
 
 # e2e_keys_rounds TEXT LOG PID: TEXT and Enter on the guest's keyboard
