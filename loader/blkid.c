@@ -119,6 +119,52 @@ static int fat(int fd, struct im_fsinfo *fi)
 	return 0;
 }
 
+/* LVM2's label: "LABELONE" in one of the first four sectors, type "LVM2 001". */
+static int lvm2_label(int fd)
+{
+	unsigned char l[32];
+	int sector;
+
+	for (sector = 0; sector < 4; sector++)
+		if (!at(fd, sector * 512LL, l, sizeof(l)) && !memcmp(l, "LABELONE", 8) &&
+		    !memcmp(l + 24, "LVM2 001", 8))
+			return 1;
+	return 0;
+}
+
+/*
+ * An md superblock: version 1.1 at 0, 1.2 at 4 KiB, 1.0 8 KiB before the
+ * end (4 KiB aligned), 0.90 in the last 64 KiB-aligned 64 KiB.
+ */
+static int md_member(int fd)
+{
+	long long end = lseek(fd, 0, SEEK_END), off[4] = { 0, 4096, -1, -1 };
+	unsigned char m[4];
+	int i;
+
+	if (end >= 3 * 4096)
+		off[2] = ((end - 8192) & ~4095LL);
+	if (end >= 2 * 65536)
+		off[3] = (end & ~65535LL) - 65536;
+	for (i = 0; i < 4; i++)
+		if (off[i] >= 0 && !at(fd, off[i], m, sizeof(m)) && le32(m) == 0xa92b4efc)
+			return 1;
+	return 0;
+}
+
+const char *im_blkid_stack(int fd)
+{
+	unsigned char h[6];
+
+	if (!at(fd, 0, h, sizeof(h)) && !memcmp(h, "LUKS\xba\xbe", 6))
+		return "crypto_LUKS";
+	if (lvm2_label(fd))
+		return "LVM2_member";
+	if (md_member(fd))
+		return "linux_raid_member";
+	return NULL;
+}
+
 int im_blkid_fs(int fd, struct im_fsinfo *fi)
 {
 	memset(fi, 0, sizeof(*fi));

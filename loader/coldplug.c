@@ -176,12 +176,12 @@ static void root_fs_plan(struct source *s, const char *type)
  * that PID 1's mount finds it loaded (the kernel's request for it would
  * wait behind every other load).
  */
-static int root_there(struct source *s, double now)
+static int root_there(struct source *s, double now, int *stack)
 {
 	struct im_fsinfo fi;
 
-	if (!im_root_find(s->co->root, s->co->sysfs, s->st->root_dev,
-			  sizeof(s->st->root_dev), &fi)) {
+	if (!im_root_look(s->co->root, s->co->sysfs, s->st->root_dev,
+			  sizeof(s->st->root_dev), &fi, stack)) {
 		s->st->root_dev[0] = '\0';
 		return 0;
 	}
@@ -214,15 +214,26 @@ static int root_given_up(struct source *s, double now)
 /*
  * The root device, looked for every 50 ms while loads go on (block devices
  * come with uevents; PID 1 switches to it as soon as it is there); once it
- * is there the quiet period is the shorter one.
+ * is there the quiet period is the shorter one. So it is, with a root the
+ * generator's image finds itself (root_optional), once a LUKS header, an
+ * LVM physical volume or an md member is there: its lvm, cryptsetup or
+ * mdadm assembles the root from it after initmod returned, and a
+ * passphrase prompt must not wait for the long quiet period (udev, which
+ * the generator starts next, handles what still comes).
  */
 static void root_look(struct source *s, double now, double *next_look,
 		      double *quiet_ms)
 {
+	int stack = 0, *sp = s->co->root_optional && s->st->stack_ms < 0 ? &stack : NULL;
+
 	if (!s->co->root || *s->st->root_dev || now < *next_look)
 		return;
 	*next_look = now + 50;
-	if (root_there(s, now) && IM_SETTLE_ROOT_QUIET_S * 1e3 < *quiet_ms)
+	if (!root_there(s, now, sp) && !stack)
+		return;
+	if (stack)
+		s->st->stack_ms = now;
+	if (IM_SETTLE_ROOT_QUIET_S * 1e3 < *quiet_ms)
 		*quiet_ms = IM_SETTLE_ROOT_QUIET_S * 1e3;
 }
 
@@ -313,6 +324,7 @@ int im_coldplug_run(struct im_resolver *r, struct im_kernel *k,
 	st->settle_ms = -1;
 	st->start_uptime = uptime();
 	st->root_ms = -1;
+	st->stack_ms = -1;
 	*ep = NULL;
 	s.fd = k->uevent_open(k);	/* first: nothing added later is missed */
 	if (s.fd < 0)
@@ -379,6 +391,9 @@ void im_coldplug_report(const struct im_coldplug_stats *st, struct msgs *m,
 	n += snprintf(buf + n, len - n, "settled in %.3f s (longest quiet a uevent ended: %.0f ms)",
 		      st->settle_ms / 1e3, st->late_gap_ms);
 	if (st->start_uptime >= 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, ", from %.2f s to %.2f s after the kernel started",
-			 st->start_uptime, st->start_uptime + st->settle_ms / 1e3);
+		n += snprintf(buf + n, len - n, ", from %.2f s to %.2f s after the kernel started",
+			      st->start_uptime, st->start_uptime + st->settle_ms / 1e3);
+	if (st->stack_ms >= 0 && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, "; a LUKS, LVM or md member after %.3f s (the short quiet period from then)",
+			 st->stack_ms / 1e3);
 }

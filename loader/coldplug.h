@@ -48,6 +48,8 @@ struct im_coldplug_stats {
 	double start_uptime;		/* /proc/uptime when the run began, -1 */
 	char root_dev[64];		/* the root device found, "" none */
 	double root_ms;			/* when it was found, -1 never */
+	double stack_ms;		/* when a LUKS, LVM or md member was
+					 * (root_optional), -1 never */
 	struct im_devices dev;		/* modaliases seen, first device of each */
 	size_t *nodriver, nnodriver, cap_nodriver;	/* indexes into dev.v */
 	size_t missing;			/* names of the main groups not found */

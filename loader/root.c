@@ -90,9 +90,9 @@ static int partuuid_of(const char *sysfs, const char *name, char *out,
 	return err;
 }
 
-/* Does block device @name match @r? */
+/* Does block device @name match @r? *@stack: it is a LUKS, LVM or md member. */
 static int matches(const struct im_root_spec *r, const char *sysfs,
-		   const char *name, struct im_fsinfo *fi)
+		   const char *name, struct im_fsinfo *fi, int *stack)
 {
 	char dev[PATH_MAX], pu[64];
 	int fd, ok = 0;
@@ -115,6 +115,8 @@ static int matches(const struct im_root_spec *r, const char *sysfs,
 			ok = !strcasecmp(fi->uuid, r->what);
 		if (r->by == IM_ROOT_LABEL)
 			ok = !strcmp(fi->label, r->what);
+	} else if (stack && !*stack && im_blkid_stack(fd)) {
+		*stack = 1;
 	}
 	close(fd);
 	return ok;
@@ -145,6 +147,7 @@ struct find {
 	char *dev;
 	size_t len;
 	struct im_fsinfo *fi;
+	int *stack;
 };
 
 static int find_one(void *arg, const char *name)
@@ -152,18 +155,24 @@ static int find_one(void *arg, const char *name)
 	struct find *f = arg;
 
 	memset(f->fi, 0, sizeof(*f->fi));
-	if (!matches(f->r, f->sysfs, name, f->fi))
+	if (!matches(f->r, f->sysfs, name, f->fi, f->stack))
 		return 0;
 	snprintf(f->dev, f->len, "/dev/%s", name);
 	return 1;
 }
 
+int im_root_look(const struct im_root_spec *r, const char *sysfs,
+		 char *dev, size_t len, struct im_fsinfo *fi, int *stack)
+{
+	struct find f = { r, sysfs, dev, len, fi, stack };
+
+	return each_block(sysfs, find_one, &f);
+}
+
 int im_root_find(const struct im_root_spec *r, const char *sysfs,
 		 char *dev, size_t len, struct im_fsinfo *fi)
 {
-	struct find f = { r, sysfs, dev, len, fi };
-
-	return each_block(sysfs, find_one, &f);
+	return im_root_look(r, sysfs, dev, len, fi, NULL);
 }
 
 /* Try each type of a comma list, or what the device holds. */

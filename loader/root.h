@@ -16,6 +16,13 @@
 /* 1 and @dev ("/dev/NAME") when a block device under @sysfs matches @r. */
 int im_root_find(const struct im_root_spec *r, const char *sysfs,
 		 char *dev, size_t len, struct im_fsinfo *fi);
+/*
+ * im_root_find(), and on the way *@stack set to 1 when a block device
+ * holds what a generator's tools assemble a root from (a LUKS header, an
+ * LVM physical volume, an md member: im_blkid_stack()).
+ */
+int im_root_look(const struct im_root_spec *r, const char *sysfs,
+		 char *dev, size_t len, struct im_fsinfo *fi, int *stack);
 /* Mount @dev on @target; 0 or -errno, said through @m. */
 int im_root_mount(const struct im_root_spec *r, const char *dev,
 		  const struct im_fsinfo *fi, const char *target,

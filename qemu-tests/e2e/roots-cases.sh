@@ -162,6 +162,10 @@ roots_initmod_checks() {
 	check "$1.nothing_loaded_twice" roots_once "$2"
 }
 
+roots_kmsg_clean() {
+	! e2e_kmsg "$1" err | grep -q .
+}
+
 roots_once() {
 	! e2e_console "$1" | sed -n 's/^initmod: \([^ :]*\): loaded in .*/\1/p' | sort | uniq -d | grep -q .
 }
@@ -218,6 +222,16 @@ roots_boot() {
 	esac
 	case " $ev_checks " in *" rootfs_by_coldplug "*)	# the root's filesystem by initmod
 		check "$n.root_fs_module_by_coldplug" e2e_says "$log" "^initmod: $r_fs: loaded in "
+	esac
+	case " $ev_checks " in *" kmsg "*)	# no error record (mdadm's /conf/modules: --if-present)
+		check "$n.kmsg_no_error" roots_kmsg_clean "$log"
+	esac
+	case "$r_dev $ev_checks " in /dev/mapper/*" initmod "* | /dev/md*" initmod "*)	# LUKS, LVM, md
+		check "$n.short_quiet_once_the_stack_member_was_there" \
+			grep -q 'initmod: .*; a LUKS, LVM or md member after ' "$log"
+	esac
+	case " $ev_checks " in *" udev_short "*)	# the stack's tools get their block events
+		check "$n.udev_replayed_the_initramfs_devices_only" grep -q E2E-UDEV-SHORT "$log"
 	esac
 	if [ -n "$r_kbd" ]; then
 		check "$n.keyboard_driver_loaded" grep -q 'E2E-MOD usbhid$' "$log"

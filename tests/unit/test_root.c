@@ -205,6 +205,43 @@ TEST(blkid_xfs_btrfs_fat_and_nothing)
 	close(fd);
 }
 
+/* What lvm, cryptsetup and mdadm assemble a root from; nothing else. */
+TEST(blkid_stack_members)
+{
+	const char *d = t_tmpdir();
+	unsigned char h[64] = { 0 }, md[4] = { 0xfc, 0x4e, 0x2b, 0xa9 };
+	struct im_fsinfo fi;
+	int fd;
+
+	memcpy(h, "LUKS\xba\xbe\0\2", 8);		/* LUKS2 */
+	fd = img(d, "l.img", h, sizeof(h), 0, NULL, 0, 1 << 20);
+	CHECK_STR(im_blkid_stack(fd), "crypto_LUKS");
+	CHECK_INT(im_blkid_fs(fd, &fi), -1);	/* never a root by UUID */
+	close(fd);
+	memset(h, 0, sizeof(h));
+	memcpy(h, "LABELONE", 8);
+	memcpy(h + 24, "LVM2 001", 8);
+	fd = img(d, "p.img", NULL, 0, 512, h, 32, 1 << 20);	/* sector 1 */
+	CHECK_STR(im_blkid_stack(fd), "LVM2_member");
+	close(fd);
+	fd = img(d, "m2.img", NULL, 0, 4096, md, 4, 1 << 20);	/* 1.2 */
+	CHECK_STR(im_blkid_stack(fd), "linux_raid_member");
+	close(fd);
+	fd = img(d, "m0.img", NULL, 0, (1 << 20) - 8192, md, 4, 1 << 20);	/* 1.0 */
+	CHECK_STR(im_blkid_stack(fd), "linux_raid_member");
+	close(fd);
+	fd = img(d, "m9.img", NULL, 0, (1 << 20) - 65536, md, 4, (1 << 20) + 4096);	/* 0.90 */
+	CHECK_STR(im_blkid_stack(fd), "linux_raid_member");
+	close(fd);
+	memcpy(h, "LUKS\xba\xbf", 6);		/* one byte off */
+	fd = img(d, "n.img", h, 6, 0, NULL, 0, 1 << 20);
+	CHECK(im_blkid_stack(fd) == NULL);
+	close(fd);
+	fd = img(d, "s.img", NULL, 0, 0, NULL, 0, 4096);	/* small, zeros */
+	CHECK(im_blkid_stack(fd) == NULL);
+	close(fd);
+}
+
 TEST(blkid_partuuid_gpt_and_mbr)
 {
 	const char *d = t_tmpdir();
