@@ -61,13 +61,14 @@
 #                                  initmod.verbose= of the command lines
 E2E_UUID=e2e00000-0000-4000-8000-000000000014
 E2E_LABEL=e2eroot
-# the roots' (roots.sh): their filesystem's UUID (roots-build-init's
-# FS_UUID), the PARTUUID of the partition it is on, the LUKS passphrase
-# and header's UUID (LUKS_UUID), the array's UUID (MD_UUID), for the
+# the roots' (roots.sh, which hands them to roots-build-init): their
+# filesystem's UUID, the PARTUUID of the partition it is on, the swap's
+# UUID, the LUKS passphrase and header's UUID, the array's UUID, for the
 # scripts that source this
 # shellcheck disable=SC2034
 E2E_ROOTS_FS_UUID=e2e00000-0000-4000-8000-000000000101 \
 	E2E_ROOTS_PARTUUID=e2e00000-0000-4000-8000-000000000201 \
+	E2E_ROOTS_SWAP_UUID=e2e00000-0000-4000-8000-000000000102 \
 	E2E_ROOTS_PASSPHRASE=e2e-roots-passphrase \
 	E2E_ROOTS_LUKS_UUID=e2e00000-0000-4000-8000-000000000103 \
 	E2E_ROOTS_MD_UUID=e2e00000:00004000:80000000:00000104

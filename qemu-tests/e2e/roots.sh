@@ -186,6 +186,14 @@ part_loop() {
 	losetup -f --show -o $(( ${pl% *} * 512 )) --sizelimit $(( ${pl#* } * 512 )) "$1"
 }
 
+# roots_ids: the fixed identifiers roots-build-init gives the layouts
+# (lib.sh's), as the job's or the environment's lines
+roots_ids() {
+	printf 'FS_UUID=%s\nSWAP_UUID=%s\nLUKS_UUID=%s\nMD_UUID=%s\nPASSPHRASE=%s\n' \
+		"$E2E_ROOTS_FS_UUID" "$E2E_ROOTS_SWAP_UUID" "$E2E_ROOTS_LUKS_UUID" \
+		"$E2E_ROOTS_MD_UUID" "$E2E_ROOTS_PASSPHRASE"
+}
+
 # host_layout LAYOUT DIR: roots-build-init on the host, on loops of DIR's
 # disk
 host_layout() {
@@ -196,7 +204,8 @@ host_layout() {
 		hl_p2=$(part_loop "$2/disk0.img" 2) || return 1
 		loops="$loops $hl_p2"
 	fi
-	ROOTS_DEB=$deb sh "$here/roots-build-init" --host "$base" "$2" "$1" "$here/e2e-init" "$hl_p1" ${hl_p2:+"$hl_p2"} \
+	# shellcheck disable=SC2046 # NAME=VALUE words without blanks
+	env ROOTS_DEB="$deb" $(roots_ids) sh "$here/roots-build-init" --host "$base" "$2" "$1" "$here/e2e-init" "$hl_p1" ${hl_p2:+"$hl_p2"} \
 		> "$2/build.log" 2>&1
 	hl_rc=$?
 	cleanup
@@ -209,7 +218,8 @@ guest_layout() {
 	guest_ready
 	gd=$2/job
 	rm -rf "$gd" && mkdir -p "$gd"
-	printf 'LAYOUT=%s\nPASSPHRASE=%s\n' "$1" "$E2E_ROOTS_PASSPHRASE" > "$gd/job"
+	printf 'LAYOUT=%s\n' "$1" > "$gd/job"
+	roots_ids >> "$gd/job"
 	cp "$here/e2e-init" "$gd/e2e-init"
 	# the key file: a fixed test key, so a layout made again needs no new images
 	printf 'e2e-roots test key, no secret\n' | sha256sum | cut -c1-64 | tr -d '\n' > "$gd/root.key"
@@ -334,7 +344,7 @@ for layout; do
 	st="$(cat "$base/.e2e-ready") $layout $where $(hash "$here/roots-build-init" "$here/e2e-init")"
 	st="$st $(spec "$layout" 0 | hash) $(spec "$layout" 1 | hash) $disk_size"
 	[ "$where" = host ] && st="$st $(hash "$deb" "$here/e2e-hostonly")"
-	[ "$where" = guest ] && st="$st $E2E_ROOTS_PASSPHRASE"
+	st="$st $(roots_ids | tr '\n' ' ')"
 	if [ ! -f "$out/cmdline" ] || [ "$(cat "$out/stamp" 2> /dev/null)" != "$st" ]; then
 		tb=$(date +%s)
 		say "$layout: making it (on the $where)"
