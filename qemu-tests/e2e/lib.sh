@@ -204,20 +204,26 @@ e2e_initmod_checks() {
 # decompressed .../async[    5.130619] scsi host1: ahci" and the line's
 # rest on the next one); the console has no record boundaries. Each such
 # message goes on a line of its own, and the two halves are joined again.
+# Under systemd (dracut's c) initmod's lines come through the journal
+# ("[    8.86] dracut-pre-udev[338]: initmod: ..."): that prefix goes.
 e2e_console() {
 	tr -d '\r' < "$1" | awk '
+	function out(l) {
+		sub(/^\[ *[0-9]+\.[0-9]+\] [A-Za-z0-9_.@-]+\[[0-9]+\]: initmod: /, "initmod: ", l)
+		print l
+	}
 	{
 		line = held $0; held = ""
 		while (match(substr(line, 2), /\[ *[0-9]+\.[0-9]+\] /)) {
 			held = substr(line, 1, RSTART)
-			print substr(line, RSTART + 1)
+			out(substr(line, RSTART + 1))
 			line = ""
 			if ((getline nxt) <= 0) break
 			line = held nxt; held = ""
 		}
-		print line
+		out(line)
 	}
-	END { if (held != "") print held }'
+	END { if (held != "") out(held) }'
 }
 
 e2e_says() {
