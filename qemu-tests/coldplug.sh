@@ -6,8 +6,11 @@
 # modules must end up loaded (differences allowed only when listed, with
 # their reason, in tests/coldplug-differences.md), the hotplug chains by
 # name, a blacklisted alias not loaded, devices with no driver named,
-# nothing loaded twice, settle bounded. One line per case, then
-# "coldplug: N passed, N failed".
+# nothing loaded twice, settle bounded. Then a device plugged after
+# settle (hotadd): the next stage (guest/hotadd) starts udev as the real
+# root does after the switch, and the host plugs an e1000e into a PCIe
+# root port through QEMU's monitor (device_add); its driver must load and
+# bind. One line per case, then "coldplug: N passed, N failed".
 # usage: coldplug.sh CACHE BUILD KROOT_612 KROOT_61 INITMOD
 set -eu
 cache=$1 build=$2 kroot612=$3 kroot61=$4 bin=$5
@@ -28,6 +31,38 @@ boot() {	# boot KERNEL IMAGE LOG APPEND
 }
 
 mods() { sed -n 's/^REPORT-MOD //p' "$1" | sort; }
+
+# hotadd KERNEL IMAGE LOG: initmod's coldplug on the virtio machine with a
+# hotplug-capable PCIe root port (hp), then guest/hotadd; once it says
+# HOTADD-READY, an e1000e goes into the port through QEMU's monitor
+# (Ctrl-A c switches -nographic's mux to it and back)
+hotadd() {
+	ha_fifo=$3.stdin
+	rm -f "$ha_fifo" "$3" && mkfifo "$ha_fifo" || return 2
+	exec 9<> "$ha_fifo"	# held open: QEMU's open never waits
+	machine virtio
+	QEMU_STDIN=$ha_fifo QEMU_MACHINE=$M QEMU_DEVICES="$(echo $D) -device pcie-root-port,id=hp,chassis=9,slot=9" \
+		"$here/boot.sh" "$1" "$2" "$3" \
+		"loglevel=3 initmod.coldplug=1 initmod.verbose=1 init=/bin/hotadd hotadd=e1000e" 300 2 &
+	ha_pid=$!
+	(
+		while kill -0 "$ha_pid" 2> /dev/null; do
+			if grep -q 'HOTADD-READY' "$3" 2> /dev/null; then
+				printf '\001cdevice_add e1000e,bus=hp,id=hot0\n\001c' >&9
+				exit 0
+			fi
+			sleep 0.2
+		done
+	) &
+	ha_plug=$!
+	ha_rc=0
+	wait "$ha_pid" || ha_rc=$?
+	kill "$ha_plug" 2> /dev/null || true
+	wait "$ha_plug" 2> /dev/null || true
+	exec 9>&-
+	rm -f "$ha_fifo"
+	return $ha_rc
+}
 
 for kr in "$kroot612" "$kroot61"; do
 	kver=$(cat "$kr/.ready")
@@ -76,4 +111,21 @@ for kr in "$kroot612" "$kroot61"; do
 		echo "   $tag: initmod $(wc -l < "$work/$tag.initmod.mods") modules, at the next stage ${ti} s after kernel start; udev $(wc -l < "$work/$tag.udev.mods") modules, settled ${tu} s, quiet ${tq} s"
 	done
 done
+
+# a device plugged after settle: its driver loads by the next stage's udev
+short=$(cut -d. -f1-2 "$kroot612/.ready")
+lh=$work/$short-virtio.hotadd.log
+if [ ! -f "$work/$short.img" ]; then
+	bad "$short-virtio.hotadd.boot" "no image (see $work/$short.img.log)"
+elif ! hotadd "$kroot612/boot/vmlinuz-$(cat "$kroot612/.ready")" "$work/$short.img" "$lh"; then
+	bad "$short-virtio.hotadd.boot" "see $lh"
+else
+	ok "$short-virtio.hotadd.boot"
+	check "$short-virtio.hotadd.coldplug_no_failure" \
+		grep -q 'initmod: [0-9]* loaded, [0-9]* already present, 0 failed, 0 skipped' "$lh"
+	check "$short-virtio.hotadd.not_loaded_before_the_plug" \
+		sh -c "grep -q '^HOTADD-READY' '$lh' && ! grep -q '^HOTADD-READY.* e1000e ' '$lh'"
+	check "$short-virtio.hotadd.driver_loaded_and_bound" grep -Eq '^HOTADD-LOADED e1000e .* bound: [1-9]' "$lh"
+	echo "   $short-virtio.hotadd: $(sed -n 's/^\(HOTADD-READY uptime=[0-9.]*\).*/\1/p; s/^\(HOTADD-LOADED [^ ]* uptime=[0-9.]*\).*/\1/p' "$lh" | tr '\n' ' ')"
+fi
 finish coldplug

@@ -47,7 +47,8 @@ coldplug_image() {
 	echo "blacklist pcspkr" > "$work/modprobe.d/initramfs.conf"
 	"$top/initramfs/mkinitramfs" -o "$ci_out.initmod" -d "$ci_kr" -k "$ci_kv" --initmod "$ci_bin" \
 		--generic -C "$work/modprobe.d" --busybox \
-		--extra "$top/qemu-tests/guest/report:/bin/report" "$@" 2> "$ci_out.log" || return 1
+		--extra "$top/qemu-tests/guest/report:/bin/report" \
+		--extra "$top/qemu-tests/guest/hotadd:/bin/hotadd" "$@" 2> "$ci_out.log" || return 1
 	cat "$ci_out.initmod" "$work/udev.cpio" > "$ci_out"
 	rm -f "$ci_out.initmod"
 }
