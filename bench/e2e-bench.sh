@@ -4,7 +4,7 @@
 # start to the real root's init (the marker init's /proc/uptime) for the
 # end-to-end variants of `make e2e` (a stock initramfs-tools, b with
 # initmod's hook, c/cs dracut + initmod in systemd/shell mode, d initmod's
-# own host-only image), per disk attachment, RUNS interleaved rounds (each
+# own host-only image, t Debian 12's tiny-initramfs), per disk attachment, RUNS interleaved rounds (each
 # round boots every variant once per attachment, so drift hits all alike).
 # Uses the images `make e2e` built in BUILD/e2e (run it first). Writes
 # raw.tsv and results.md (medians, ratios against a, and where the time
@@ -92,13 +92,19 @@ END {
 	print "a: Debian 12 stock initramfs-tools (MODULES=most, udev); b: the same with initmod'"'"'s hook;"
 	print "c / cs: dracut 059 with initmod'"'"'s module, systemd / shell mode; x / xs: the same dracut"
 	print "without it (stock); bf: b booted with initmod.udev=full (udev replays every device, as in a);"
-	print "d: initmod'"'"'s own `mkinitramfs --hostonly` image (no udev, no shell). Ratio: the time of"
-	print "the variant'"'"'s stock twin (a for b, bf, d; x for c; xs for cs) / the variant'"'"'s.\n"
+	print "d: initmod'"'"'s own `mkinitramfs --hostonly` image (no udev, no shell); t: Debian 12'"'"'s"
+	print "tiny-initramfs (mktirfs, the disk'"'"'s driver and ext4 listed, decompressed: its init cannot"
+	print "load a .ko.xz). Ratio: the time of the variant'"'"'s stock twin (a for b, bf, d; x for c; xs"
+	print "for cs) / the variant'"'"'s; t/d: tiny-initramfs'"'"'s time / d'"'"'s.\n"
+	for (i = 1; i <= nv; i++) { if (V[i] == "t") ht = 1; if (V[i] == "d") hd = 1 }
+	peer = ht && hd
 	printf "| attachment |"; for (i = 1; i <= nv; i++) printf " %s |", V[i]
 	for (i = 1; i <= nv; i++) if (twin[V[i]] != V[i]) printf " %s/%s |", twin[V[i]], V[i]
+	if (peer) printf " t/d |"
 	print ""
 	printf "|---|"; for (i = 1; i <= nv; i++) printf "---|"
 	for (i = 1; i <= nv; i++) if (twin[V[i]] != V[i]) printf "---|"
+	if (peer) printf "---|"
 	print ""
 	for (j = 1; j <= nt; j++) {
 		printf "| %s |", T[j]
@@ -106,6 +112,10 @@ END {
 		for (i = 1; i <= nv; i++) {
 			if (twin[V[i]] == V[i]) continue
 			a = med(twin[V[i]] SUBSEP T[j], 4); x = med(V[i] SUBSEP T[j], 4)
+			printf " %s |", (a > 0 && x > 0 ? sprintf("%.2fx", a / x) : "-")
+		}
+		if (peer) {
+			a = med("t" SUBSEP T[j], 4); x = med("d" SUBSEP T[j], 4)
 			printf " %s |", (a > 0 && x > 0 ? sprintf("%.2fx", a / x) : "-")
 		}
 		print ""

@@ -16,6 +16,8 @@
 #   cs  the same in dracut's shell mode (--omit the systemd modules)
 #   d   initmod's own image, `initmod-mkinitramfs --hostonly` run on each
 #       machine itself (booted through a, e2e/e2e-hostonly), root=UUID=
+#   t   Debian 12's tiny-initramfs, mktirfs's image (e2e/tirfs-image.sh:
+#       the disk's driver and ext4 listed, decompressed), one per attachment
 # b, c, cs and d use a copy of the cached root with the package installed
 # (built from the committed HEAD: commit first); every variant boots the
 # disk made from that copy. p: after dpkg --purge initmod (in an overlay),
@@ -33,7 +35,7 @@
 # / "FAIL NAME" line per case, the time each root's init ran, and "e2e: N
 # passed, N failed"; exits non-zero on a failure. Needs root (chroot).
 # usage: e2e.sh CACHE BUILD
-# environment: E2E_VARIANTS (lib.sh's table: "a b c cs d x xs bf"), E2E_TYPES ("virtio ahci nvme
+# environment: E2E_VARIANTS (lib.sh's table: "a b c cs d x xs t bf"), E2E_TYPES ("virtio ahci nvme
 # usb"), E2E_TIMEOUT (300 s a boot), E2E_VERBOSE (initmod.verbose=, 1),
 # E2E_ROOTS, E2E_ROOTS_VARIANTS, E2E_ROOTS_TYPES (roots-cases.sh)
 # shellcheck disable=SC2317 # (the functions run through check are reached)
@@ -125,6 +127,8 @@ image() {
 		run_in "$im_root" lsinitramfs "/boot/initrd.img-$kver" > "$im_out.list" 2> /dev/null ;;
 	hostonly)	# through the image of the variant named first
 		hostonly "$1" "$im_out" "$im_root" ;;
+	tirfs)	# tiny-initramfs, one image per attachment
+		tirfs "$im_out" "$im_root" ;;
 	*)
 		echo "e2e: variant $im_v: no generator $ev_gen" > "$im_out.log"
 		return 1 ;;
@@ -146,6 +150,20 @@ hostonly() {
 		stamp_set "$o" "hostonly $1" "$ho_base" "$ho_root/.e2e-ready"
 	done
 	echo "$TYPES" > "$ho_out"
+}
+
+# tirfs OUT ROOT: tiny-initramfs's images (tirfs-image.sh), OUT.TYPE for
+# each type with e2e_tirfs_modules's list, OUT lists them
+tirfs() {
+	for t in $TYPES; do
+		o=${1%.initrd}.$t.initrd
+		mods=$(e2e_tirfs_modules "$t") || return 1
+		stamp_ok "$o" "tirfs $mods" "$here/e2e/tirfs-image.sh" "$2/.e2e-ready" && continue
+		# shellcheck disable=SC2086 # the module names, a word each
+		sh "$here/e2e/tirfs-image.sh" "$2" "$o" $mods > /dev/null 2>> "$1.log" || return 1
+		stamp_set "$o" "tirfs $mods" "$here/e2e/tirfs-image.sh" "$2/.e2e-ready"
+	done
+	echo "$TYPES" > "$1"
 }
 
 # what the root read back from the kernel log (lib.sh's e2e_kmsg): the

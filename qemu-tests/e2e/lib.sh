@@ -288,7 +288,10 @@ e2e_ktime() {
 #              built in the root (/boot/initrd.img-KVER), listed with
 #              lsinitramfs; hostonly: `initmod-mkinitramfs --hostonly` run
 #              on each machine itself, booted through the image of the
-#              variant the arguments name (one image per attachment)
+#              variant the arguments name (one image per attachment);
+#              tirfs: tiny-initramfs's mktirfs (tirfs-image.sh), one
+#              image per attachment with the modules e2e_tirfs_modules
+#              names for it
 #   arguments  the generator's, in shell quoting
 #   checks     what a boot shows besides the root: initmod (it loaded the
 #              disk's driver, and nothing failed), rootfs_by_coldplug (the
@@ -313,8 +316,23 @@ cs     | initmod | dracut      | --omit "systemd systemd-initrd dracut-systemd" 
 d      | initmod | hostonly    | a                                              | initmod rootfs_by_coldplug kmsg          | initmod.verbose=$e2e_verbose
 x      | stock   | dracut      |                                                | stock                                    |
 xs     | stock   | dracut      | --omit "systemd systemd-initrd dracut-systemd" | stock                                    |
+t      | stock   | tirfs       |                                                | stock                                    |
 bf     | initmod | trigger     |                                                | initmod kmsg udev_full twin=a            | initmod.verbose=$e2e_verbose initmod.udev=full
 EOF
+}
+
+# e2e_tirfs_modules TYPE: what tiny-initramfs's documentation has a user
+# list for a root on TYPE (mktirfs --include-modules=): the disk's driver,
+# sd_mod for a SCSI disk, the root's filesystem; mktirfs adds their
+# dependencies (and virtio_pci for virtio_blk)
+e2e_tirfs_modules() {
+	case $1 in
+	virtio) echo virtio_blk ext4 ;;
+	ahci) echo ahci sd_mod ext4 ;;
+	nvme) echo nvme ext4 ;;
+	usb) echo xhci_pci usb_storage sd_mod ext4 ;;
+	*) echo "e2e_tirfs_modules: unknown attachment $1" >&2; return 2 ;;
+	esac
 }
 
 # the table's rows without comments, each field trimmed, '|' between them

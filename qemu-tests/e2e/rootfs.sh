@@ -4,7 +4,9 @@
 # (`make e2e`): debootstrap --variant=minbase bookworm, then, inside the
 # chroot, Debian's 6.12 kernel (from bookworm-security), initramfs-tools,
 # dracut-core, systemd, udev, kmod, e2fsprogs, busybox and zstd (what an
-# installed Debian 12 compresses its initramfs with), without recommends,
+# installed Debian 12 compresses its initramfs with), tiny-initramfs-core
+# (mktirfs, variant t's generator; it lives beside initramfs-tools and
+# does nothing until run), without recommends,
 # documentation or manual pages; initramfs-tools is told the root is ext4
 # (conf.d FSTYPE=ext4: in a chroot its fsck hook cannot see the root, on
 # an installed machine it would, and puts fsck.ext4 in the image). Built once into CACHE/e2e/rootfs;
@@ -22,7 +24,8 @@ cache=$1
 mirror=${E2E_MIRROR:-http://deb.debian.org/debian}
 security=${E2E_SECURITY:-http://deb.debian.org/debian-security}
 kpkg=${E2E_KPKG:-linux-image-6.12.117+deb12-amd64}
-PACKAGES="$kpkg initramfs-tools udev kmod systemd dracut-core e2fsprogs busybox zstd"
+PACKAGES="$kpkg initramfs-tools udev kmod systemd dracut-core e2fsprogs busybox zstd
+	tiny-initramfs-core"
 PATH=$PATH:/usr/sbin:/sbin
 say() { echo "rootfs: $*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -99,7 +102,7 @@ in_root() { chroot "$new" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONT
 	LC_ALL=C.UTF-8 "$@"; }
 
 t1=$(date +%s)
-say "apt-get install $PACKAGES"
+say "apt-get install $(echo $PACKAGES)"
 {
 	in_root apt-get update -q &&
 	in_root apt-get install -y -q --no-install-recommends $PACKAGES
