@@ -119,6 +119,44 @@ static void to_kmsg(struct msgs *m, int klevel, int important,
 }
 
 /*
+ * The line "PROG: LEVELtext\n" in one write: the loader's workers (threads)
+ * and PID 1 (another process) share the console, and a line written in
+ * pieces can be cut by another's ("initmod: initmod: ahci: loaded ...",
+ * then a line without its prefix). Longer than the buffer: allocated;
+ * without memory, cut at the buffer's end.
+ */
+static void to_stderr(const char *prog, const char *level, const char *fmt,
+		      va_list ap)
+{
+	char buf[1024], *line = buf;
+	va_list aq;
+	int n, k;
+
+	n = snprintf(buf, sizeof(buf), "%s: %s", prog, level);
+	if (n < 0 || (size_t)n >= sizeof(buf) - 2)
+		return;
+	va_copy(aq, ap);
+	k = vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, aq);
+	va_end(aq);
+	if (k < 0)
+		return;
+	if ((size_t)n + (size_t)k + 2 > sizeof(buf)) {
+		line = malloc((size_t)n + (size_t)k + 2);
+		if (line) {
+			memcpy(line, buf, (size_t)n);
+			vsnprintf(line + n, (size_t)k + 1, fmt, ap);
+		} else {	/* cut at the buffer's end rather than lost */
+			line = buf;
+			k = (int)sizeof(buf) - 2 - n;
+		}
+	}
+	line[n + k] = '\n';
+	fwrite(line, 1, (size_t)n + (size_t)k + 1, stderr);
+	if (line != buf)
+		free(line);
+}
+
+/*
  * One message: counted in *@count (NULL: not counted), to the kernel log
  * at @klevel (0: not) when @m has one, then printed unless @m's verbosity
  * is below @min (without @m: when @min is 0 or less). The kernel's copy
@@ -135,9 +173,7 @@ static void vmsg(struct msgs *m, unsigned *count, int min, int klevel,
 		to_kmsg(m, klevel, 0, level, fmt, ap);
 	if (m ? m->verbose < min : min > 0)
 		return;
-	fprintf(stderr, "%s: %s", m && m->prog ? m->prog : "initmod", level);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	to_stderr(m && m->prog ? m->prog : "initmod", level, fmt, ap);
 }
 
 void msg_err(struct msgs *m, const char *fmt, ...)

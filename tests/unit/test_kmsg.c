@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* test_kmsg.c - the kernel log's records (base/kmsg.c through the message sink): levels, prefix, one record a write, cutting, the rate limit and its note, threads. A SOCK_SEQPACKET pair stands in for /dev/kmsg: one read, one write. */
+/* test_kmsg.c - the kernel log's records (base/kmsg.c through the message sink): levels, prefix, one record a write, cutting, the rate limit and its note, threads; and the console's copy, one write a line. A SOCK_SEQPACKET pair stands in for /dev/kmsg: one read, one write. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -257,4 +257,40 @@ TEST(kmsg_threads_share_one_log)
 		CHECK_INT(n, burst ? IM_KMSG_BURST - 1 : 40);
 		close(rd);
 	}
+}
+
+/*
+ * The console's copy: each message one write of the whole line, so that
+ * the workers and PID 1 writing at once never cut each other's lines
+ * ("initmod: initmod: ahci: loaded ...", seen under QEMU). A record
+ * socket as stderr makes each write(2) one record; a line longer than the
+ * stack buffer too.
+ */
+TEST(stderr_one_write_per_message)
+{
+	struct msgs m = { .prog = "initmod", .verbose = 1 };
+	char rec[4096], big[2001];
+	int sv[2], saved = dup(2);
+
+	CHECK(saved >= 0);
+	CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	fflush(stderr);
+	dup2(sv[0], 2);
+	msg_err(&m, "ahci: %s", "failed");
+	msg_info(&m, "virtio_blk: loaded in %d ms", 12);
+	msg_warn(&m, "long: %s", big);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(sv[0]);
+	CHECK_INT(next_record(sv[1], rec, sizeof(rec)), 29);
+	CHECK_STR(rec, "initmod: error: ahci: failed\n");
+	CHECK(next_record(sv[1], rec, sizeof(rec)) > 0);
+	CHECK_STR(rec, "initmod: virtio_blk: loaded in 12 ms\n");
+	CHECK_INT(next_record(sv[1], rec, sizeof(rec)), 2025);
+	CHECK(strncmp(rec, "initmod: warning: long: xxx", 27) == 0 && rec[2024] == '\n');
+	CHECK(next_record(sv[1], rec, sizeof(rec)) <= 0);	/* nothing more */
+	close(sv[1]);
 }
