@@ -100,80 +100,79 @@ void strmap_free(struct strmap *m)
 	m->cap = m->n = 0;
 }
 
-/* The kernel log's copy of a message: "PROG: LEVEL" and the text. */
-static void to_kmsg(struct msgs *m, int klevel, int important,
-		    const char *level, const char *fmt, va_list ap)
-{
-	char text[IM_KMSG_LEN + 8];	/* longer is cut there */
-	va_list aq;
-	int n;
-
-	n = snprintf(text, sizeof(text), "%s: %s", m->prog ? m->prog : "initmod",
-		     level);
-	if (n < 0 || (size_t)n >= sizeof(text))
-		return;
-	va_copy(aq, ap);
-	vsnprintf(text + n, sizeof(text) - (size_t)n, fmt, aq);
-	va_end(aq);
-	im_kmsg_say(m->kmsg, klevel, important, text);
-}
-
 /*
- * The line "PROG: LEVELtext\n" in one write: the loader's workers (threads)
- * and PID 1 (another process) share the console, and a line written in
- * pieces can be cut by another's ("initmod: initmod: ahci: loaded ...",
- * then a line without its prefix). Longer than the buffer: allocated;
- * without memory, cut at the buffer's end.
+ * A message's line, "PROG: LEVELtext", formatted once for both its copies
+ * (the kernel log's record cuts it at IM_KMSG_LEN itself): in @buf, or
+ * allocated when longer (the caller frees what is not @buf); room is left
+ * for a '\n'. Its length in *@len; NULL when it cannot be formatted.
+ * Without memory for a long line, it is cut at @buf's end.
  */
-static void to_stderr(const char *prog, const char *level, const char *fmt,
-		      va_list ap)
+static char *format_line(char *buf, size_t size, const struct msgs *m,
+			 const char *level, const char *fmt, va_list ap,
+			 int *len)
 {
-	char buf[1024], *line = buf;
+	char *line = buf;
 	va_list aq;
 	int n, k;
 
-	n = snprintf(buf, sizeof(buf), "%s: %s", prog, level);
-	if (n < 0 || (size_t)n >= sizeof(buf) - 2)
-		return;
+	n = snprintf(buf, size, "%s: %s", m && m->prog ? m->prog : "initmod", level);
+	if (n < 0 || (size_t)n >= size - 2)
+		return NULL;
 	va_copy(aq, ap);
-	k = vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, aq);
+	k = vsnprintf(buf + n, size - (size_t)n, fmt, aq);
 	va_end(aq);
 	if (k < 0)
-		return;
-	if ((size_t)n + (size_t)k + 2 > sizeof(buf)) {
+		return NULL;
+	if ((size_t)n + (size_t)k + 2 > size) {
 		line = malloc((size_t)n + (size_t)k + 2);
 		if (line) {
 			memcpy(line, buf, (size_t)n);
 			vsnprintf(line + n, (size_t)k + 1, fmt, ap);
 		} else {	/* cut at the buffer's end rather than lost */
 			line = buf;
-			k = (int)sizeof(buf) - 2 - n;
+			k = (int)size - 2 - n;
+			line[n + k] = '\0';
 		}
 	}
-	line[n + k] = '\n';
-	fwrite(line, 1, (size_t)n + (size_t)k + 1, stderr);
-	if (line != buf)
-		free(line);
+	*len = n + k;
+	return line;
 }
 
 /*
  * One message: counted in *@count (NULL: not counted), to the kernel log
  * at @klevel (0: not) when @m has one, then printed unless @m's verbosity
  * is below @min (without @m: when @min is 0 or less). The kernel's copy
- * goes first: a console that shows it has it whole before ours.
+ * goes first: a console that shows it has it whole before ours. The
+ * console's copy is one write of the whole line: the loader's workers
+ * (threads) and PID 1 (another process) share the console, and a line
+ * written in pieces can be cut by another's ("initmod: initmod: ahci:
+ * loaded ...", then a line without its prefix).
  */
 static void vmsg(struct msgs *m, unsigned *count, int min, int klevel,
 		 const char *level, const char *fmt, va_list ap)
 {
+	int to_log = m && m->kmsg && klevel;
+	int print = m ? m->verbose >= min : min <= 0;
+	char buf[1024], *line;
+	int len;
+
 	if (count)
 		(*count)++;
 	if (m && m->kmod_levels && *level)
 		level = level[0] == 'e' ? "ERROR: " : "WARNING: ";
-	if (m && m->kmsg && klevel)
-		to_kmsg(m, klevel, 0, level, fmt, ap);
-	if (m ? m->verbose < min : min > 0)
+	if (!to_log && !print)
 		return;
-	to_stderr(m && m->prog ? m->prog : "initmod", level, fmt, ap);
+	line = format_line(buf, sizeof(buf), m, level, fmt, ap, &len);
+	if (!line)
+		return;
+	if (to_log)
+		im_kmsg_say(m->kmsg, klevel, 0, line);
+	if (print) {
+		line[len] = '\n';
+		fwrite(line, 1, (size_t)len + 1, stderr);
+	}
+	if (line != buf)
+		free(line);
 }
 
 void msg_err(struct msgs *m, const char *fmt, ...)
@@ -205,13 +204,20 @@ void msg_info(struct msgs *m, const char *fmt, ...)
 
 void msg_log(struct msgs *m, const char *fmt, ...)
 {
+	char buf[1024], *line;
 	va_list ap;
+	int len;
 
 	if (!m || !m->kmsg)
 		return;
 	va_start(ap, fmt);
-	to_kmsg(m, IM_KMSG_INFO, 1, "", fmt, ap);
+	line = format_line(buf, sizeof(buf), m, "", fmt, ap, &len);
 	va_end(ap);
+	if (!line)
+		return;
+	im_kmsg_say(m->kmsg, IM_KMSG_INFO, 1, line);
+	if (line != buf)
+		free(line);
 }
 
 char *xstrndup(const char *s, size_t n)
