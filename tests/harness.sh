@@ -4,7 +4,10 @@
 # tests (qemu-tests/*.sh, the end-to-end boots), the shell tests
 # (tests/*.sh) and initramfs/test-image.sh. A case is one line:
 #   ok NAME [NOTE]      "ok NAME", or "ok NAME: NOTE"; counted as passed
-#   bad NAME [WHY]      "FAIL NAME", or "FAIL NAME: WHY"; counted as failed
+#   bad NAME [WHY]      "FAIL NAME", or "FAIL NAME: WHY"; counted as failed.
+#                       A WHY of "see FILE" (a guest's console log) is
+#                       followed by FILE's last lines: CI keeps only what
+#                       the tests print, not their files
 #   check NAME CMD...   runs CMD, its output dropped: ok NAME when it
 #                       succeeds, bad NAME when it does not
 #   finish SUITE        the last line, "SUITE: N passed, M failed" (CI sums
@@ -20,6 +23,17 @@ ok() {
 bad() {
 	fail=$((fail + 1))
 	echo "FAIL $1${2:+: $2}"
+	case ${2:-} in "see "*)
+		bad_tail "${2#see }"
+	esac
+}
+
+# bad_tail FILE: its last 30 lines, each cut at 200 characters, control
+# characters (the console's CR and escapes) dropped, indented under the
+# FAIL line
+bad_tail() {
+	[ -f "$1" ] || return 0
+	tail -n 30 "$1" | tr -d '\r' | tr -c '[:print:]\n' '?' | cut -c1-200 | sed 's/^/   | /'
 }
 
 check() {
