@@ -34,7 +34,8 @@ check closure_modules_all_present sh -c "! comm -23 '$work/want' '$work/have' | 
 check no_module_outside_closure sh -c "! comm -13 '$work/want' '$work/have' | grep -q ."
 check indexes_regenerated test -s "$work/x/lib/modules/$kver/modules.dep.bin"
 check init_is_initmod test -L "$work/x/init"
-check modprobe_is_initmod test "$(readlink "$work/x/sbin/modprobe")" = ../bin/initmod
+check modprobe_is_initmod test "$(readlink "$work/x/bin/modprobe")" = ../bin/initmod
+check no_modprobe_before_init test ! -e "$work/x/sbin/modprobe" -a ! -L "$work/x/sbin/modprobe"
 check console_node sh -c "[ \$(id -u) != 0 ] || [ -c '$work/x/dev/console' ]"
 echo "image: $(wc -l < "$work/want") modules in the closure, $(wc -l < "$work/have") in the image"
 
