@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "conffiles.h"
 #include "../base/file.h"
 #include "../base/names.h"
 
@@ -68,6 +69,75 @@ char *im_cmdline_read(const char *path, struct msgs *m)
 		msg_warn(m, "kernel command line %s: a NUL byte at offset %zu ends it; ignoring the rest",
 			 path, strlen(buf));
 	return buf;
+}
+
+/* The image's command line words, joined (im_cmdline_with_dir). */
+struct joined {
+	char *buf;
+	size_t n, cap;
+	int too_long;
+};
+
+static int join_line(void *ctx, char *line, size_t len, const char *file,
+		     unsigned lineno, struct msgs *m)
+{
+	struct joined *j = ctx;
+
+	(void)file, (void)lineno, (void)m;
+	len = strlen(line);	/* a NUL of the file's own ends the line */
+	if (j->n + len + 2 > IM_CMDLINE_FILE_MAX) {
+		j->too_long = 1;
+		return 0;
+	}
+	if (j->n + len + 2 > j->cap) {
+		size_t cap = (j->n + len + 2) * 2;
+		char *b = realloc(j->buf, cap);
+
+		if (!b)
+			return -ENOMEM;
+		j->buf = b;
+		j->cap = cap;
+	}
+	memcpy(j->buf + j->n, line, len);
+	j->n += len;
+	j->buf[j->n++] = ' ';
+	j->buf[j->n] = '\0';
+	return 0;
+}
+
+static const char *const cmdline_d_suffixes[] = { ".conf", NULL };
+static const struct im_conf_rules cmdline_d_rules = {
+	cmdline_d_suffixes, IM_CONF_UNREADABLE_WARN | IM_CONF_TRIM, "#",
+	join_line,
+};
+
+char *im_cmdline_with_dir(char *kcmd, const char *dir, struct msgs *m)
+{
+	const char *const dirs[] = { dir, NULL };
+	struct im_conf_list files = { 0 };
+	struct joined j = { 0 };
+	size_t klen = kcmd ? strlen(kcmd) : 0;
+	char *both;
+	int err;
+
+	err = im_conf_load(&files, NULL, dirs, &cmdline_d_rules, &j, m);
+	if (err < 0 || j.too_long) {
+		msg_warn(m, "%s: %s; using the kernel's command line alone", dir,
+			 err < 0 ? strerror(-err) : "longer than a command line can be");
+		free(j.buf);
+		return kcmd;
+	}
+	if (!j.n)
+		return kcmd;
+	both = realloc(j.buf, j.n + klen + 1);
+	if (!both) {
+		msg_warn(m, "%s: out of memory; using the kernel's command line alone", dir);
+		free(j.buf);
+		return kcmd;
+	}
+	memcpy(both + j.n, kcmd ? kcmd : "", klen + 1);
+	free(kcmd);
+	return both;
 }
 
 static int add_list(struct im_strlist *l, const char *v);

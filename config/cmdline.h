@@ -30,6 +30,17 @@ const char *im_cmdline_token(const char *s, char *out, size_t outsz);
  */
 char *im_cmdline_read(const char *path, struct msgs *m);
 
+/*
+ * The image's own words before @kcmd (which is freed, or returned): the
+ * *.conf files of @dir (an initramfs' /etc/cmdline.d, as dracut's
+ * getcmdline reads them; comment lines start with '#'), sorted by name,
+ * their lines joined with blanks. The kernel's words come last, so that a
+ * key given in both is the boot loader's (a later root= wins; lists add
+ * up). No such file: @kcmd as it is. Past IM_CMDLINE_FILE_MAX, or out of
+ * memory, the image's words are left out, said.
+ */
+char *im_cmdline_with_dir(char *kcmd, const char *dir, struct msgs *m);
+
 /* Add what @cmdline says to @c: options, blacklists and initmod's lists. */
 int im_cmdline_parse(struct im_config *c, const char *cmdline, struct msgs *m);
 

@@ -18,6 +18,9 @@ struct im_root_spec {
 	enum im_root_by by;
 	char what[256];		/* the path, UUID, label or PARTUUID */
 	char fstype[64];	/* rootfstype=, "" to try what the device holds */
+	char fshint[64];	/* initmod.rootfs=: the type the image was
+				 * built for (--hostonly), whose module loads
+				 * first; the mount still asks the device */
 	char flags[256];	/* rootflags= */
 	char init[PATH_MAX];	/* init=, "" for /sbin/init and the fallbacks */
 	int rw;			/* rw (last of ro/rw wins; read-only by default) */

@@ -201,5 +201,10 @@ check hostonly_refuses_mapper_source refused mapper '(/dev/mapper/cr_root) is on
 # shellcheck disable=SC2086
 check hostonly_builds_on_a_partition env INITMOD_MOUNTINFO="$work/stack-plain/mountinfo" \
 	INITMOD_SYSFS="$work/stack-plain/sys" "$mk" -o "$work/stack-plain.img" $small --hostonly
+# and its image's own command line names the root's type (its module
+# loads first at boot)
+mkdir "$work/plain" && (cd "$work/plain" && cpio -id --quiet < "$work/stack-plain.img")
+check hostonly_records_the_root_type grep -qx 'initmod.rootfs=ext4' "$work/plain/etc/cmdline.d/50-initmod-hostonly.conf"
+check only_hostonly_records_it test ! -e "$work/x/etc/cmdline.d"
 
 finish image

@@ -35,6 +35,7 @@ struct source {
 	/* the root: its device found, its filesystem's module planned first
 	 * (jobs [fs_from, fs_to)); told once those ended */
 	int root_told;
+	char fs_planned[64];		/* the type planned, "" none */
 	size_t fs_from, fs_to;
 };
 
@@ -155,19 +156,42 @@ static size_t drain(struct source *s)
 	return got;
 }
 
-/* The root's filesystem module ("fs-TYPE", as the kernel asks) goes first. */
+/*
+ * The root's filesystem module ("fs-TYPE", as the kernel asks) goes first,
+ * once for a type: PID 1 is told of the root when those jobs ended (none
+ * new: it was planned already by a name, and the kernel's request at
+ * mount waits for that load through the once-guard). A device that holds
+ * another type than the one planned early gets its own.
+ */
 static void root_fs_plan(struct source *s, const char *type)
 {
 	char name[80];
 	struct im_request q = { name, NULL, IM_REQ_MODALIAS };
 	struct im_plan_group grp = { .req = &q, .n = 1, .first = 1 };
+	int n = (int)strcspn(type, ",");
 	size_t from, to;
 
-	snprintf(name, sizeof(name), "fs-%.*s", (int)strcspn(type, ","), type);
+	if (n == 0 || (size_t)n >= sizeof(s->fs_planned) ||
+	    (!strncmp(s->fs_planned, type, n) && !s->fs_planned[n]))
+		return;
+	snprintf(name, sizeof(name), "fs-%.*s", n, type);
 	if (grow_by(s, &grp, 0, &from, &to) == 0) {
-		s->fs_from = from;	/* none new: it was planned already */
+		snprintf(s->fs_planned, sizeof(s->fs_planned), "%.*s", n, type);
+		s->fs_from = from;
 		s->fs_to = to;
 	}
+}
+
+/* Before the disk is there: rootfstype=, else initmod.rootfs= (what the
+ * image was built for), whose module loads while the kernel probes. */
+static void root_fs_early(struct source *s)
+{
+	const struct im_root_spec *r = s->co->root;
+
+	if (r && *r->fstype)
+		root_fs_plan(s, r->fstype);
+	else if (r && *r->fshint)
+		root_fs_plan(s, r->fshint);
 }
 
 /*
@@ -295,6 +319,8 @@ static void *source_main(void *arg)
 
 	while (!over(s) && !im_engine_idle(s->e))	/* rd.driver.pre= */
 		im_sleep_ms(5);
+	if (!over(s))
+		root_fs_early(s);
 	if (!over(s)) {
 		s->st->uevent_files = im_uevent_walk(s->co->sysfs, &s->st->dev, s->m);
 		if (s->fd >= 0)

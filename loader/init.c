@@ -321,7 +321,8 @@ int im_init_main(struct im_opts *o, int opts_err, struct msgs *m)
 
 	im_init_mounts(m);
 	open_kmsg(&kmsg, 0, m);
-	kcmd = im_cmdline_read("/proc/cmdline", m);
+	kcmd = im_cmdline_with_dir(im_cmdline_read("/proc/cmdline", m),
+				   "/etc/cmdline.d", m);
 	deadline = im_init_deadline(kcmd, o);
 	has_root = !o->exec_argv && im_root_spec_parse(kcmd, &root, &quiet);
 	g = im_init_guard(im_init_backstop(deadline), &donefd, m);

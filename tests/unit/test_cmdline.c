@@ -397,3 +397,34 @@ TEST(cmdline_read_proc_and_pipe)
 	free(s);
 	free(line);
 }
+
+/*
+ * An image's /etc/cmdline.d (dracut's getcmdline): its *.conf files in
+ * name order, comment lines dropped, before the kernel's words, so the
+ * boot loader's root= wins and the lists add up; none: the kernel's line
+ * as it was.
+ */
+TEST(cmdline_image_words_come_first)
+{
+	char dir[300], *s, *k;
+	struct im_config c;
+
+	snprintf(dir, sizeof(dir), "%s/cmdline.d", t_tmpdir());
+	mkdir(dir, 0755);
+	k = strdup("root=/dev/vda rd.driver.pre=b");
+	s = im_cmdline_with_dir(k, dir, &quiet);
+	CHECK(s == k);
+	free(t_write(dir, "20-b.conf", "# a comment\n  rd.driver.pre=a  \n", -1));
+	free(t_write(dir, "10-a.conf", "root=/dev/sda initmod.rootfs=ext4\n", -1));
+	free(t_write(dir, "30-c.txt", "rd.driver.pre=ignored\n", -1));
+	s = im_cmdline_with_dir(s, dir, &quiet);
+	CHECK_STR(s, "root=/dev/sda initmod.rootfs=ext4 rd.driver.pre=a root=/dev/vda rd.driver.pre=b");
+	parse(&c, s);
+	CHECK_INT(c.driver_pre.n, 2);
+	CHECK_STR(c.driver_pre.v[0], "a");
+	im_config_free(&c);
+	free(s);
+	s = im_cmdline_with_dir(NULL, dir, &quiet);	/* no /proc/cmdline */
+	CHECK_STR(s, "root=/dev/sda initmod.rootfs=ext4 rd.driver.pre=a ");
+	free(s);
+}

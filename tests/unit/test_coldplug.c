@@ -54,7 +54,7 @@ static void device(struct cp *c, const char *devpath, const char *uevent)
 
 static const char *const mods[] = {
 	"hostctl", "storage", "scsimod", "disk", "cardctl", "cardblk", "blk",
-	"hid", "gone", "sg", "cpufeat", "edac", "edacdep", NULL
+	"hid", "gone", "sg", "cpufeat", "edac", "edacdep", "rootfs", NULL
 };
 
 static void cp_open(struct cp *c)
@@ -75,7 +75,7 @@ static void cp_open(struct cp *c)
 		"kernel/scsimod.ko:\nkernel/disk.ko: kernel/scsimod.ko\n"
 		"kernel/cardctl.ko:\nkernel/cardblk.ko:\nkernel/blk.ko:\n"
 		"kernel/hid.ko:\nkernel/gone.ko:\nkernel/sg.ko: kernel/scsimod.ko\nkernel/cpufeat.ko:\n"
-		"kernel/edac.ko: kernel/edacdep.ko\nkernel/edacdep.ko:\n", -1));
+		"kernel/edac.ko: kernel/edacdep.ko\nkernel/edacdep.ko:\nkernel/rootfs.ko:\n", -1));
 	free(t_write(c->dir, "modules.alias",
 		"alias pci:v00001111d00002222sv*sd*bc*sc*i* hostctl\n"
 		"alias usb:v1234p5678d*dc*dsc*dp*ic08isc06ip50in* storage\n"
@@ -86,6 +86,7 @@ static void cp_open(struct cp *c)
 		"alias hid:b0003g*v*p* hid\n"
 		"alias pci:v00005555d* gone\n"
 		"alias pci:v00006666d* edac\n"
+		"alias fs-rootfs rootfs\n"
 		"alias cpu:type:x86,ven*fam*mod*:feature:*0F00* cpufeat\n", -1));
 	free(t_write(c->dir, "modules.builtin", "", -1));
 	memset(&c->m, 0, sizeof(c->m));
@@ -378,6 +379,58 @@ TEST(coldplug_storage_paths_first)
 	CHECK(!e->g->nodes[icard].first && !e->g->nodes[icpu].first);
 	CHECK(e->jobs[ihost].t_start <= e->jobs[icard].t_start);
 	CHECK(e->jobs[ihost].t_start <= e->jobs[icpu].t_start);
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	cp_close(&c);
+}
+
+/*
+ * rootfstype= known: the filesystem's module loads first (before what is
+ * not on the way to storage), before the disk is there (here it never
+ * comes); unknown, it waits for the device's superblock.
+ */
+TEST(coldplug_known_root_fs_first)
+{
+	struct cp c;
+	const struct im_plan_group groups[3] = { { 0 }, { 0 }, { 0 } };
+	struct im_coldplug_opts co = { .quiet_s = 0.05 };
+	struct im_engine_opts eo = { .threads = 1, .max_threads = 2,
+				     .timeout_s = 30, .own_graph = 1 };
+	struct im_coldplug_stats st;
+	struct im_engine *e = NULL;
+	struct im_root_spec root;
+	size_t ifs, icpu;
+
+	cp_open(&c);
+	co.sysfs = c.sysfs;
+	co.root = &root;
+	CHECK(im_root_spec_parse("root=LABEL=nothere rootfstype=rootfs,ext4 rootdelay=0.3", &root, &c.m));
+	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+	CHECK_INT(fake_get(&c.f, "rootfs")->calls, 1);
+	CHECK_INT(im_graph_node(e->g, "rootfs", &ifs), 0);
+	CHECK_INT(im_graph_node(e->g, "cpufeat", &icpu), 0);
+	CHECK(e->g->nodes[ifs].first);
+	CHECK(e->jobs[ifs].t_start <= e->jobs[icpu].t_start);
+	CHECK_STR(st.root_dev, "");
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	cp_close(&c);
+
+	cp_open(&c);	/* what the image was built for (--hostonly) */
+	co.sysfs = c.sysfs;
+	CHECK(im_root_spec_parse("root=LABEL=nothere initmod.rootfs=rootfs rootdelay=0.3", &root, &c.m));
+	CHECK_STR(root.fstype, "");
+	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+	CHECK_INT(fake_get(&c.f, "rootfs")->calls, 1);
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	cp_close(&c);
+
+	cp_open(&c);
+	co.sysfs = c.sysfs;
+	CHECK(im_root_spec_parse("root=LABEL=nothere rootdelay=0.3", &root, &c.m));
+	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+	CHECK_INT(fake_get(&c.f, "rootfs")->calls, 0);
 	im_engine_put(e);
 	im_coldplug_stats_free(&st);
 	cp_close(&c);
