@@ -35,6 +35,9 @@ struct source {
 	/* the root: its device found, its filesystem's module planned first
 	 * (jobs [fs_from, fs_to)); told once those ended */
 	int root_told;
+	int rest_held;			/* only the root's way loads */
+	double first_idle;		/* since when nothing on the root's way
+					 * loads or waits to, -1 */
 	char fs_planned[64];		/* the type planned, "" none */
 	size_t fs_from, fs_to;
 };
@@ -261,6 +264,52 @@ static void root_look(struct source *s, double now, double *next_look,
 		*quiet_ms = IM_SETTLE_ROOT_QUIET_S * 1e3;
 }
 
+/*
+ * The root before the rest: with a root to wait for, only what is on the
+ * way to storage and the root's filesystem load (the kernel's probing of
+ * the disk has the CPUs to itself, as in an image that has only the root's
+ * drivers), until the device is there and that module loaded (when PID 1
+ * is told, root_tell) or rootdelay= passed. Bounded:
+ * once nothing on the root's way has loaded or waited to for
+ * IM_ROOT_HOLD_S, the rest goes, found or not. Everything is loaded in
+ * the end; the child goes on after PID 1 switched.
+ */
+static void rest_hold(struct source *s)
+{
+	if (!s->co->root || s->co->root_optional)
+		return;
+	s->rest_held = 1;
+	s->first_idle = -1;
+	im_engine_hold_rest(s->e, 1);
+}
+
+static void rest_go(struct source *s)
+{
+	if (!s->rest_held)
+		return;
+	s->rest_held = 0;
+	s->st->rest_ms = im_engine_now(s->e);
+	im_engine_hold_rest(s->e, 0);
+}
+
+static void rest_gate(struct source *s, double now)
+{
+	if (!s->rest_held)
+		return;
+	if (!(*s->st->root_dev && im_engine_ended(s->e, s->fs_from, s->fs_to)) &&
+	    !root_given_up(s, now)) {
+		if (im_engine_first_busy(s->e)) {
+			s->first_idle = -1;
+			return;
+		}
+		if (s->first_idle < 0)
+			s->first_idle = now;
+		if (now - s->first_idle < IM_ROOT_HOLD_S * 1e3)
+			return;
+	}
+	rest_go(s);
+}
+
 /* Must settle wait for the root still? (An optional one never holds it.) */
 static int root_missing(struct source *s, double now)
 {
@@ -298,6 +347,7 @@ static void settle(struct source *s)
 		now = im_engine_now(s->e);
 		root_look(s, now, &next_look, &quiet_ms);
 		root_tell(s);
+		rest_gate(s, now);
 		if (!im_engine_idle(s->e)) {
 			idle_since = -1;
 			continue;
@@ -319,15 +369,17 @@ static void *source_main(void *arg)
 
 	while (!over(s) && !im_engine_idle(s->e))	/* rd.driver.pre= */
 		im_sleep_ms(5);
-	if (!over(s))
-		root_fs_early(s);
 	if (!over(s)) {
+		rest_hold(s);
 		s->st->uevent_files = im_uevent_walk(s->co->sysfs, &s->st->dev, s->m);
 		if (s->fd >= 0)
 			drain(s);	/* what came while pre loaded and we walked */
 		grow(s, &s->groups[1]);
+		/* after the walk: its loads would starve the walk of CPUs */
+		root_fs_early(s);
 		settle(s);
 	}
+	rest_go(s);
 	if (!over(s) && s->groups[2].n)
 		grow(s, &s->groups[2]);	/* rd.driver.post= */
 	im_engine_hold(s->e, 0);
@@ -351,6 +403,7 @@ int im_coldplug_run(struct im_resolver *r, struct im_kernel *k,
 	st->start_uptime = uptime();
 	st->root_ms = -1;
 	st->stack_ms = -1;
+	st->rest_ms = -1;
 	*ep = NULL;
 	s.fd = k->uevent_open(k);	/* first: nothing added later is missed */
 	if (s.fd < 0)
@@ -419,6 +472,9 @@ void im_coldplug_report(const struct im_coldplug_stats *st, struct msgs *m,
 	if (st->start_uptime >= 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - n, ", from %.2f s to %.2f s after the kernel started",
 			      st->start_uptime, st->start_uptime + st->settle_ms / 1e3);
+	if (st->rest_ms >= 0 && n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - n, "; the drivers off the root's way waited for it until %.3f s",
+			      st->rest_ms / 1e3);
 	if (st->stack_ms >= 0 && n >= 0 && (size_t)n < len)
 		snprintf(buf + n, len - n, "; a LUKS, LVM or md member after %.3f s (the short quiet period from then)",
 			 st->stack_ms / 1e3);

@@ -24,6 +24,13 @@
 #define IM_SETTLE_MAX_S 120.0	/* without a deadline, settle waits at most this */
 
 #define IM_SETTLE_ROOT_QUIET_S 0.25	/* once the root device is there */
+/*
+ * With a root to wait for, the drivers that are not on the way to storage
+ * wait for it too, until nothing on the root's way has been loading or
+ * ready for this long (a root behind a driver coldplug does not know as
+ * storage costs this, no more): past usb-storage's 1 s delay_use.
+ */
+#define IM_ROOT_HOLD_S 1.5
 
 struct im_coldplug_opts {
 	const char *sysfs;		/* where devices/ is: "/sys" */
@@ -50,6 +57,8 @@ struct im_coldplug_stats {
 	double root_ms;			/* when it was found, -1 never */
 	double stack_ms;		/* when a LUKS, LVM or md member was
 					 * (root_optional), -1 never */
+	double rest_ms;			/* the other drivers, held for the
+					 * root, started then; -1 never held */
 	struct im_devices dev;		/* modaliases seen, first device of each */
 	size_t *nodriver, nnodriver, cap_nodriver;	/* indexes into dev.v */
 	size_t missing;			/* names of the main groups not found */

@@ -184,10 +184,11 @@ static double thread_cpu_ms(void)
  */
 static int can_start(const struct im_engine *e)
 {
-	if (e->inflight >= e->o.max_threads)
+	int first = e->nheap && e->g->nodes[e->heap[0]].first;
+
+	if (e->inflight >= e->o.max_threads || (e->rest_held && !first))
 		return 0;
-	return e->inflight - e->asleep < e->o.threads ||
-	       (e->nheap && e->g->nodes[e->heap[0]].first);
+	return e->inflight - e->asleep < e->o.threads || first;
 }
 
 /* Worker @w takes job @i (lock held). */
@@ -202,6 +203,8 @@ static void job_begin(struct im_engine *e, struct im_worker *w, size_t i)
 		e->used_threads = w->id + 1;
 	if (++e->inflight > e->peak_inflight)
 		e->peak_inflight = e->inflight;
+	e->jobs[i].first = e->g->nodes[i].first;
+	e->first_inflight += e->jobs[i].first;
 	w->busy = 1;
 	w->asleep = 0;
 	w->s_wall = e->jobs[i].t_start;
@@ -245,6 +248,7 @@ static void job_end(struct im_engine *e, struct im_worker *w, size_t i,
 	struct im_job *j = &e->jobs[i];
 
 	e->inflight--;
+	e->first_inflight -= e->jobs[i].first;
 	e->asleep -= w->asleep;
 	w->busy = w->asleep = 0;
 	j->st = job_state(l->result);
@@ -713,6 +717,25 @@ void im_engine_hold(struct im_engine *e, int on)
 	pthread_cond_broadcast(&e->done);
 	pthread_cond_broadcast(&e->work);
 	pthread_mutex_unlock(&e->lock);
+}
+
+void im_engine_hold_rest(struct im_engine *e, int on)
+{
+	pthread_mutex_lock(&e->lock);
+	e->rest_held = on;
+	pthread_cond_broadcast(&e->work);
+	pthread_mutex_unlock(&e->lock);
+}
+
+int im_engine_first_busy(struct im_engine *e)
+{
+	int busy;
+
+	pthread_mutex_lock(&e->lock);
+	busy = e->first_inflight > 0 ||
+	       (e->nheap && e->g->nodes[e->heap[0]].first);
+	pthread_mutex_unlock(&e->lock);
+	return busy;
 }
 
 /*

@@ -51,6 +51,7 @@ struct im_job {
 	double cpu_ms;			/* [lock] its worker's CPU time */
 	size_t same_file;		/* [init] SIZE_MAX, or the job with this inode */
 	int blacklisted;		/* [init] in the hard blacklist */
+	int first;			/* [lock] began on the root's way */
 };
 
 struct im_engine_opts {
@@ -103,6 +104,9 @@ struct im_engine {
 	struct im_job *jobs;		/* [lock] one per node below njobs */
 	size_t njobs, cap;		/* [lock] nodes with a job / room */
 	int hold;			/* [lock] run does not end while set */
+	int rest_held;			/* [lock] only jobs on the root's way
+					 * (im_node.first) start */
+	int first_inflight;		/* [lock] of the loads in flight, those */
 	struct im_strlist blacklist;	/* [init] the hard blacklist, a copy */
 	struct strmap inodes;		/* [lock] "dev:ino" -> job + 1 */
 	struct arena arena;		/* [lock] the inode keys */
@@ -155,6 +159,13 @@ int im_engine_run(struct im_engine *e);
  * source (coldplug's uevents) may still add work. Any thread may call it.
  */
 void im_engine_hold(struct im_engine *e, int on);
+/*
+ * While @on, only jobs on the way to the root's storage (im_node.first)
+ * start; the others wait, ready, until it is off. Any thread may call it.
+ */
+void im_engine_hold_rest(struct im_engine *e, int on);
+/* 1 when a job on the root's way is loading or ready to start. */
+int im_engine_first_busy(struct im_engine *e);
 /* 1 when no job is unfinished (a source may still add some). */
 int im_engine_idle(struct im_engine *e);
 /* 1 once the deadline stopped the run. */

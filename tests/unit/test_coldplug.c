@@ -436,6 +436,54 @@ TEST(coldplug_known_root_fs_first)
 	cp_close(&c);
 }
 
+/*
+ * With a root to wait for, what is not on the way to storage waits: for
+ * the root, or (here it never comes) until nothing on its way has loaded
+ * for IM_ROOT_HOLD_S. A generator's optional root holds nothing back.
+ */
+TEST(coldplug_rest_waits_for_the_root)
+{
+	static const char *const rootway[] = { "hostctl", "storage", "scsimod", "disk", NULL };
+	static const char *const rest[] = { "cardctl", "cpufeat", "hid", NULL };
+	struct cp c;
+	const struct im_plan_group groups[3] = { { 0 }, { 0 }, { 0 } };
+	struct im_coldplug_opts co = { .quiet_s = 0.05 };
+	struct im_engine_opts eo = { .threads = 2, .max_threads = 4,
+				     .timeout_s = 30, .own_graph = 1 };
+	struct im_coldplug_stats st;
+	struct im_engine *e = NULL;
+	struct im_root_spec root;
+	double way_end = 0;
+	size_t i, j;
+
+	cp_open(&c);
+	co.sysfs = c.sysfs;
+	co.root = &root;
+	CHECK(im_root_spec_parse("root=LABEL=nothere rootdelay=2.5", &root, &c.m));
+	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+	for (i = 0; rootway[i]; i++) {
+		CHECK_INT(im_graph_node(e->g, rootway[i], &j), 0);
+		CHECK(e->g->nodes[j].first);
+		if (e->jobs[j].t_end > way_end)
+			way_end = e->jobs[j].t_end;
+	}
+	CHECK(st.rest_ms >= way_end + IM_ROOT_HOLD_S * 1e3 - 50);
+	CHECK(st.rest_ms < 2500);
+	for (i = 0; rest[i]; i++) {
+		CHECK_INT(im_graph_node(e->g, rest[i], &j), 0);
+		CHECK(!e->g->nodes[j].first);
+		CHECK(e->jobs[j].t_start >= st.rest_ms - 1);
+	}
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	co.root_optional = 1;
+	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+	CHECK(st.rest_ms < 0);
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	cp_close(&c);
+}
+
 /* The walk still running after 10 s: it hangs (on a FIFO); fail, loudly. */
 static void walk_hung(int sig)
 {
