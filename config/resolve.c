@@ -758,7 +758,7 @@ int im_resolve_device(struct im_resolver *r, const char *modalias,
 	int ret;
 
 	r->for_device = 1;
-	r->for_storage = storage_modalias(modalias);
+	r->for_storage = !r->storage_known && storage_modalias(modalias);
 	ret = resolve(r, modalias, NULL, out, 1);
 	r->for_device = r->for_storage = 0;
 	return ret;

@@ -47,6 +47,9 @@ struct im_resolver {
 					 * marked as a device's drivers */
 	int for_storage;		/* ... of a storage device: the plan
 					 * goes first (see im_node.first) */
+	int storage_known;		/* the root's drivers are known by name
+					 * (initmod.rootdrivers=): no modalias
+					 * is taken for storage */
 };
 
 void im_resolver_init(struct im_resolver *r, struct im_moddb *db,

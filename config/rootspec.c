@@ -73,6 +73,9 @@ int im_root_spec_parse(const char *cmdline, struct im_root_spec *r,
 		} else if (!strncmp(tok, "rootfstype=", 11)) {
 			if (fits(tok, sizeof(r->fstype), m))
 				snprintf(r->fstype, sizeof(r->fstype), "%s", eq + 1);
+		} else if (!strncmp(tok, "initmod.rootdrivers=", 20)) {
+			if (fits(tok, sizeof(r->drivers), m))
+				snprintf(r->drivers, sizeof(r->drivers), "%s", eq + 1);
 		} else if (!strncmp(tok, "initmod.rootfs=", 15)) {
 			if (fits(tok, sizeof(r->fshint), m))
 				snprintf(r->fshint, sizeof(r->fshint), "%s", eq + 1);

@@ -21,6 +21,9 @@ struct im_root_spec {
 	char fshint[64];	/* initmod.rootfs=: the type the image was
 				 * built for (--hostonly), whose module loads
 				 * first; the mount still asks the device */
+	char drivers[256];	/* initmod.rootdrivers=: the modules the root
+				 * was reached through when the image was
+				 * built (--hostonly), a comma list */
 	char flags[256];	/* rootflags= */
 	char init[PATH_MAX];	/* init=, "" for /sbin/init and the fallbacks */
 	int rw;			/* rw (last of ro/rw wins; read-only by default) */

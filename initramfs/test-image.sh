@@ -194,6 +194,16 @@ fake_root luks 253:1 /dev/mapper/vg-root dm CRYPT-LUKS2-1234-root
 fake_root md 9:0 /dev/md0 md
 fake_root mapper 0:31 /dev/mapper/cr_root
 fake_root plain 254:2 /dev/vda2
+# the plain root's way in sysfs: a partition of a disk on a virtio device
+# (virtio_blk) on a PCI function (virtio_pci, built in: no module link)
+pd=$work/stack-plain/sys/devices/pci0000:00/0000:00:03.0
+mkdir -p "$pd/virtio1/block/vda/vda2" "$work/stack-plain/sys/module/virtio_blk" \
+	"$work/stack-plain/sys/bus/virtio/drivers/virtio_blk" "$work/stack-plain/sys/bus/pci/drivers/virtio-pci"
+ln -s ../../../module/virtio_blk "$work/stack-plain/sys/bus/virtio/drivers/virtio_blk/module"
+ln -s ../../../../bus/virtio/drivers/virtio_blk "$pd/virtio1/driver"
+ln -s ../../../bus/pci/drivers/virtio-pci "$pd/driver"
+rmdir "$work/stack-plain/sys/dev/block/254:2"
+ln -s ../../devices/pci0000:00/0000:00:03.0/virtio1/block/vda/vda2 "$work/stack-plain/sys/dev/block/254:2"
 check hostonly_refuses_lvm refused lvm 'on device-mapper (LVM)'
 check hostonly_refuses_luks refused luks 'dm-crypt, LUKS'
 check hostonly_refuses_md refused md 'on md RAID'
@@ -205,6 +215,7 @@ check hostonly_builds_on_a_partition env INITMOD_MOUNTINFO="$work/stack-plain/mo
 # loads first at boot)
 mkdir "$work/plain" && (cd "$work/plain" && cpio -id --quiet < "$work/stack-plain.img")
 check hostonly_records_the_root_type grep -qx 'initmod.rootfs=ext4' "$work/plain/etc/cmdline.d/50-initmod-hostonly.conf"
+check hostonly_records_the_root_drivers grep -qx 'initmod.rootdrivers=virtio_blk' "$work/plain/etc/cmdline.d/50-initmod-hostonly.conf"
 check only_hostonly_records_it test ! -e "$work/x/etc/cmdline.d"
 
 finish image

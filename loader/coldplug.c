@@ -198,6 +198,31 @@ static void root_fs_early(struct source *s)
 }
 
 /*
+ * initmod.rootdrivers= (the modules --hostonly saw the root reached
+ * through): they load first, and no other storage driver is on the root's
+ * way (the machine's other controllers wait with the rest). 1 when known.
+ */
+static int root_drivers_early(struct source *s)
+{
+	const struct im_root_spec *r = s->co->root;
+	char names[sizeof(r->drivers)], *t, *save = NULL;
+	struct im_request q[32];
+	struct im_plan_group grp = { .req = q, .first = 1 };
+
+	if (!r || !*r->drivers)
+		return 0;
+	snprintf(names, sizeof(names), "%s", r->drivers);
+	for (t = strtok_r(names, ",", &save); t && grp.n < 32;
+	     t = strtok_r(NULL, ",", &save))
+		q[grp.n++] = (struct im_request){ t, NULL, IM_REQ_NAME };
+	if (!grp.n)
+		return 0;
+	s->r->storage_known = 1;
+	grow_by(s, &grp, 0, NULL, NULL);
+	return 1;
+}
+
+/*
  * Is the root device there yet? Remembered in the stats; its filesystem's
  * module (rootfstype=, else what the superblock says) is planned first, so
  * that PID 1's mount finds it loaded (the kernel's request for it would
@@ -371,6 +396,8 @@ static void *source_main(void *arg)
 		im_sleep_ms(5);
 	if (!over(s)) {
 		rest_hold(s);
+		if (root_drivers_early(s))	/* the root's whole way, known */
+			root_fs_early(s);
 		s->st->uevent_files = im_uevent_walk(s->co->sysfs, &s->st->dev, s->m);
 		if (s->fd >= 0)
 			drain(s);	/* what came while pre loaded and we walked */
@@ -380,6 +407,7 @@ static void *source_main(void *arg)
 		settle(s);
 	}
 	rest_go(s);
+	s->r->storage_known = 0;
 	if (!over(s) && s->groups[2].n)
 		grow(s, &s->groups[2]);	/* rd.driver.post= */
 	im_engine_hold(s->e, 0);

@@ -804,6 +804,9 @@ int im_engine_grow(struct im_engine *e, struct im_graph *add, size_t *from,
 			start_jobs(e, n0);
 			pthread_cond_broadcast(&e->work);
 		}
+	} else if (!err) {	/* a queued node may have become first */
+		heapify(e);
+		pthread_cond_broadcast(&e->work);
 	}
 	if (from)
 		*from = n0;

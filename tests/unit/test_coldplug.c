@@ -484,6 +484,42 @@ TEST(coldplug_rest_waits_for_the_root)
 	cp_close(&c);
 }
 
+/*
+ * initmod.rootdrivers= (what --hostonly saw the root reached through):
+ * those load first; another storage controller is no longer on the
+ * root's way and waits with the rest.
+ */
+TEST(coldplug_recorded_root_drivers_first)
+{
+	struct cp c;
+	const struct im_plan_group groups[3] = { { 0 }, { 0 }, { 0 } };
+	struct im_coldplug_opts co = { .quiet_s = 0.05 };
+	struct im_engine_opts eo = { .threads = 2, .max_threads = 4,
+				     .timeout_s = 30, .own_graph = 1 };
+	struct im_coldplug_stats st;
+	struct im_engine *e = NULL;
+	struct im_root_spec root;
+	size_t icard, ihost;
+
+	cp_open(&c);
+	co.sysfs = c.sysfs;
+	co.root = &root;
+	CHECK(im_root_spec_parse("root=LABEL=nothere initmod.rootdrivers=cardctl,cardblk rootdelay=2.5", &root, &c.m));
+	CHECK_STR(root.drivers, "cardctl,cardblk");
+	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+	CHECK_INT(im_graph_node(e->g, "cardctl", &icard), 0);
+	CHECK_INT(im_graph_node(e->g, "hostctl", &ihost), 0);
+	CHECK(e->g->nodes[icard].first);
+	CHECK(!e->g->nodes[ihost].first);
+	CHECK(st.rest_ms > 0);
+	CHECK(e->jobs[icard].t_end <= st.rest_ms);
+	CHECK(e->jobs[ihost].t_start >= st.rest_ms - 1);
+	CHECK_INT(c.r.storage_known, 0);
+	im_engine_put(e);
+	im_coldplug_stats_free(&st);
+	cp_close(&c);
+}
+
 /* The walk still running after 10 s: it hangs (on a FIFO); fail, loudly. */
 static void walk_hung(int sig)
 {
