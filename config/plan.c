@@ -73,7 +73,7 @@ int im_plan_build(struct im_resolver *r, const struct im_plan_group *groups,
 		if (err > 0)
 			missing += err;
 		for (i = before; groups[k].first && i < g->n; i++)
-			g->nodes[i].first = 1;
+			g->nodes[i].first |= groups[k].first;
 		/* what this group added waits for the stages before it in
 		 * this call, never for nodes of earlier calls: coldplug grows a
 		 * running plan one device at a time, and its devices' drivers

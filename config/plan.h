@@ -41,8 +41,8 @@ struct im_plan_group {
 	int count_nodriver;	/* a modalias without a driver counts as not
 				 * found (else it is no error) */
 	int parallel;		/* starts with the group before it, not after */
-	int first;		/* what it adds goes before the rest (see
-				 * im_node.first): the root's filesystem */
+	int first;		/* what it adds goes before the rest: the
+				 * IM_FIRST_* bits it gets (im_node.first) */
 };
 
 /*

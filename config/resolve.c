@@ -627,7 +627,7 @@ static void graph_fill(struct im_resolver *r, struct im_kmod *k,
 	n->required |= k->required == r->gen;
 	n->by_device |= r->for_device;
 	n->by_name |= !r->for_device;
-	n->first |= r->for_storage;
+	n->first |= r->for_storage ? IM_FIRST_STORAGE : 0;
 	if (n->path || n->install || n->builtin)
 		return;		/* first step for a module decides */
 	if (st->install) {

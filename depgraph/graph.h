@@ -31,10 +31,14 @@ struct im_node {
 				 * finds no hardware (ENODEV, ENXIO) is no failure */
 	int by_device, by_name;	/* in the plan (itself or as a dependency)
 				 * for a device's MODALIAS / for a name */
-	int first;		/* on the way to a storage device's driver
-				 * (and its dependencies): scheduled before
-				 * the rest, since the root is usually there */
+	int first;		/* IM_FIRST_* bits: on the way to the root
+				 * (and its dependencies), scheduled before
+				 * the rest */
 	uint64_t cost;		/* estimate: file size in bytes */
+#define IM_FIRST_STORAGE 1	/* a storage device's driver: the root is
+				 * usually there; starts past the CPU slots */
+#define IM_FIRST_FS 2		/* the root's filesystem: needed at the mount,
+				 * after the disk's drivers, within the slots */
 	struct im_edge *pred, *succ;
 	size_t npred, nsucc, cap_pred, cap_succ;
 	/* filled by im_graph_order() */

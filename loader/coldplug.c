@@ -170,7 +170,7 @@ static void root_fs_plan(struct source *s, const char *type)
 {
 	char name[80];
 	struct im_request q = { name, NULL, IM_REQ_MODALIAS };
-	struct im_plan_group grp = { .req = &q, .n = 1, .first = 1 };
+	struct im_plan_group grp = { .req = &q, .n = 1, .first = IM_FIRST_FS };
 	int n = (int)strcspn(type, ",");
 	size_t from, to;
 
@@ -207,7 +207,7 @@ static int root_drivers_early(struct source *s)
 	const struct im_root_spec *r = s->co->root;
 	char names[sizeof(r->drivers)], *t, *save = NULL;
 	struct im_request q[32];
-	struct im_plan_group grp = { .req = q, .first = 1 };
+	struct im_plan_group grp = { .req = q, .first = IM_FIRST_STORAGE };
 
 	if (!r || !*r->drivers)
 		return 0;

@@ -27,17 +27,24 @@ double im_engine_now(const struct im_engine *e)
 
 /* ---- ready heap: larger tail first, then lower index ---- */
 
+/* A job's rank on the root's way: the disk's drivers, its filesystem, none. */
+static int rank(const struct im_node *n)
+{
+	return n->first & IM_FIRST_STORAGE ? 2 : n->first ? 1 : 0;
+}
+
 /*
  * Which ready job goes first: one on the way to a storage device's driver
- * (the root is usually there), then the heaviest path to a sink, then the
- * plan's order.
+ * (the root is usually there; the disk appears only once they loaded),
+ * then the root's filesystem (needed only at the mount), then the heaviest
+ * path to a sink, then the plan's order.
  */
 static int before(const struct im_engine *e, size_t a, size_t b)
 {
 	const struct im_node *na = &e->g->nodes[a], *nb = &e->g->nodes[b];
 
-	if (na->first != nb->first)
-		return na->first;
+	if (rank(na) != rank(nb))
+		return rank(na) > rank(nb);
 	return na->tail != nb->tail ? na->tail > nb->tail : a < b;
 }
 
@@ -184,11 +191,12 @@ static double thread_cpu_ms(void)
  */
 static int can_start(const struct im_engine *e)
 {
-	int first = e->nheap && e->g->nodes[e->heap[0]].first;
+	int first = e->nheap ? e->g->nodes[e->heap[0]].first : 0;
 
 	if (e->inflight >= e->o.max_threads || (e->rest_held && !first))
 		return 0;
-	return e->inflight - e->asleep < e->o.threads || first;
+	return e->inflight - e->asleep < e->o.threads ||
+	       (first & IM_FIRST_STORAGE);
 }
 
 /* Worker @w takes job @i (lock held). */
@@ -203,7 +211,7 @@ static void job_begin(struct im_engine *e, struct im_worker *w, size_t i)
 		e->used_threads = w->id + 1;
 	if (++e->inflight > e->peak_inflight)
 		e->peak_inflight = e->inflight;
-	e->jobs[i].first = e->g->nodes[i].first;
+	e->jobs[i].first = !!e->g->nodes[i].first;
 	e->first_inflight += e->jobs[i].first;
 	w->busy = 1;
 	w->asleep = 0;

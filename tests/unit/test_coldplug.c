@@ -409,7 +409,7 @@ TEST(coldplug_known_root_fs_first)
 	CHECK_INT(fake_get(&c.f, "rootfs")->calls, 1);
 	CHECK_INT(im_graph_node(e->g, "rootfs", &ifs), 0);
 	CHECK_INT(im_graph_node(e->g, "cpufeat", &icpu), 0);
-	CHECK(e->g->nodes[ifs].first);
+	CHECK_INT(e->g->nodes[ifs].first, IM_FIRST_FS);
 	CHECK(e->jobs[ifs].t_start <= e->jobs[icpu].t_start);
 	CHECK_STR(st.root_dev, "");
 	im_engine_put(e);
@@ -509,7 +509,7 @@ TEST(coldplug_recorded_root_drivers_first)
 	CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
 	CHECK_INT(im_graph_node(e->g, "cardctl", &icard), 0);
 	CHECK_INT(im_graph_node(e->g, "hostctl", &ihost), 0);
-	CHECK(e->g->nodes[icard].first);
+	CHECK_INT(e->g->nodes[icard].first, IM_FIRST_STORAGE);
 	CHECK(!e->g->nodes[ihost].first);
 	CHECK(st.rest_ms > 0);
 	CHECK(e->jobs[icard].t_end <= st.rest_ms);
