@@ -217,5 +217,10 @@ mkdir "$work/plain" && (cd "$work/plain" && cpio -id --quiet < "$work/stack-plai
 check hostonly_records_the_root_type grep -qx 'initmod.rootfs=ext4' "$work/plain/etc/cmdline.d/50-initmod-hostonly.conf"
 check hostonly_records_the_root_drivers grep -qx 'initmod.rootdrivers=virtio_blk' "$work/plain/etc/cmdline.d/50-initmod-hostonly.conf"
 check only_hostonly_records_it test ! -e "$work/x/etc/cmdline.d"
+# the root's way goes in decompressed (the kernel would decompress it on
+# the boot's critical path), with the index naming those files
+check hostonly_root_way_decompressed sh -c "find '$work/plain/lib/modules' -name ext4.ko | grep -q . &&
+	find '$work/plain/lib/modules' -name jbd2.ko | grep -q . && ! find '$work/plain/lib/modules' -name 'ext4.ko.*' | grep -q ."
+check hostonly_index_names_them sh -c "grep -q '/ext4.ko:' '$work/plain/lib/modules/$kver/modules.dep'"
 
 finish image
