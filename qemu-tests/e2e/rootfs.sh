@@ -6,7 +6,8 @@
 # dracut-core, systemd, udev, kmod, e2fsprogs, busybox and zstd (what an
 # installed Debian 12 compresses its initramfs with), tiny-initramfs-core
 # (mktirfs, variant t's generator; it lives beside initramfs-tools and
-# does nothing until run), without recommends,
+# does nothing until run), xz-utils (priority standard: on any installed
+# Debian 12; initmod's package recommends it), without recommends,
 # documentation or manual pages; initramfs-tools is told the root is ext4
 # (conf.d FSTYPE=ext4: in a chroot its fsck hook cannot see the root, on
 # an installed machine it would, and puts fsck.ext4 in the image). Built once into CACHE/e2e/rootfs;
@@ -25,7 +26,7 @@ mirror=${E2E_MIRROR:-http://deb.debian.org/debian}
 security=${E2E_SECURITY:-http://deb.debian.org/debian-security}
 kpkg=${E2E_KPKG:-linux-image-6.12.117+deb12-amd64}
 PACKAGES="$kpkg initramfs-tools udev kmod systemd dracut-core e2fsprogs busybox zstd
-	tiny-initramfs-core"
+	tiny-initramfs-core xz-utils"
 PATH=$PATH:/usr/sbin:/sbin
 say() { echo "rootfs: $*" >&2; }
 die() { say "error: $*"; exit 1; }
