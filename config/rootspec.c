@@ -4,6 +4,7 @@
  * rootdelay= and init= from the kernel command line (see rootspec.h), with
  * the kernel's quoting; the last of a repeated word wins, as in the kernel.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,39 @@ static int fits(const char *tok, size_t size, struct msgs *m)
 	return 0;
 }
 
+#define TEXT_KEY(k, field) { k, offsetof(struct im_root_spec, field), \
+			     sizeof(((struct im_root_spec *)0)->field) }
+
+/* The keys whose value is kept as it is written (when it fits). */
+static const struct {
+	const char *key;
+	size_t off, size;
+} text_keys[] = {
+	TEXT_KEY("rootfstype=", fstype),
+	TEXT_KEY("initmod.rootfs=", fshint),
+	TEXT_KEY("initmod.rootdrivers=", drivers),
+	TEXT_KEY("rootflags=", flags),
+	TEXT_KEY("init=", init),
+};
+
+/* @tok is one of text_keys (its value kept, or said and ignored): 1. */
+static int text_key(struct im_root_spec *r, const char *tok, struct msgs *m)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(text_keys) / sizeof(text_keys[0]); i++) {
+		size_t n = strlen(text_keys[i].key);
+
+		if (strncmp(tok, text_keys[i].key, n))
+			continue;
+		if (fits(tok, text_keys[i].size, m))
+			snprintf((char *)r + text_keys[i].off, text_keys[i].size,
+				 "%s", tok + n);
+		return 1;
+	}
+	return 0;
+}
+
 int im_root_spec_parse(const char *cmdline, struct im_root_spec *r,
 		       struct msgs *m)
 {
@@ -70,21 +104,8 @@ int im_root_spec_parse(const char *cmdline, struct im_root_spec *r,
 		} else if (!strncmp(tok, "root=", 5)) {
 			if (fits(tok, sizeof(r->what), m))
 				parse_root(r, eq + 1);
-		} else if (!strncmp(tok, "rootfstype=", 11)) {
-			if (fits(tok, sizeof(r->fstype), m))
-				snprintf(r->fstype, sizeof(r->fstype), "%s", eq + 1);
-		} else if (!strncmp(tok, "initmod.rootdrivers=", 20)) {
-			if (fits(tok, sizeof(r->drivers), m))
-				snprintf(r->drivers, sizeof(r->drivers), "%s", eq + 1);
-		} else if (!strncmp(tok, "initmod.rootfs=", 15)) {
-			if (fits(tok, sizeof(r->fshint), m))
-				snprintf(r->fshint, sizeof(r->fshint), "%s", eq + 1);
-		} else if (!strncmp(tok, "rootflags=", 10)) {
-			if (fits(tok, sizeof(r->flags), m))
-				snprintf(r->flags, sizeof(r->flags), "%s", eq + 1);
-		} else if (!strncmp(tok, "init=", 5)) {
-			if (fits(tok, sizeof(r->init), m))
-				snprintf(r->init, sizeof(r->init), "%s", eq + 1);
+		} else if (text_key(r, tok, m)) {
+			continue;
 		} else if (!strncmp(tok, "rootdelay=", 10)) {
 			double d = strtod(eq + 1, &end);
 
