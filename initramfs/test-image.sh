@@ -217,6 +217,13 @@ mkdir "$work/plain" && (cd "$work/plain" && cpio -id --quiet < "$work/stack-plai
 check hostonly_records_the_root_type grep -qx 'initmod.rootfs=ext4' "$work/plain/etc/cmdline.d/50-initmod-hostonly.conf"
 check hostonly_records_the_root_drivers grep -qx 'initmod.rootdrivers=virtio_blk' "$work/plain/etc/cmdline.d/50-initmod-hostonly.conf"
 check only_hostonly_records_it test ! -e "$work/x/etc/cmdline.d"
+# an --init of one's own may not point the kernel at /bin/modprobe: the
+# image keeps the kernel's default path too
+printf '#!/bin/sh\nexec /bin/initmod --init "$@"\n' > "$work/myinit"
+# shellcheck disable=SC2086
+"$mk" -o "$work/own-init.img" $small --init "$work/myinit" 2> /dev/null
+mkdir "$work/own" && (cd "$work/own" && cpio -id --quiet < "$work/own-init.img")
+check own_init_keeps_sbin_modprobe test "$(readlink "$work/own/sbin/modprobe")" = ../bin/initmod
 # the root's way goes in decompressed (the kernel would decompress it on
 # the boot's critical path), with the index naming those files
 check hostonly_root_way_decompressed sh -c "find '$work/plain/lib/modules' -name ext4.ko | grep -q . &&
