@@ -246,10 +246,15 @@ static int root_there(struct source *s, double now, int *stack)
 }
 
 /* Tell PID 1 once the root device and its filesystem's module are there. */
+/* The root device is there and its filesystem's module ended. */
+static int root_ready(struct source *s)
+{
+	return *s->st->root_dev && im_engine_ended(s->e, s->fs_from, s->fs_to);
+}
+
 static void root_tell(struct source *s)
 {
-	if (s->root_told || !*s->st->root_dev || !s->co->root_found ||
-	    !im_engine_ended(s->e, s->fs_from, s->fs_to))
+	if (s->root_told || !s->co->root_found || !root_ready(s))
 		return;
 	s->root_told = 1;
 	s->co->root_found(s->co->root_arg, s->st->root_dev);
@@ -321,8 +326,7 @@ static void rest_gate(struct source *s, double now)
 {
 	if (!s->rest_held)
 		return;
-	if (!(*s->st->root_dev && im_engine_ended(s->e, s->fs_from, s->fs_to)) &&
-	    !root_given_up(s, now)) {
+	if (!root_ready(s) && !root_given_up(s, now)) {
 		if (im_engine_first_busy(s->e)) {
 			s->first_idle = -1;
 			return;

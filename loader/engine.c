@@ -189,9 +189,15 @@ static double thread_cpu_ms(void)
  * behind other loads on the CPUs: when the next ready job is one, only
  * max counts (such jobs are few: a controller's and a disk's driver).
  */
+/* The IM_FIRST_* bits of the next ready job (lock held), 0 when none. */
+static int top_first(const struct im_engine *e)
+{
+	return e->nheap ? e->g->nodes[e->heap[0]].first : 0;
+}
+
 static int can_start(const struct im_engine *e)
 {
-	int first = e->nheap ? e->g->nodes[e->heap[0]].first : 0;
+	int first = top_first(e);
 
 	if (e->inflight >= e->o.max_threads || (e->rest_held && !first))
 		return 0;
@@ -740,8 +746,7 @@ int im_engine_first_busy(struct im_engine *e)
 	int busy;
 
 	pthread_mutex_lock(&e->lock);
-	busy = e->first_inflight > 0 ||
-	       (e->nheap && e->g->nodes[e->heap[0]].first);
+	busy = e->first_inflight > 0 || top_first(e);
 	pthread_mutex_unlock(&e->lock);
 	return busy;
 }

@@ -28,9 +28,9 @@ bad() {
 	esac
 }
 
-# bad_tail FILE: its last 30 lines, each cut at 200 characters, control
-# characters (the console's CR and escapes) dropped, indented under the
-# FAIL line
+# bad_tail FILE: its last 30 lines, each cut at 200 characters, the
+# console's CRs dropped and other control characters (escapes) shown as
+# '?', indented under the FAIL line
 bad_tail() {
 	[ -f "$1" ] || return 0
 	tail -n 30 "$1" | tr -d '\r' | tr -c '[:print:]\n' '?' | cut -c1-200 | sed 's/^/   | /'
