@@ -3,11 +3,11 @@
 # with a key file, mdadm RAID1 and degraded, btrfs subvolume, XFS, resume
 # swap), made once by qemu-tests/e2e/roots.sh into $(CACHE)/e2e/roots and
 # booted through the stock initramfs-tools image (a), the one initmod's
-# package's trigger builds (b) and initmod's own (d, where it can) by
+# package's trigger builds (b), stock dracut and dracut with initmod's
+# module (x, c) and initmod's own (d, where it can) by
 # qemu-tests/e2e/roots-cases.sh. `make e2e` (and so `make check`) boots
 # each root on one attachment; `make e2e-full` on virtio-blk, NVMe and
-# AHCI, also through dracut without and with initmod's module (x, c);
-# `make e2e-roots` only the roots. The package is built from HEAD (make deb): commit first.
+# AHCI; `make e2e-roots` only the roots. The package is built from HEAD (make deb): commit first.
 # E2E_ROOTS, E2E_ROOTS_VARIANTS, E2E_ROOTS_TYPES choose the cases.
 E2E_FULL_TYPES ?= virtio nvme ahci
 E2E_FULL_ROOTS_VARIANTS ?= a b d x c

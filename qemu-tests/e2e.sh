@@ -26,9 +26,10 @@
 # rd.driver.pre= (b, d: still boot, the typo an error in the kernel log);
 # blacklist= in (b). Where initmod runs, the root reads its records back
 # from the kernel log (dmesg in e2e-init): the summary, no error.
-# Then the roots Debian users run (e2e/roots-cases.sh, each through a and
-# b on one attachment; E2E_ROOTS_TYPES for more): part, lvm,
-# luks-keyfile, raid1, raid1-degraded, btrfs, xfs, resume.
+# Then the roots Debian users run (e2e/roots-cases.sh, each through a, b,
+# x, c and d where it can, on one attachment; E2E_ROOTS_TYPES for more):
+# part, lvm, luks-keyfile, luks-passphrase, luks-usbkbd, raid1,
+# raid1-degraded, btrfs, xfs, resume.
 # A variant is a row of lib.sh's table: the root its image is built from,
 # the generator and its arguments, what its boots must show and its part of
 # the kernel command line; adding one is adding a row. Prints one "ok NAME"
