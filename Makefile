@@ -92,8 +92,9 @@ ifneq ($(wildcard $(MANPAGES)),)
 endif
 ifeq ($(HOOKS),yes)
 	install -d $(DESTDIR)$(ITOOLS_DIR)/hooks $(DESTDIR)$(ITOOLS_DIR)/scripts/init-top \
-		$(DESTDIR)$(DRACUT_DIR)
+		$(DESTDIR)$(ITOOLS_DIR)/conf-hooks.d $(DESTDIR)$(DRACUT_DIR)
 	$(SUBST) initramfs/initramfs-tools/hooks/initmod > $(DESTDIR)$(ITOOLS_DIR)/hooks/initmod
+	$(SUBST) initramfs/initramfs-tools/conf-hooks/initmod > $(DESTDIR)$(ITOOLS_DIR)/conf-hooks.d/initmod
 	install -m 755 initramfs/initramfs-tools/scripts/init-top/initmod \
 		$(DESTDIR)$(ITOOLS_DIR)/scripts/init-top/initmod
 	install -m 755 initramfs/initramfs-tools/init-top-udev initramfs/udev-trigger \
@@ -109,7 +110,8 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/initmod $(DESTDIR)$(PREFIX)/sbin/initmod-mkinitramfs
 	rm -rf $(DESTDIR)$(PREFIX)/lib/initmod $(DESTDIR)$(PREFIX)/share/doc/initmod
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MANPAGES)))
-	rm -f $(DESTDIR)$(ITOOLS_DIR)/hooks/initmod $(DESTDIR)$(ITOOLS_DIR)/scripts/init-top/initmod
+	rm -f $(DESTDIR)$(ITOOLS_DIR)/hooks/initmod $(DESTDIR)$(ITOOLS_DIR)/scripts/init-top/initmod \
+		$(DESTDIR)$(ITOOLS_DIR)/conf-hooks.d/initmod
 	rm -rf $(DESTDIR)$(DRACUT_DIR)
 
 clean:

@@ -14,7 +14,9 @@
 #      built once into CACHE/e2e and never written to here; MODULES=list
 #      for speed): a stock image first; install, reinstall and an upgrade (the same .deb repacked as a
 #      higher version) each rebuild /boot/initrd.img-KVER through the
-#      trigger, with initmod's binary and init-top script in it; with the
+#      trigger, with initmod's binary and init-top script in it, and its
+#      modules compressed (the stock image's decompressed; so again with
+#      INITMOD_MODULES=decompressed, INITMOD=no or no binary); with the
 #      binary gone, update-initramfs still succeeds and the image's init-top
 #      script does nothing; INITMOD=no leaves the binary out; remove rebuilds
 #      the image with the stock image's file list; purge leaves no file.
@@ -92,6 +94,7 @@ dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|; s|/$||' > "$w/contents
 for f in /usr/sbin/initmod /usr/sbin/initmod-mkinitramfs /usr/lib/initmod/mkinitramfs \
 	/usr/lib/initmod/generic-drivers /usr/lib/initmod/bin/modprobe /usr/lib/initmod/bin/depmod \
 	/usr/share/initramfs-tools/hooks/initmod /usr/share/initramfs-tools/scripts/init-top/initmod \
+	/usr/share/initramfs-tools/conf-hooks.d/initmod \
 	/usr/lib/initmod/init-top-udev /usr/lib/initmod/udev-trigger \
 	/usr/lib/dracut/modules.d/90initmod/udev-trigger.conf \
 	/usr/lib/dracut/modules.d/90initmod/initmod-pre-trigger.sh \
@@ -111,6 +114,7 @@ check contents.binary_static sh -c "file -L '$u/usr/sbin/initmod' | grep -q 'sta
 check contents.binary_runs sh -c "'$u/usr/sbin/initmod' --version | grep -qwF '$(echo "$ver" | sed 's/^[0-9]*://; s/-[^-]*$//')'"
 check contents.hooks_name_usr_sbin sh -c "grep -q '\"/usr/sbin/initmod\"' '$u/usr/share/initramfs-tools/hooks/initmod' &&
 	grep -q '\"/usr/sbin/initmod\"' '$u/usr/lib/dracut/modules.d/90initmod/module-setup.sh' &&
+	grep -q '\"/usr/sbin/initmod\"' '$u/usr/share/initramfs-tools/conf-hooks.d/initmod' &&
 	! grep -rq @SBINDIR@ '$u/usr'"
 check contents.hooks_executable sh -c "test -x '$u/usr/share/initramfs-tools/hooks/initmod' &&
 	test -x '$u/usr/share/initramfs-tools/scripts/init-top/initmod'"
@@ -140,6 +144,12 @@ stale() { touch -d @0 "$mnt$img"; }
 rebuilt() { [ "$(stat -c %Y "$mnt$img")" != 0 ]; }
 has_initmod() { grep -qE '^(usr/)?sbin/initmod$' "$1"; }
 has_script() { grep -qx 'scripts/init-top/initmod' "$1"; }
+# modules_are LIST SUFFIX: the image has modules, each named *.SUFFIX
+# (ko: mkinitramfs decompressed them, as stock; ko.xz: kept compressed, as
+# initmod's conf-hook has it)
+modules_are() {
+	grep -E '\.ko(\.[a-z]+)?$' "$1" > "$1.ko" && ! grep -qvE "\.$2\$" "$1.ko"
+}
 status() { in_root dpkg-query -W -f '${Status} ${Version}' initmod 2> /dev/null; }
 step() {	# step NAME COMMAND...: run in the chroot, log to WORKDIR/NAME.log
 	sn=$1; shift
@@ -156,6 +166,7 @@ t2=$(date +%s)
 step chroot.stock_image update-initramfs -c -k "$kver" || finish deb
 listing > "$w/list.stock"
 check chroot.stock_has_no_initmod sh -c "! grep -q initmod '$w/list.stock'"
+check chroot.stock_decompresses_modules modules_are "$w/list.stock" ko
 cp "$deb" "$mnt/tmp/initmod.deb"
 
 # install: the trigger (update-initramfs's) rebuilds the image with initmod
@@ -167,6 +178,7 @@ check install.image_rebuilt rebuilt
 listing > "$w/list.install"
 check install.image_has_initmod has_initmod "$w/list.install"
 check install.image_has_init_top has_script "$w/list.install"
+check install.image_keeps_modules_compressed modules_are "$w/list.install" ko.xz
 rm -rf "$w/img" && mkdir -p "$w/img"
 in_root unmkinitramfs "$img" /tmp/img > /dev/null 2>&1
 main=$(dirname "$(find "$mnt/tmp/img" -maxdepth 2 -name init -type f | head -n 1)")
@@ -211,6 +223,7 @@ check nobinary.hook_said_so grep -q 'initmod hook: no initmod binary' "$w/nobina
 check nobinary.image_rebuilt rebuilt
 listing > "$w/list.nobinary"
 check nobinary.image_has_no_initmod sh -c "! grep -qE '^(usr/)?sbin/initmod$' '$w/list.nobinary'"
+check nobinary.modules_decompressed modules_are "$w/list.nobinary" ko
 in_root unmkinitramfs "$img" /tmp/img > /dev/null 2>&1
 main=$(dirname "$(find "$mnt/tmp/img" -maxdepth 2 -name init -type f | head -n 1)")
 check nobinary.init_top_does_nothing sh -c "out=\$(chroot '$main' /bin/sh /scripts/init-top/initmod 2>&1) &&
@@ -225,6 +238,14 @@ step confno.update_initramfs update-initramfs -u -k "$kver"
 listing > "$w/list.confno"
 check confno.image_rebuilt rebuilt
 check confno.image_has_no_initmod sh -c "! grep -qE '^(usr/)?sbin/initmod$' '$w/list.confno'"
+check confno.modules_decompressed modules_are "$w/list.confno" ko
+# INITMOD_MODULES=decompressed: initmod in the image, its modules as stock
+echo INITMOD_MODULES=decompressed > "$mnt/etc/initramfs-tools/conf.d/initmod"
+stale
+step decompressed.update_initramfs update-initramfs -u -k "$kver"
+listing > "$w/list.decompressed"
+check decompressed.image_has_initmod has_initmod "$w/list.decompressed"
+check decompressed.modules_decompressed modules_are "$w/list.decompressed" ko
 rm -f "$mnt/etc/initramfs-tools/conf.d/initmod"
 
 # remove: the trigger rebuilds the stock image
@@ -237,7 +258,7 @@ check remove.image_has_no_initmod sh -c "! grep -q initmod '$w/list.remove'"
 check remove.image_lists_as_stock cmp "$w/list.stock" "$w/list.remove"
 check remove.files_gone sh -c "for f in /usr/sbin/initmod /usr/sbin/initmod-mkinitramfs /usr/lib/initmod \
 	/usr/share/initramfs-tools/hooks/initmod /usr/share/initramfs-tools/scripts/init-top/initmod \
-	/usr/lib/dracut/modules.d/90initmod; do [ ! -e '$mnt'\$f ] && [ ! -L '$mnt'\$f ] || exit 1; done"
+	/usr/share/initramfs-tools/conf-hooks.d/initmod /usr/lib/dracut/modules.d/90initmod; do [ ! -e '$mnt'\$f ] && [ ! -L '$mnt'\$f ] || exit 1; done"
 # a later update-initramfs (a kernel update) builds the stock image too
 stale
 step remove.update_initramfs update-initramfs -u -k "$kver"
