@@ -30,6 +30,9 @@ struct source {
 	struct msgs *m;
 	double deadline_ms;		/* settle gives up here */
 	int fd;				/* uevents, -1 none */
+	/* uevents: the kernel's sequence number when the socket was bound
+	 * (before the walk, which sees what came before), the highest read */
+	unsigned long long seq_bound, seq_read;
 	int quit;			/* atomic: the run is over */
 	size_t dev_from;		/* devices [dev_from, dev.n) not planned */
 	/* the root: its device found, its filesystem's module planned first
@@ -140,6 +143,8 @@ static size_t drain(struct source *s)
 			continue;
 		got++;
 		s->st->events++;
+		if (ev.seqnum > s->seq_read)
+			s->seq_read = ev.seqnum;
 		snprintf(mark, sizeof(mark), "uevent %s %s%s%s", ev.action,
 			 ev.devpath, ev.modalias ? " " : "",
 			 ev.modalias ? ev.modalias : "");
@@ -190,11 +195,14 @@ static void root_fs_plan(struct source *s, const char *type)
 static void root_fs_early(struct source *s)
 {
 	const struct im_root_spec *r = s->co->root;
+	const char *type = !r ? "" : *r->fstype ? r->fstype : r->fshint;
 
-	if (r && *r->fstype)
-		root_fs_plan(s, r->fstype);
-	else if (r && *r->fshint)
-		root_fs_plan(s, r->fshint);
+	if (!*type || *s->fs_planned)
+		return;
+	root_fs_plan(s, type);
+	if (*s->fs_planned)
+		msg_info(s->m, "coldplug: the root's filesystem (%s, from %s) loads before its device is there",
+			 s->fs_planned, *r->fstype ? "rootfstype=" : "initmod.rootfs=");
 }
 
 /*
@@ -392,6 +400,37 @@ static void settle(struct source *s)
 	}
 }
 
+/*
+ * The kernel's uevent sequence number now (@sysfs/kernel/uevent_seqnum),
+ * 0 when unknown. The kernel numbers an event and sends it under one lock,
+ * so every event up to a number read here is sent, or being sent.
+ */
+static unsigned long long uevent_seqnum(const char *sysfs)
+{
+	char path[512], *text = NULL;
+	unsigned long long n = 0;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/kernel/uevent_seqnum", sysfs);
+	if (im_read_regular(path, 64, &text, &len) == 0)
+		n = strtoull(text, NULL, 10);
+	free(text);
+	return n;
+}
+
+/*
+ * Settled: every uevent up to st->seqnum was read (those before the socket
+ * was bound are the walk's). Unknown when the socket was lost (overflow),
+ * or there was none. udev-trigger replays the devices that have no driver
+ * only when the kernel numbered an event after this one.
+ */
+static void settled_mark(struct source *s)
+{
+	if (s->st->settle_ms < 0 || s->fd < 0 || !s->seq_bound)
+		return;
+	s->st->seqnum = s->seq_read > s->seq_bound ? s->seq_read : s->seq_bound;
+}
+
 static void *source_main(void *arg)
 {
 	struct source *s = arg;
@@ -409,6 +448,7 @@ static void *source_main(void *arg)
 		/* after the walk: its loads would starve the walk of CPUs */
 		root_fs_early(s);
 		settle(s);
+		settled_mark(s);
 	}
 	rest_go(s);
 	s->r->storage_known = 0;
@@ -438,6 +478,8 @@ int im_coldplug_run(struct im_resolver *r, struct im_kernel *k,
 	st->rest_ms = -1;
 	*ep = NULL;
 	s.fd = k->uevent_open(k);	/* first: nothing added later is missed */
+	if (s.fd >= 0)
+		s.seq_bound = uevent_seqnum(co->sysfs);
 	if (s.fd < 0)
 		msg_warn(m, "coldplug: no uevents (%s): only devices present now are seen",
 			 strerror(-s.fd));

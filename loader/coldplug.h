@@ -62,6 +62,9 @@ struct im_coldplug_stats {
 	struct im_devices dev;		/* modaliases seen, first device of each */
 	size_t *nodriver, nnodriver, cap_nodriver;	/* indexes into dev.v */
 	size_t missing;			/* names of the main groups not found */
+	unsigned long long seqnum;	/* when settled, every uevent up to this
+					 * kernel sequence number was read and
+					 * its device handled; 0: not known */
 };
 
 /*

@@ -222,6 +222,8 @@ int main(int argc, char **argv)
 	if (!o.no_cmdline)
 		kcmd = im_cmdline_read(o.cmdline_file ? o.cmdline_file :
 				       "/proc/cmdline", &m);
+	if (im_run_this_boot(&o))	/* the image's words first, as PID 1 reads them */
+		kcmd = im_cmdline_with_dir(kcmd, "/etc/cmdline.d", &m);
 	outbuf = malloc(1 << 16);	/* musl ignores setvbuf without a buffer */
 	if (outbuf)
 		setvbuf(stdout, outbuf, _IOFBF, 1 << 16);

@@ -79,6 +79,10 @@ static void usage(FILE *f, int modprobe)
 	      "                          and of those that appear while loading (MODALIAS)\n"
 	      "      --no-coldplug       not even in PID-1 mode (initmod.coldplug=0)\n"
 	      "      --settle S          settled when no uevent came for S s (1.25)\n"
+	      "      --seqnum-file FILE  once settled, write there the kernel's uevent\n"
+	      "                          sequence number every uevent up to which was\n"
+	      "                          read (for udev-trigger: no device came since\n"
+	      "                          while /sys/kernel/uevent_seqnum still says it)\n"
 	      "  -v, --verbose / -q, --quiet\n"
 	      "  -V, --version / -h, --help\n"
 	      "      --init              PID-1 helper: mount, load what the kernel command\n"
@@ -136,7 +140,7 @@ enum {
 	OPT_TRACE, OPT_TRACE_SVG, OPT_SYSFS, OPT_INIT, OPT_BOOT, OPT_FIRST_TIME,
 	OPT_STATS, OPT_DECOMPRESS, OPT_MAX_THREADS, OPT_FORCE_MODVERSION,
 	OPT_FORCE_VERMAGIC, OPT_COLDPLUG, OPT_NO_COLDPLUG, OPT_SETTLE, OPT_IF_PRESENT,
-	OPT_INIT_TEST,
+	OPT_INIT_TEST, OPT_SEQNUM_FILE,
 };
 
 /* NO: an option without an argument; ARG: with one */
@@ -153,7 +157,7 @@ static const struct option longopts[] = {
 	NO("if-present", OPT_IF_PRESENT),
 	NO("init", OPT_INIT), NO("init-test", OPT_INIT_TEST), NO("boot", OPT_BOOT),
 	NO("coldplug", OPT_COLDPLUG), NO("no-coldplug", OPT_NO_COLDPLUG),
-	ARG("settle", OPT_SETTLE),
+	ARG("settle", OPT_SETTLE), ARG("seqnum-file", OPT_SEQNUM_FILE),
 	/* threads, time and decompression */
 	ARG("jobs", 'j'), ARG("max-threads", OPT_MAX_THREADS),
 	ARG("warn-after", OPT_WARN_AFTER), ARG("timeout", OPT_TIMEOUT),
@@ -238,6 +242,7 @@ static int take_option(int c, struct im_opts *o, struct msgs *m)
 	case OPT_TRACE: o->trace = optarg; break;
 	case OPT_TRACE_SVG: o->trace_svg = optarg; break;
 	case OPT_STATS: o->stats = 1; break;
+	case OPT_SEQNUM_FILE: o->seqnum_file = optarg; break;
 	case OPT_IF_PRESENT: o->if_present = 1; break;
 	case OPT_DECOMPRESS:
 		if (strcmp(optarg, "user") && strcmp(optarg, "kernel")) {
@@ -412,6 +417,10 @@ static int refuse_nonsense(const struct im_opts *o, struct msgs *m)
 		      "this is not PID 1: refused (run --boot to load what the boot would)";
 	else if (o->exec_argv && !o->init)
 		why = "--exec names --init's next stage: without --init it does nothing";
+	else if (o->seqnum_file && (o->init || o->coldplug == 0 || o->dry_run ||
+				    o->show_depends || (!o->boot && o->coldplug != 1)))
+		why = "--seqnum-file is what --boot's or --coldplug's device scan read up to: "
+		      "it needs one of them, and a load (not -n/-D, --init or --no-coldplug)";
 	if (!why)
 		return 0;
 	msg_err(m, "%s", why);

@@ -4,11 +4,13 @@
  * with its report: shared by the command line, modprobe mode and PID 1.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "../base/kmsg.h"
 #include "../config/config.h"
@@ -202,6 +204,34 @@ int im_run_graph(const struct im_opts *o, struct im_graph *g,
 	return finish_run(o, e, im_engine_run(e), NULL, m, bad);
 }
 
+/*
+ * --seqnum-file: the coldplug's mark (coldplug.h's seqnum), "" when it is
+ * not known, so that a file of an earlier run never speaks for this one.
+ * Written only over a regular file or none (never through a symlink, into
+ * a FIFO or a device): checked on the open file, right before truncating.
+ */
+static void write_seqnum(const char *path, unsigned long long seq, struct msgs *m)
+{
+	char text[32];
+	int fd, n = seq ? snprintf(text, sizeof(text), "%llu\n", seq) : 0;
+	struct stat st;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		msg_warn(m, "--seqnum-file %s: %s; the generator's udev replays every device without a driver",
+			 path, strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		msg_warn(m, "--seqnum-file %s: not a regular file; left as it is", path);
+	} else if (ftruncate(fd, 0) < 0 || write(fd, text, n) != n) {
+		msg_warn(m, "--seqnum-file %s: %s", path, strerror(errno));
+	} else if (!seq) {
+		msg_info(m, "coldplug: no uevent mark (no uevent socket, or it overflowed; or not settled)");
+	}
+	close(fd);
+}
+
 int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 		    const struct im_plan_group groups[3],
 		    const struct im_engine_opts *eo,
@@ -229,6 +259,8 @@ int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 		im_coldplug_stats_free(&st);
 		return err;
 	}
+	if (o->seqnum_file)
+		write_seqnum(o->seqnum_file, st.seqnum, m);
 	im_coldplug_report(&st, m, tail, sizeof(tail));
 	err = finish_run(o, e, err, tail, m, bad);
 	*bad |= st.missing > 0;
@@ -267,15 +299,17 @@ static int boot_run(struct im_session *s, const struct im_opts *o,
 	return err;
 }
 
-/*
- * --boot of the running system gets the kernel log (PID 1 opened it
- * already): not with -d, --sysfs or --cmdline=FILE, another tree, devices
- * or command line than this boot's (tests on a host).
- */
+int im_run_this_boot(const struct im_opts *o)
+{
+	return o->boot && !o->root && !o->sysfs && !o->no_cmdline &&
+	       (!o->cmdline_file || !strcmp(o->cmdline_file, "/proc/cmdline"));
+}
+
+/* --boot of the running system gets the kernel log (PID 1 opened it
+ * already). */
 static int kmsg_wanted(const struct im_opts *o, const struct msgs *m)
 {
-	return !m->kmsg && o->boot && !o->root && !o->sysfs && !o->no_cmdline &&
-	       (!o->cmdline_file || !strcmp(o->cmdline_file, "/proc/cmdline"));
+	return !m->kmsg && im_run_this_boot(o);
 }
 
 int im_run_boot(struct im_session *s, const struct im_opts *o,

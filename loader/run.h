@@ -62,12 +62,20 @@ int im_run_coldplug(struct im_session *s, const struct im_opts *o,
  * and @o's names, then rd.driver.post=; with coldplug unless --no-coldplug
  * or initmod.coldplug=0 (@root: the device the coldplug's settle waits
  * for, or NULL). Returns as im_run_graph(). --boot of the running system
- * (no -d, --sysfs, --cmdline=FILE) opens the kernel log for @m's errors,
+ * (im_run_this_boot) opens the kernel log for @m's errors,
  * warnings and the summary meanwhile, unless @m has one (PID 1's).
  */
 int im_run_boot(struct im_session *s, const struct im_opts *o,
 		const struct im_engine_opts *eo,
 		const struct im_boot_root *root, struct msgs *m, int *bad);
+
+/*
+ * Is this --boot of the running system's own boot (no -d, --sysfs,
+ * --no-cmdline or --cmdline=FILE: not a test's tree, devices or command
+ * line)? Then it reads the image's /etc/cmdline.d too, and writes to the
+ * kernel log.
+ */
+int im_run_this_boot(const struct im_opts *o);
 
 /* Peak resident memory (VmHWM) on stderr, with --stats or -v. */
 void im_run_print_peak_rss(struct msgs *m, int stats);

@@ -247,6 +247,10 @@ for v in $VARIANTS; do
 			case " $ev_checks " in *" rootfs_by_coldplug "*)	# the root before the rest, its filesystem first
 				check "$v.$t.root_fs_module_by_coldplug" e2e_says "$log" "^initmod: ext4: loaded in "
 			esac
+			case " $ev_checks " in *" rootfs_hint "*)	# the image named it: initmod.rootfs=
+				check "$v.$t.root_fs_before_the_disk" e2e_says "$log" \
+					"^initmod: coldplug: the root's filesystem \(ext4, from initmod.rootfs=\) loads before"
+			esac
 			echo "   $v.$t: root's init at $(e2e_reached "$log") s after kernel start" \
 				"(initramfs /init at $(e2e_ktime "$log" 'Run /init as init process') s," \
 				"root mounted at $(e2e_ktime "$log" "EXT4-fs \\(${dev#/dev/}\\): mounted") s)," \

@@ -191,6 +191,8 @@ check install.image_keeps_stock_udev cmp "$main/usr/lib/initmod/init-top-udev.st
 	"$mnt/usr/share/initramfs-tools/scripts/init-top/udev"
 check install.image_has_udev_trigger cmp "$main/usr/lib/initmod/udev-trigger" "$u/usr/lib/initmod/udev-trigger"
 check install.image_order_udev_once test "$(grep -c 'init-top/udev' "$main/scripts/init-top/ORDER")" = 1
+# the root's filesystem for initmod --boot (the root's fstab says ext4)
+check install.image_names_the_root_fs grep -qx 'initmod.rootfs=ext4' "$main/etc/cmdline.d/50-initmod-rootfs.conf"
 rm -rf "$mnt/tmp/img"
 
 # reinstall of the same version: the trigger again

@@ -295,7 +295,9 @@ e2e_ktime() {
 #   arguments  the generator's, in shell quoting
 #   checks     what a boot shows besides the root: initmod (it loaded the
 #              disk's driver, and nothing failed), rootfs_by_coldplug (the
-#              root's filesystem module came with coldplug), kmsg (the
+#              root's filesystem module came with coldplug), rootfs_hint
+#              (initmod planned it before the disk was there, from the
+#              initmod.rootfs= the image's /etc/cmdline.d gives), kmsg (the
 #              root reads initmod's summary back from the kernel log, and
 #              no error-level record of it), stock (no line of initmod on
 #              the console nor in the kernel log), udev_short (initmod's
@@ -308,16 +310,16 @@ e2e_ktime() {
 e2e_verbose=${E2E_VERBOSE:-1}
 e2e_table() {
 	cat << EOF
-# name | root    | generator   | arguments                                      | checks                                   | cmdline
-a      | stock   | mkinitramfs |                                                | stock                                    |
-b      | initmod | trigger     |                                                | initmod kmsg udev_short twin=a           | initmod.verbose=$e2e_verbose
-c      | initmod | dracut      |                                                | initmod kmsg udev_short twin=x           | initmod.verbose=$e2e_verbose
-cs     | initmod | dracut      | --omit "systemd systemd-initrd dracut-systemd" | initmod kmsg udev_short twin=xs          | initmod.verbose=$e2e_verbose
-d      | initmod | hostonly    | a                                              | initmod rootfs_by_coldplug kmsg          | initmod.verbose=$e2e_verbose
-x      | stock   | dracut      |                                                | stock                                    |
-xs     | stock   | dracut      | --omit "systemd systemd-initrd dracut-systemd" | stock                                    |
-t      | stock   | tirfs       |                                                | stock                                    |
-bf     | initmod | trigger     |                                                | initmod kmsg udev_full twin=a            | initmod.verbose=$e2e_verbose initmod.udev=full
+# name | root    | generator   | arguments                                      | checks                                      | cmdline
+a      | stock   | mkinitramfs |                                                | stock                                       |
+b      | initmod | trigger     |                                                | initmod kmsg udev_short rootfs_hint twin=a  | initmod.verbose=$e2e_verbose
+c      | initmod | dracut      |                                                | initmod kmsg udev_short twin=x              | initmod.verbose=$e2e_verbose
+cs     | initmod | dracut      | --omit "systemd systemd-initrd dracut-systemd" | initmod kmsg udev_short twin=xs             | initmod.verbose=$e2e_verbose
+d      | initmod | hostonly    | a                                              | initmod rootfs_by_coldplug rootfs_hint kmsg | initmod.verbose=$e2e_verbose
+x      | stock   | dracut      |                                                | stock                                       |
+xs     | stock   | dracut      | --omit "systemd systemd-initrd dracut-systemd" | stock                                       |
+t      | stock   | tirfs       |                                                | stock                                       |
+bf     | initmod | trigger     |                                                | initmod kmsg udev_full rootfs_hint twin=a   | initmod.verbose=$e2e_verbose initmod.udev=full
 EOF
 }
 

@@ -206,12 +206,49 @@ TEST(coldplug_walk_hotplug_chains_and_settle)
 		      !strcmp(st.dev.v[st.nodriver[i]].modalias, "scsi:t-0x0c"));
 	CHECK_INT(st.events, 5);
 	CHECK(st.settle_ms > 0);
+	CHECK(st.seqnum == 0);			/* no kernel/uevent_seqnum: no mark */
 	CHECK_INT(e->nmarks, 5);		/* uevents on the timeline */
 	for (i = 0; i < e->njobs; i++)
 		CHECK(e->jobs[i].st != IM_JOB_RUN && e->jobs[i].st != IM_JOB_WAIT);
 	im_engine_put(e);
 	im_coldplug_stats_free(&st);
 	cp_close(&c);
+}
+
+/*
+ * Settled: every uevent up to the mark was read (udev-trigger's short
+ * replay): the kernel's number when the socket was bound, or the last
+ * event's; the file of the number is read through --sysfs.
+ */
+TEST(coldplug_uevent_mark)
+{
+	const struct im_plan_group groups[3] = { { 0 }, { 0 }, { 0 } };
+	struct im_coldplug_opts co = { .quiet_s = 0.15 };
+	struct im_engine_opts eo = { .threads = 2, .timeout_s = 30, .own_graph = 1 };
+	struct im_coldplug_stats st;
+	struct im_engine *e = NULL;
+	char k[300];
+	int quiet;
+
+	for (quiet = 0; quiet < 2; quiet++) {
+		struct cp c;
+
+		cp_open(&c);
+		co.sysfs = c.sysfs;
+		snprintf(k, sizeof(k), "%s/kernel", c.sysfs);
+		mkdir(k, 0755);
+		free(t_write(k, "uevent_seqnum", "4100\n", -1));
+		c.f.uevents_sent = 4100;	/* the events to come: 4101... */
+		if (quiet)			/* nothing announced: the walk's number */
+			fake_get(&c.f, "hostctl")->emits[0] = fake_get(&c.f, "hostctl")->emits[1] =
+			fake_get(&c.f, "hostctl")->emits[2] = fake_get(&c.f, "cardctl")->emits[0] = NULL;
+		CHECK_INT(im_coldplug_run(&c.r, &c.f.k, &co, groups, &eo, &c.m, &e, &st), 0);
+		CHECK_INT(st.events, quiet ? 0 : 5);
+		CHECK(st.seqnum == (quiet ? 4100 : 4105));
+		im_engine_put(e);
+		im_coldplug_stats_free(&st);
+		cp_close(&c);
+	}
 }
 
 /* rd.driver.pre= before the walk's drivers; rd.driver.post= after settle. */

@@ -7,9 +7,10 @@
 # shows its summary under quiet. When initmod coldplugged and everything
 # loaded, /run/initmod/coldplugged tells udev-trigger (systemd mode) to
 # replay only the devices the initramfs uses.
-rm -f /run/initmod/coldplugged
+mkdir -p /run/initmod
+rm -f /run/initmod/coldplugged /run/initmod/uevent-seqnum
 if [ -x /usr/sbin/initmod ] && getargbool 1 initmod; then
-    if /usr/sbin/initmod --boot; then
+    if /usr/sbin/initmod --boot --seqnum-file /run/initmod/uevent-seqnum; then
         if getargbool 1 initmod.coldplug; then
             mkdir -p /run/initmod && : > /run/initmod/coldplugged
         fi
