@@ -79,10 +79,9 @@ static void usage(FILE *f, int modprobe)
 	      "                          and of those that appear while loading (MODALIAS)\n"
 	      "      --no-coldplug       not even in PID-1 mode (initmod.coldplug=0)\n"
 	      "      --settle S          settled when no uevent came for S s (1.25)\n"
-	      "      --seqnum-file FILE  once settled, write there the kernel's uevent\n"
-	      "                          sequence number every uevent up to which was\n"
-	      "                          read (for udev-trigger: no device came since\n"
-	      "                          while /sys/kernel/uevent_seqnum still says it)\n"
+	      "      --seen-file FILE    once settled, write there what the device scan\n"
+	      "                          saw: the kernel's number of the last uevent it\n"
+	      "                          read, then each modalias (for udev-trigger)\n"
 	      "  -v, --verbose / -q, --quiet\n"
 	      "  -V, --version / -h, --help\n"
 	      "      --init              PID-1 helper: mount, load what the kernel command\n"
@@ -140,7 +139,7 @@ enum {
 	OPT_TRACE, OPT_TRACE_SVG, OPT_SYSFS, OPT_INIT, OPT_BOOT, OPT_FIRST_TIME,
 	OPT_STATS, OPT_DECOMPRESS, OPT_MAX_THREADS, OPT_FORCE_MODVERSION,
 	OPT_FORCE_VERMAGIC, OPT_COLDPLUG, OPT_NO_COLDPLUG, OPT_SETTLE, OPT_IF_PRESENT,
-	OPT_INIT_TEST, OPT_SEQNUM_FILE,
+	OPT_INIT_TEST, OPT_SEEN_FILE,
 };
 
 /* NO: an option without an argument; ARG: with one */
@@ -157,7 +156,7 @@ static const struct option longopts[] = {
 	NO("if-present", OPT_IF_PRESENT),
 	NO("init", OPT_INIT), NO("init-test", OPT_INIT_TEST), NO("boot", OPT_BOOT),
 	NO("coldplug", OPT_COLDPLUG), NO("no-coldplug", OPT_NO_COLDPLUG),
-	ARG("settle", OPT_SETTLE), ARG("seqnum-file", OPT_SEQNUM_FILE),
+	ARG("settle", OPT_SETTLE), ARG("seen-file", OPT_SEEN_FILE),
 	/* threads, time and decompression */
 	ARG("jobs", 'j'), ARG("max-threads", OPT_MAX_THREADS),
 	ARG("warn-after", OPT_WARN_AFTER), ARG("timeout", OPT_TIMEOUT),
@@ -242,7 +241,7 @@ static int take_option(int c, struct im_opts *o, struct msgs *m)
 	case OPT_TRACE: o->trace = optarg; break;
 	case OPT_TRACE_SVG: o->trace_svg = optarg; break;
 	case OPT_STATS: o->stats = 1; break;
-	case OPT_SEQNUM_FILE: o->seqnum_file = optarg; break;
+	case OPT_SEEN_FILE: o->seen_file = optarg; break;
 	case OPT_IF_PRESENT: o->if_present = 1; break;
 	case OPT_DECOMPRESS:
 		if (strcmp(optarg, "user") && strcmp(optarg, "kernel")) {
@@ -417,9 +416,9 @@ static int refuse_nonsense(const struct im_opts *o, struct msgs *m)
 		      "this is not PID 1: refused (run --boot to load what the boot would)";
 	else if (o->exec_argv && !o->init)
 		why = "--exec names --init's next stage: without --init it does nothing";
-	else if (o->seqnum_file && (o->init || o->coldplug == 0 || o->dry_run ||
+	else if (o->seen_file && (o->init || o->coldplug == 0 || o->dry_run ||
 				    o->show_depends || (!o->boot && o->coldplug != 1)))
-		why = "--seqnum-file is what --boot's or --coldplug's device scan read up to: "
+		why = "--seen-file is what --boot's or --coldplug's device scan saw: "
 		      "it needs one of them, and a load (not -n/-D, --init or --no-coldplug)";
 	if (!why)
 		return 0;

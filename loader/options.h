@@ -25,7 +25,7 @@ struct im_opts {
 	char **env_argv, *env_words;	/* argv with MODPROBE_OPTIONS */
 	double warn_after, timeout;	/* timeout: -1 when not given */
 	const char *trace, *trace_svg, *sysfs;
-	const char *seqnum_file;	/* --seqnum-file: coldplug's uevent mark */
+	const char *seen_file;	/* --seen-file: what coldplug saw */
 	unsigned flags;			/* IM_RES_* */
 	struct im_request *req;		/* the names (or paths) to load */
 	size_t nreq;

@@ -205,31 +205,48 @@ int im_run_graph(const struct im_opts *o, struct im_graph *g,
 }
 
 /*
- * --seqnum-file: the coldplug's mark (coldplug.h's seqnum), "" when it is
- * not known, so that a file of an earlier run never speaks for this one.
- * Written only over a regular file or none (never through a symlink, into
- * a FIFO or a device): checked on the open file, right before truncating.
+ * --seen-file: what the coldplug saw, for the generator's udev-trigger:
+ * the uevent mark (coldplug.h's seqnum; an empty line when it is not
+ * known), then each modalias seen, a line each. Written only over a
+ * regular file or none (never through a symlink, into a FIFO or a
+ * device): checked on the open file, right before truncating it.
  */
-static void write_seqnum(const char *path, unsigned long long seq, struct msgs *m)
+static int seen_lines(FILE *f, const struct im_coldplug_stats *st)
 {
-	char text[32];
-	int fd, n = seq ? snprintf(text, sizeof(text), "%llu\n", seq) : 0;
-	struct stat st;
+	size_t i;
+
+	if (st->seqnum)
+		fprintf(f, "%llu", st->seqnum);
+	fputc('\n', f);
+	for (i = 0; i < st->dev.n; i++)
+		fprintf(f, "%s\n", st->dev.v[i].modalias);
+	return fflush(f) == 0 && !ferror(f) ? 0 : -1;
+}
+
+static void write_seen(const char *path, const struct im_coldplug_stats *st,
+		       struct msgs *m)
+{
+	struct stat sb;
+	FILE *f = NULL;
+	int fd;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		msg_warn(m, "--seqnum-file %s: %s; the generator's udev replays every device without a driver",
+		msg_warn(m, "--seen-file %s: %s; the generator's udev replays every device without a driver",
 			 path, strerror(errno));
 		return;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		msg_warn(m, "--seqnum-file %s: not a regular file; left as it is", path);
-	} else if (ftruncate(fd, 0) < 0 || write(fd, text, n) != n) {
-		msg_warn(m, "--seqnum-file %s: %s", path, strerror(errno));
-	} else if (!seq) {
-		msg_info(m, "coldplug: no uevent mark (no uevent socket, or it overflowed; or not settled)");
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		msg_warn(m, "--seen-file %s: not a regular file; left as it is", path);
+		close(fd);
+		return;
 	}
-	close(fd);
+	if (ftruncate(fd, 0) < 0 || !(f = fdopen(fd, "w")) || seen_lines(f, st) < 0)
+		msg_warn(m, "--seen-file %s: %s", path, strerror(errno));
+	if (f)
+		fclose(f);
+	else
+		close(fd);
 }
 
 int im_run_coldplug(struct im_session *s, const struct im_opts *o,
@@ -259,8 +276,8 @@ int im_run_coldplug(struct im_session *s, const struct im_opts *o,
 		im_coldplug_stats_free(&st);
 		return err;
 	}
-	if (o->seqnum_file)
-		write_seqnum(o->seqnum_file, st.seqnum, m);
+	if (o->seen_file)
+		write_seen(o->seen_file, &st, m);
 	im_coldplug_report(&st, m, tail, sizeof(tail));
 	err = finish_run(o, e, err, tail, m, bad);
 	*bad |= st.missing > 0;

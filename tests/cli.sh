@@ -4,7 +4,7 @@
 # 1 or 2 and never a count; modprobe -n says a missing module as kmod does;
 # options that make no sense together are refused with 2 and the option
 # named; -q (also from MODPROBE_OPTIONS) keeps --boot quiet; devices with
-# no driver are no error; --seqnum-file writes coldplug's uevent mark. Nothing here loads a module (-n, or a tree with
+# no driver are no error; --seen-file writes what coldplug saw. Nothing here loads a module (-n, or a tree with
 # none), so it needs no root.
 #
 # usage: tests/cli.sh ./initmod ROOT KVER   (ROOT/lib/modules/KVER: a
@@ -117,26 +117,28 @@ run "$bin" $T
 expect no_name_exit_2 2 "missing module name"
 run "$bin" modprobe $T -r e1000
 expect modprobe_remove_refused_2 2 "not supported"
-run "$bin" $T --seqnum-file "$t/seq" e1000
-expect seqnum_file_without_coldplug_2 2 "--seqnum-file"
-run "$bin" $T --boot --no-coldplug --seqnum-file "$t/seq"
-expect seqnum_file_no_coldplug_2 2 "--seqnum-file"
-run "$bin" $T -n --coldplug --seqnum-file "$t/seq"
-expect seqnum_file_dry_run_2 2 "--seqnum-file"
+run "$bin" $T --seen-file "$t/seq" e1000
+expect seen_file_without_coldplug_2 2 "--seen-file"
+run "$bin" $T --boot --no-coldplug --seen-file "$t/seq"
+expect seen_file_no_coldplug_2 2 "--seen-file"
+run "$bin" $T -n --coldplug --seen-file "$t/seq"
+expect seen_file_dry_run_2 2 "--seen-file"
 
-# --seqnum-file: the uevent mark once settled (an empty tree: nothing
+# --seen-file: the uevent mark and the modaliases once settled (an empty tree: nothing
 # loads; the fake sysfs's number, or a uevent's of this host after it),
 # written over a regular file only, never through a symlink
 mkdir -p "$t/sys/kernel" && echo 4100 > "$t/sys/kernel/uevent_seqnum"
 echo stale > "$t/seq"
 run "$bin" -d "$t/empty" -S "$kver" --coldplug --sysfs "$t/sys" --no-cmdline --settle 0.05 \
-	--seqnum-file "$t/seq"
-expect seqnum_file_coldplug_exit_0 0
-check seqnum_file_has_the_mark awk 'NR == 1 && $0 ~ /^[0-9]+$/ && $0 >= 4100 { ok = 1 } END { exit !ok }' "$t/seq"
+	--seen-file "$t/seq"
+expect seen_file_coldplug_exit_0 0
+check seen_file_has_the_mark awk 'NR == 1 && $0 ~ /^[0-9]+$/ && $0 >= 4100 { ok = 1 } END { exit !ok }' "$t/seq"
+check seen_file_has_the_modaliases sh -c "grep -qx nosuchbus:thing1 '$t/seq' && grep -qx nosuchbus:thing2 '$t/seq' &&
+	grep -q '^pci:v00008086d0000100E' '$t/seq' && ! grep -q stale '$t/seq'"
 echo untouched > "$t/target" && ln -s "$t/target" "$t/seqlink"
 run "$bin" -d "$t/empty" -S "$kver" --coldplug --sysfs "$t/sys" --no-cmdline --settle 0.05 \
-	--seqnum-file "$t/seqlink"
-expect seqnum_file_symlink_warned 0 "seqlink"
-check seqnum_file_symlink_not_followed grep -qx untouched "$t/target"
+	--seen-file "$t/seqlink"
+expect seen_file_symlink_warned 0 "seqlink"
+check seen_file_symlink_not_followed grep -qx untouched "$t/target"
 
 finish cli

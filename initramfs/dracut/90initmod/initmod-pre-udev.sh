@@ -8,9 +8,9 @@
 # loaded, /run/initmod/coldplugged tells udev-trigger (systemd mode) to
 # replay only the devices the initramfs uses.
 mkdir -p /run/initmod
-rm -f /run/initmod/coldplugged /run/initmod/uevent-seqnum
+rm -f /run/initmod/coldplugged /run/initmod/seen
 if [ -x /usr/sbin/initmod ] && getargbool 1 initmod; then
-    if /usr/sbin/initmod --boot --seqnum-file /run/initmod/uevent-seqnum; then
+    if /usr/sbin/initmod --boot --seen-file /run/initmod/seen; then
         if getargbool 1 initmod.coldplug; then
             mkdir -p /run/initmod && : > /run/initmod/coldplugged
         fi
