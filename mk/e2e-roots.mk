@@ -8,7 +8,8 @@
 # qemu-tests/e2e/roots-cases.sh. `make e2e` (and so `make check`) boots
 # each root on one attachment, and the main matrix's cs, xs and bf on
 # virtio-blk only; `make e2e-full` every root on virtio-blk, NVMe and AHCI
-# and every variant on all four attachments; `make e2e-roots` only the roots. The package is built from HEAD (make deb): commit first.
+# and every variant on all four attachments; `make e2e-roots` only the
+# roots. The package is built from HEAD (make deb): commit first.
 # E2E_ROOTS, E2E_ROOTS_VARIANTS, E2E_ROOTS_TYPES choose the cases.
 E2E_FULL_TYPES ?= virtio nvme ahci
 E2E_FULL_ROOTS_VARIANTS ?= a b d x c

@@ -3,8 +3,8 @@
 # e2e-roots.sh - `make e2e-roots`: only the roots of `make e2e` (the
 # cases of e2e/roots-cases.sh: part, lvm, luks-keyfile, luks-passphrase,
 # luks-usbkbd, raid1, raid1-degraded, btrfs, xfs, resume, through a, b,
-# x, c and d), without its main matrix. Prints one "ok" / "FAIL" line per case and "e2e-roots: N passed,
-# N failed". Needs root.
+# x, c and d), without its main matrix. Prints one "ok" / "FAIL" line per
+# case and "e2e-roots: N passed, N failed". Needs root.
 # usage: e2e-roots.sh CACHE BUILD
 # environment: E2E_ROOTS, E2E_ROOTS_VARIANTS, E2E_ROOTS_TYPES, E2E_TIMEOUT
 # (roots-cases.sh), E2E_VERBOSE (initmod.verbose=, 1)

@@ -4,8 +4,8 @@
 # 1 or 2 and never a count; modprobe -n says a missing module as kmod does;
 # options that make no sense together are refused with 2 and the option
 # named; -q (also from MODPROBE_OPTIONS) keeps --boot quiet; devices with
-# no driver are no error; --seen-file writes what coldplug saw. Nothing here loads a module (-n, or a tree with
-# none), so it needs no root.
+# no driver are no error; --seen-file writes what coldplug saw. Nothing
+# here loads a module (-n, or a tree with none), so it needs no root.
 #
 # usage: tests/cli.sh ./initmod ROOT KVER   (ROOT/lib/modules/KVER: a
 #        depmod'ed kernel tree, e.g. .cache/kernels/6.12)
@@ -124,8 +124,9 @@ expect seen_file_no_coldplug_2 2 "--seen-file"
 run "$bin" $T -n --coldplug --seen-file "$t/seq"
 expect seen_file_dry_run_2 2 "--seen-file"
 
-# --seen-file: the uevent mark and the modaliases once settled (an empty tree: nothing
-# loads; the fake sysfs's number, or a uevent's of this host after it),
+# --seen-file: the uevent mark and the modaliases once settled (an empty
+# tree: nothing loads; the fake sysfs's number, or a uevent's of this host
+# after it),
 # written over a regular file only, never through a symlink
 mkdir -p "$t/sys/kernel" && echo 4100 > "$t/sys/kernel/uevent_seqnum"
 echo stale > "$t/seq"

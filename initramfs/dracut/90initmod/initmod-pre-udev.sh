@@ -12,7 +12,7 @@ rm -f /run/initmod/coldplugged /run/initmod/seen
 if [ -x /usr/sbin/initmod ] && getargbool 1 initmod; then
     if /usr/sbin/initmod --boot --seen-file /run/initmod/seen; then
         if getargbool 1 initmod.coldplug; then
-            mkdir -p /run/initmod && : > /run/initmod/coldplugged
+            : > /run/initmod/coldplugged
         fi
     else
         warn "initmod: some modules did not load (see above)"
